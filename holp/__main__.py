@@ -1,0 +1,3 @@
+from holp.cli import main
+
+main()

@@ -1,0 +1,281 @@
+"""The command line: click parses options and calls one function in holp.commands.
+
+Every user error is a `HolpError`, caught here once: its problems and its one
+line go to stderr and the exit code is its own (1 a check failed, 2 usage or
+environment). Anything else is a bug: exit 3 and a hint to rerun with --debug.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from holp import __version__
+from holp.errors import HolpError
+
+BUG = 3
+FORMATS_DATA = ("text", "json")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every command gets from the global options."""
+
+    directory: Path | None
+    no_cache: bool
+    debug: bool
+
+    def root(self) -> Path:
+        from holp.repo import find_root
+
+        if self.directory is not None:
+            return find_root(self.directory, explicit=True)
+        return find_root(Path.cwd())
+
+
+class HolpGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = "--debug" in sys.argv
+        try:
+            return super().invoke(ctx)
+        except HolpError as e:
+            for problem in e.problems:
+                click.echo(problem.as_text(), err=True)
+            click.echo(f"holp: {e.message}", err=True)
+            ctx.exit(e.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("holp: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (holp list | head): not an error
+            ctx.exit(0)
+        except Exception as e:
+            if debug:
+                raise
+            click.echo(f"holp: internal error: {type(e).__name__}: {e}", err=True)
+            click.echo("holp: this is a bug; rerun with --debug for the traceback and report it", err=True)
+            ctx.exit(BUG)
+
+
+def _options(ctx: click.Context) -> Options:
+    return ctx.find_object(Options) or Options(None, False, False)
+
+
+pass_options = click.make_pass_decorator(Options)
+
+
+@click.group(cls=HolpGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="holp")
+@click.option("-C", "directory", type=click.Path(path_type=Path), metavar="PATH",
+              help="Run in the sales repository at PATH instead of the one around the current folder.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write holp's cache under .git/.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def main(ctx: click.Context, directory: Path | None, no_cache: bool, debug: bool) -> None:
+    """holp: the sales process as code.
+
+    Customers and projects are YAML files in a git repository; holp checks
+    them, moves projects through the stages of holp.yaml behind their
+    checklists, and reports from the files and their git history.
+
+    \b
+    Example:
+      holp init my-sales && cd my-sales
+      holp new customer --name 华东某钢铁集团 --region east --owner zhang.wei
+      holp validate
+    """
+    ctx.obj = Options(directory, no_cache, debug)
+
+
+def _lang_option(f: Any) -> Any:
+    return click.option("--lang", type=click.Choice(["zh", "en"]),
+                        help="Language of stage names and labels (default: holp.yaml's language).")(f)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people, json for tools, github for annotations in a pull request.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@pass_options
+def validate(options: Options, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check every file of the sales repository and report every problem at once.
+
+    Each problem is printed as PATH:LINE:COL: SEVERITY[CODE]: MESSAGE, then a
+    summary. With PATHs, only problems in those files or folders are shown
+    (the whole repository is still read, for references). Exit 0 when there
+    are no errors, 1 when there are.
+
+    \b
+    Example:
+      holp validate
+      holp validate projects/east --format github
+    """
+    from holp.commands import validate as command
+
+    sys.exit(command.run(options.root(), paths, fmt, strict))
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="The language of reports and templates in the new repository.")
+def init(path: Path | None, lang: str) -> None:
+    """Scaffold a sales repository: the Holp process, a team, folders, CI and editor schemas.
+
+    Writes holp.yaml (the default process), team.yaml (a sample team to
+    edit), customers/ and projects/, a GitHub workflow, a pre-commit config,
+    the JSON Schemas under .holp/schema/ and editor settings that map them
+    onto the files. Runs `git init` when PATH is not in a git repository.
+    Refuses to overwrite any file.
+
+    \b
+    Example:
+      holp init sales --lang zh
+    """
+    from holp.commands import init as command
+
+    sys.exit(command.run(path or Path.cwd(), lang))
+
+
+@main.group()
+def new() -> None:
+    """Create a customer or project file with the next free id.
+
+    \b
+    Example:
+      holp new project --customer C-0003 --name 2号高炉余热发电改造 --line waste-heat --amount 3200000
+    """
+
+
+@new.command("customer")
+@click.option("--name", required=True, help="The customer's name.")
+@click.option("--region", required=True, help="A region id of team.yaml.")
+@click.option("--owner", required=True, help="The rep id who owns the account.")
+@click.option("--industry", help="The customer's industry, e.g. steel.")
+@click.option("--credit", help="Credit rating, e.g. A, B, C.")
+@click.option("--id", "record_id", help="Use this id instead of the next free one.")
+@pass_options
+def new_customer(options: Options, name: str, region: str, owner: str, industry: str | None,
+                 credit: str | None, record_id: str | None) -> None:
+    """Create customers/<region>/<ID>.yaml and print its path.
+
+    \b
+    Example:
+      holp new customer --name 华东某钢铁集团 --region east --owner zhang.wei --industry steel
+    """
+    from holp.commands import new as command
+
+    sys.exit(command.customer(options.root(), name=name, region=region, owner=owner, industry=industry,
+                              credit=credit, record_id=record_id))
+
+
+@new.command("project")
+@click.option("--customer", required=True, help="The customer's id.")
+@click.option("--name", required=True, help="The project's name.")
+@click.option("--line", "business_line", help="A business line of holp.yaml.")
+@click.option("--amount", help="Expected contract value, e.g. 3200000.")
+@click.option("--close", "expected_close", help="Expected close date, YYYY-MM-DD.")
+@click.option("--owner", help="The rep id (default: the customer's owner).")
+@click.option("--stage", help="The starting stage (default: the first stage).")
+@click.option("--id", "record_id", help="Use this id instead of the next free one.")
+@pass_options
+def new_project(options: Options, customer: str, name: str, business_line: str | None, amount: str | None,
+                expected_close: str | None, owner: str | None, stage: str | None, record_id: str | None) -> None:
+    """Create projects/<region>/<ID>.yaml and print its path.
+
+    \b
+    Example:
+      holp new project --customer C-0003 --name 2号高炉余热发电改造 --line waste-heat \\
+        --amount 3200000 --close 2026-12-31
+    """
+    from holp.commands import new as command
+
+    sys.exit(command.project(options.root(), customer=customer, name=name, business_line=business_line,
+                             amount=amount, expected_close=expected_close, owner=owner, stage=stage,
+                             record_id=record_id))
+
+
+@main.command("list")
+@click.option("--stage", "stages", multiple=True, help="Only projects at this stage (repeatable; 'open', 'won').")
+@click.option("--owner", "owners", multiple=True, help="Only projects of this rep (repeatable).")
+@click.option("--region", "regions", multiple=True, help="Only projects in this region (repeatable).")
+@click.option("--line", "lines", multiple=True, help="Only projects of this business line (repeatable).")
+@click.option("--customer", "customers", multiple=True, help="Only projects of this customer (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@_lang_option
+@pass_options
+def list_(options: Options, stages: tuple[str, ...], owners: tuple[str, ...], regions: tuple[str, ...],
+          lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None) -> None:
+    """List projects, with filters.
+
+    \b
+    Example:
+      holp list --stage proposal --region east
+      holp list --stage open --owner zhang.wei --format json
+    """
+    from holp.commands import listing as command
+
+    sys.exit(command.run(options.root(), stages=stages, owners=owners, regions=regions, lines=lines,
+                         customers=customers, fmt=fmt, lang=lang))
+
+
+@main.command()
+@click.argument("project_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_lang_option
+@pass_options
+def show(options: Options, project_id: str, fmt: str, lang: str | None) -> None:
+    """Show one project: its customer, key persons and the progress of its current gate.
+
+    \b
+    Example:
+      holp show P-2026-014
+    """
+    from holp.commands import show as command
+
+    sys.exit(command.run(options.root(), project_id, fmt, lang))
+
+
+@main.command()
+@click.argument("project_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_lang_option
+@pass_options
+def check(options: Options, project_id: str, fmt: str, lang: str | None) -> None:
+    """What is still missing to leave the project's current stage. Exit 1 if not ready.
+
+    \b
+    Example:
+      holp check P-2026-014 && holp advance P-2026-014
+    """
+    from holp.commands import check as command
+
+    sys.exit(command.run(options.root(), project_id, fmt, lang))
+
+
+@main.command()
+@click.argument("kind", required=False, type=click.Choice(["project", "customer", "team", "config"]))
+@click.option("--write", is_flag=True, help="(Re)write all four schemas into the repository's .holp/schema/.")
+@pass_options
+def schema(options: Options, kind: str | None, write: bool) -> None:
+    """Print the JSON Schema (draft 2020-12) of a holp file, for editors and other tools.
+
+    Inside a sales repository the project schema uses its own stages and
+    checklists; outside one, the default Holp process. After changing
+    holp.yaml, `holp schema --write` refreshes .holp/schema/.
+
+    \b
+    Example:
+      holp schema project > project.schema.json
+      holp schema --write
+    """
+    from holp.commands import schema as command
+
+    sys.exit(command.run(options, kind, write))

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from holp import labels as labelling
+from holp import repo as repository
+from holp.gates import GateStatus, gate
+from holp.model import LOST, Process, Project
+
+
+def gate_lines(status: GateStatus, lang: str, key_node_label: str) -> list[str]:
+    """The checklist of a gate as a rep reads it: ✓ met (with its evidence), ✗ missing."""
+    lines = []
+    if status.stage.key_node is not None:
+        lines.append(f"{key_node_label}: {status.stage.key_node.get(lang)}")
+    for s in status.items:
+        mark = "✓" if s.met else "✗"
+        detail = f"  ({s.detail})" if s.detail else ""
+        rule = f"  [evidence: {s.item.evidence}]" if s.item.evidence and not s.met else ""
+        lines.append(f"  {mark} {s.item.text.get(lang)}{detail}{rule}")
+    return lines
+
+
+def status_dict(status: GateStatus, lang: str) -> list[dict[str, object]]:
+    return [{"id": s.item.id, "text": s.item.text.get(lang), "met": s.met, "evidence": s.item.evidence,
+             "detail": s.detail} for s in status.items]
+
+
+def _headline(process: Process, project: Project, lang: str) -> str:
+    return f"{project.id} {project.name} — {process.stage_label(project.stage, lang)}"
+
+
+def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
+    repo = repository.load(root)
+    process = repo.process
+    lang = lang or process.language
+    project = repo.project(project_id)
+    stage = process.stage(project.stage)
+    if stage is None:
+        reason = f" ({project.lost_reason})" if project.lost_reason else ""
+        message = (f"{project.id} is closed lost{reason}: reopen it before it can move"
+                   if project.stage == LOST else f"{project.id} is at unknown stage '{project.stage}': run holp validate")
+        if fmt == "json":
+            click.echo(json.dumps({"project": project.id, "stage": project.stage, "next": None, "ready": False,
+                                   "items": [], "message": message}, ensure_ascii=False, indent=2))
+        else:
+            click.echo(message)
+        return 1
+    status = gate(stage, project, repo.customer_of(project))
+    following = process.next_stage(stage.id)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "project": project.id, "stage": stage.id, "next": following.id if following else None,
+            "ready": status.met, "items": status_dict(status, lang),
+        }, ensure_ascii=False, indent=2))
+        return 0 if status.met else 1
+    label = labelling.load(lang, root)
+    click.echo(_headline(process, project, lang) + (f" → {following.label.get(lang)}" if following else ""))
+    for line in gate_lines(status, lang, label("key_node")):
+        click.echo(line)
+    stage_name = stage.label.get(lang)
+    if following is None:
+        click.echo(f"{stage_name} is the last stage: there is nothing to leave it for.")
+    elif status.met:
+        click.echo(f"ready: every item of {stage_name} is met; `holp advance {project.id}` moves it on.")
+    else:
+        missing = len(status.missing)
+        click.echo(f"not ready: {missing} of {len(status.items)} item{'s' if len(status.items) != 1 else ''} "
+                   f"missing to leave {stage_name}.")
+    return 0 if status.met else 1

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+
+from holp import git
+from holp.commands.schema import files as schema_files
+from holp.errors import HolpError
+from holp.files import write_atomic
+from holp.model import build_process
+from holp.resources import template
+from holp.yaml import read
+
+
+def _config(lang: str) -> str:
+    text = template("init", "holp.yaml").read_text(encoding="utf-8")
+    return re.sub(r"^language: zh\b", f"language: {lang}", text, count=1, flags=re.MULTILINE)
+
+
+def _editor_settings() -> str:
+    schemas = {
+        ".holp/schema/project.schema.json": ["projects/**/*.yaml", "projects/**/*.yml"],
+        ".holp/schema/customer.schema.json": ["customers/**/*.yaml", "customers/**/*.yml"],
+        ".holp/schema/team.schema.json": ["team.yaml"],
+        ".holp/schema/config.schema.json": ["holp.yaml"],
+    }
+    settings = {"yaml.schemas": schemas, "files.encoding": "utf8", "[yaml]": {"editor.insertSpaces": True}}
+    return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
+
+
+def scaffold(lang: str) -> dict[Path, str]:
+    """Every file `holp init` writes, by path relative to the new repository."""
+    config = _config(lang)
+    process = build_process(read("holp.yaml", config.encode()).data)
+    found = {
+        Path("holp.yaml"): config,
+        Path("team.yaml"): template("init", "team.yaml").read_text(encoding="utf-8"),
+        Path("customers/.gitkeep"): "",
+        Path("projects/.gitkeep"): "",
+        Path(".github/workflows/holp.yml"): template("init", "github", "holp.yml").read_text(encoding="utf-8"),
+        Path(".pre-commit-config.yaml"): template("init", "pre-commit-config.yaml").read_text(encoding="utf-8"),
+        Path(".editorconfig"): template("init", "editorconfig").read_text(encoding="utf-8"),
+        Path(".vscode/settings.json"): _editor_settings(),
+    }
+    found.update(schema_files(process))
+    return found
+
+
+def run(path: Path, lang: str) -> int:
+    path = path.resolve()
+    if path.exists() and not path.is_dir():
+        raise HolpError(f"{path} exists and is not a folder")
+    files = scaffold(lang)
+    existing = [p.as_posix() for p in files if (path / p).exists()]
+    if existing:
+        raise HolpError(f"{path} already has {', '.join(existing)}; holp init never overwrites a file")
+    path.mkdir(parents=True, exist_ok=True)
+    for relative, text in files.items():
+        write_atomic(path / relative, text.encode("utf-8"), create_only=True)
+    if git.toplevel(path) is None:
+        git.init(path)
+        click.echo(f"initialised a git repository in {path}")
+    click.echo(f"created a sales repository in {path}:")
+    for relative in files:
+        click.echo(f"  {relative.as_posix()}")
+    click.echo("next: edit team.yaml, then `holp new customer` and `holp new project`")
+    return 0

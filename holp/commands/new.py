@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from holp import repo as repository
+from holp import yaml
+from holp.errors import HolpError
+from holp.files import write_atomic
+from holp.render import render
+from holp.schema import ID_PATTERN, schema
+from holp.validate import _validator, schema_problems, today
+
+_CUSTOMER_ID = re.compile(r"C-(\d+)\Z")
+
+
+def next_customer_id(ids: set[str]) -> str:
+    numbers = [int(m.group(1)) for m in map(_CUSTOMER_ID.match, ids) if m]
+    return f"C-{max(numbers, default=0) + 1:04d}"
+
+
+def next_project_id(ids: set[str], year: int) -> str:
+    pattern = re.compile(rf"P-{year}-(\d+)\Z")
+    numbers = [int(m.group(1)) for m in map(pattern.match, ids) if m]
+    return f"P-{year}-{max(numbers, default=0) + 1:03d}"
+
+
+def _choose_id(given: str | None, taken: set[str], make: str) -> str:
+    if given is None:
+        return make
+    if not re.match(ID_PATTERN, given):
+        raise HolpError(f"--id {given}: ids use letters, digits, '.', '_' and '-'")
+    if given in taken:
+        raise HolpError(f"--id {given} is already used")
+    return given
+
+
+def _write(repo: repository.Repository, kind: str, folder: str, region: str, record_id: str,
+           variables: dict[str, Any]) -> int:
+    path = repo.root / folder / region / f"{record_id}.yaml"
+    schema_file = repo.root / ".holp" / "schema" / f"{kind}.schema.json"
+    variables["schema"] = Path(os.path.relpath(schema_file, path.parent)).as_posix()
+    text = render(repo.root, f"new/{kind}.yaml.j2", variables)
+    doc = yaml.read(repository.display_path(path), text.encode())
+    problems = doc.problems + list(schema_problems(doc, _validator(schema(kind, repo.process)), kind))
+    if problems:
+        raise HolpError(f"the {kind} template made an invalid file; nothing was written", 1, problems)
+    write_atomic(path, text.encode(), create_only=True)
+    click.echo(repository.display_path(path))
+    return 0
+
+
+def _require(value: str | None, known: set[str], option: str, what: str) -> None:
+    if value is not None and value not in known:
+        choices = ", ".join(sorted(known)) or "none defined"
+        raise HolpError(f"{option} {value}: no such {what} (known: {choices})")
+
+
+def customer(root: Path, *, name: str, region: str, owner: str, industry: str | None, credit: str | None,
+             record_id: str | None) -> int:
+    repo = repository.load(root)
+    _require(region, {r.id for r in repo.team.regions}, "--region", "region in team.yaml")
+    _require(owner, {r.id for r in repo.team.reps}, "--owner", "rep in team.yaml")
+    taken = set(repo.customers)
+    record_id = _choose_id(record_id, taken, next_customer_id(taken))
+    return _write(repo, "customer", repository.CUSTOMERS, region, record_id, {
+        "id": record_id, "name": name, "region": region, "owner": owner, "industry": industry, "credit": credit,
+    })
+
+
+def _amount(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise HolpError(f"--amount {text}: not a number") from None
+    if not value.is_finite() or value < 0:
+        raise HolpError(f"--amount {text}: an amount is a number of at least 0")
+    return value
+
+
+def _date(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise HolpError(f"--close {text}: not a real date written YYYY-MM-DD")
+
+
+def project(root: Path, *, customer: str, name: str, business_line: str | None, amount: str | None,
+            expected_close: str | None, owner: str | None, stage: str | None, record_id: str | None) -> int:
+    repo = repository.load(root)
+    process = repo.process
+    found = repo.customers.get(customer)
+    if found is None:
+        raise HolpError(f"--customer {customer}: no such customer")
+    owner = owner or found.owner
+    if owner is None:
+        raise HolpError(f"customer {customer} has no owner: pass --owner")
+    _require(owner, {r.id for r in repo.team.reps}, "--owner", "rep in team.yaml")
+    lines = [c.id for c in process.business_lines]
+    if lines:
+        _require(business_line, set(lines), "--line", "business line in holp.yaml")
+    stage = stage or process.stages[0].id
+    _require(stage, set(process.stage_ids), "--stage", "stage in holp.yaml")
+    region = found.region
+    if region is None:
+        raise HolpError(f"customer {customer} has no region")
+    taken = set(repo.projects)
+    record_id = _choose_id(record_id, taken, next_project_id(taken, today().year))
+    return _write(repo, "project", repository.PROJECTS, region, record_id, {
+        "id": record_id, "name": name, "customer": customer, "owner": owner, "business_line": business_line,
+        "business_lines": lines, "amount": _amount(amount), "expected_close": _date(expected_close),
+        "stage": stage, "currency": process.currency,
+    })

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from holp import labels as labelling
+from holp import repo as repository
+from holp.commands.check import gate_lines, status_dict
+from holp.evaluation import evaluate
+from holp.gates import gate
+from holp.output import money, money_plain, table
+from holp.pipeline import probability, weighted
+
+
+def _visits(project_data: Any) -> list[dict[str, Any]]:
+    visits = project_data.get("visits")
+    return [v for v in visits if isinstance(v, dict)] if isinstance(visits, list) else []
+
+
+def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
+    repo = repository.load(root)
+    process = repo.process
+    lang = lang or process.language
+    project = repo.project(project_id)
+    customer = repo.customer_of(project)
+    stage = process.stage(project.stage)
+    status = gate(stage, project, customer) if stage else None
+    evaluation = evaluate(process, project)
+    visits = sorted(_visits(project.data), key=lambda v: str(v.get("date", "")))
+    if fmt == "json":
+        click.echo(json.dumps({
+            "id": project.id, "name": project.name, "path": project.path,
+            "customer": {"id": project.customer, "name": customer.name if customer else None},
+            "owner": project.owner, "region": repo.region_of(project), "business_line": project.business_line,
+            "stage": project.stage, "amount": money_plain(project.amount) if project.amount is not None else None,
+            "probability": str(probability(process, project)),
+            "weighted": money_plain(weighted(process, project)),
+            "expected_close": project.expected_close.isoformat() if project.expected_close else None,
+            "gate": status_dict(status, lang) if status else [],
+            "grade": evaluation.grade,
+            "contacts": [c.__dict__ for c in customer.contacts] if customer else [],
+        }, ensure_ascii=False, indent=2, default=str))
+        return 0
+    label = labelling.load(lang, root)
+    owner = repo.team.rep(project.owner) if project.owner else None
+    region = repo.team.region(repo.region_of(project) or "")
+    out = [f"{project.id}  {project.name}", ""]
+    facts = [
+        (label("customer"), f"{customer.name} ({customer.id})" if customer else project.customer),
+        (label("owner"), owner.name if owner else project.owner),
+        (label("region"), region.label.get(lang) if region else repo.region_of(project)),
+        (label("business_line"), process.choice_label(process.business_lines, project.business_line or "", lang)),
+        (label("stage"), process.stage_label(project.stage, lang)),
+        (label("amount"), f"{money(project.amount)} {process.currency}" if project.amount is not None else ""),
+        (label("weighted"), f"{money(weighted(process, project))} ({probability(process, project) * 100:.0f}%)"),
+        (label("expected_close"), project.expected_close),
+    ]
+    if project.lost_reason:
+        facts.append((label("lost_reason"), process.choice_label(process.lost_reasons, project.lost_reason, lang)))
+    if evaluation.started:
+        totals = " / ".join(f"{g.group.label.get(lang)} {g.total}/{g.maximum}" for g in evaluation.groups)
+        grade = label(evaluation.grade, "levels") if evaluation.grade else "—"
+        facts.append((label("assessment"), f"{totals} · {label('grade')}: {grade}"))
+    out.append(table(facts))
+    if customer and customer.contacts:
+        rows = [[c.name, c.title, label(c.role or "", "roles"), label(c.stance or "", "stances"),
+                 label(c.influence or "", "levels"), label(c.personality or "", "personalities"),
+                 c.closeness, c.trust] for c in customer.contacts]
+        headers = [label(k) for k in ("name", "title", "role", "stance", "influence", "personality",
+                                      "closeness", "trust")]
+        out += ["", f"{label('key_persons')}:", table(rows, headers)]
+    if status is not None and status.items:
+        out += ["", f"{label('checklist')} — {status.stage.label.get(lang)}:"]
+        out += gate_lines(status, lang, label("key_node"))
+    if visits:
+        last = visits[-1]
+        met = ", ".join(str(m) for m in last.get("met", []) if isinstance(m, str)) if isinstance(
+            last.get("met"), list) else ""
+        out += ["", f"{label('last_visit')}: {last.get('date', '')} {met} {last.get('purpose', '')}".rstrip()]
+        if last.get("next_step"):
+            out.append(f"{label('next_step')}: {last['next_step']}")
+    risks = project.data.get("risks")
+    if isinstance(risks, list) and risks:
+        out += ["", f"{label('risks')}:"]
+        for risk in risks:
+            if isinstance(risk, dict):
+                out.append(f"  [{label(str(risk.get('level', '')), 'levels')}] {risk.get('kind', '')}: "
+                           f"{risk.get('note', '')}".rstrip(": "))
+    click.echo("\n".join(str(line) for line in out))
+    return 0

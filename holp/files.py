@@ -1,0 +1,60 @@
+"""Writing files so that a crash at any moment leaves the old file or the new one, never half."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from holp.errors import HolpError
+
+
+def write_atomic(path: Path, data: bytes, *, create_only: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temp file in the same folder: fsync, keep the mode, rename.
+
+    With ``create_only``, refuse (atomically) when ``path`` already exists.
+    """
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".holp-tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, mode)
+        if create_only:
+            try:
+                os.link(temp, path)  # fails if path exists: no check-then-write race
+            except FileExistsError:
+                raise HolpError(f"{path} already exists; holp never overwrites it") from None
+            os.unlink(temp)
+        else:
+            os.replace(temp, path)
+        _fsync_dir(folder)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not every platform opens folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)

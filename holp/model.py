@@ -1,0 +1,383 @@
+"""The model: the process, the team, customers and projects as frozen dataclasses.
+
+Builders here are lenient on purpose: they take data that may not have passed
+the schema (reports read whatever is in the repository) and never raise; a
+field of the wrong type reads as missing. Strictness lives in `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+LOST = "lost"  # the terminal state of a lost deal: fixed by the file format, not a stage
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Label:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: Label
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: Label
+    probability: Decimal
+    key_node: Label | None
+    checklist: tuple[ChecklistItem, ...]
+    index: int
+
+    def item(self, item_id: str) -> ChecklistItem | None:
+        return next((i for i in self.checklist if i.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class CriteriaGroup:
+    id: str
+    label: Label
+    criteria: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class Process:
+    """holp.yaml: the stages in order and everything labelled around them."""
+
+    company: str
+    currency: str
+    language: str
+    stale_after_days: int
+    won_from: str
+    lost_reasons: tuple[Choice, ...]
+    business_lines: tuple[Choice, ...]
+    stages: tuple[Stage, ...]
+    assessment: tuple[CriteriaGroup, ...]
+    grades: Mapping[str, int]
+    lost_label: Label
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    @property
+    def stage_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.stages)
+
+    @property
+    def won_index(self) -> int:
+        stage = self.stage(self.won_from)
+        return stage.index if stage else len(self.stages)
+
+    def is_won(self, stage_id: str) -> bool:
+        stage = self.stage(stage_id)
+        return stage is not None and stage.index >= self.won_index
+
+    def is_open(self, stage_id: str) -> bool:
+        stage = self.stage(stage_id)
+        return stage is not None and stage.index < self.won_index
+
+    def next_stage(self, stage_id: str) -> Stage | None:
+        stage = self.stage(stage_id)
+        if stage is None or stage.index + 1 >= len(self.stages):
+            return None
+        return self.stages[stage.index + 1]
+
+    def stage_label(self, stage_id: str, lang: str) -> str:
+        if stage_id == LOST:
+            return self.lost_label.get(lang)
+        stage = self.stage(stage_id)
+        return stage.label.get(lang) if stage else stage_id
+
+    def choice_label(self, choices: tuple[Choice, ...], choice_id: str, lang: str) -> str:
+        found = next((c for c in choices if c.id == choice_id), None)
+        return found.label.get(lang) if found else choice_id
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    label: Label
+    manager: str | None
+
+
+@dataclass(frozen=True)
+class Rep:
+    id: str
+    name: str
+    email: str | None
+    region: str | None
+    role: str
+    handle: str | None
+
+
+@dataclass(frozen=True)
+class Target:
+    year: int
+    amount: Decimal
+    region: str | None
+    rep: str | None
+
+
+@dataclass(frozen=True)
+class Team:
+    regions: tuple[Region, ...]
+    reps: tuple[Rep, ...]
+    targets: tuple[Target, ...]
+
+    def rep(self, rep_id: str) -> Rep | None:
+        return next((r for r in self.reps if r.id == rep_id), None)
+
+    def region(self, region_id: str) -> Region | None:
+        return next((r for r in self.regions if r.id == region_id), None)
+
+    def rep_by_email(self, email: str) -> Rep | None:
+        email = email.lower()
+        return next((r for r in self.reps if r.email and r.email.lower() == email), None)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    title: str | None
+    role: str | None
+    stance: str | None
+    influence: str | None
+    personality: str | None
+    closeness: int | None
+    trust: int | None
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    name: str
+    region: str | None
+    owner: str | None
+    industry: str | None
+    credit: str | None
+    contacts: tuple[Contact, ...]
+    path: str
+    data: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    customer: str | None
+    owner: str | None
+    business_line: str | None
+    amount: Decimal | None
+    expected_close: dt.date | None
+    stage: str
+    own_region: str | None
+    probability: Decimal | None
+    checklist: Mapping[str, Mapping[str, Any]]
+    lost_reason: str | None
+    path: str
+    data: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+def _text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _int(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    return None
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def label(value: Any, fallback: str) -> Label:
+    data = _map(value)
+    zh = _text(data, "zh") or _text(data, "en") or fallback
+    en = _text(data, "en") or zh
+    return Label(zh, en)
+
+
+def choices(value: Any) -> tuple[Choice, ...]:
+    result = []
+    for entry in _list(value):
+        if isinstance(entry, str):
+            result.append(Choice(entry, Label(entry, entry)))
+        elif isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+            result.append(Choice(entry["id"], label(entry.get("label"), entry["id"])))
+    return tuple(result)
+
+
+def build_process(data: Any) -> Process:
+    data = _map(data)
+    stages = []
+    for entry in _list(data.get("stages")):
+        entry = _map(entry)
+        stage_id = _text(entry, "id")
+        if not stage_id:
+            continue
+        items = []
+        for item in _list(entry.get("checklist")):
+            item = _map(item)
+            item_id = _text(item, "id")
+            if item_id:
+                evidence = item.get("evidence")
+                items.append(ChecklistItem(item_id, label(item.get("text"), item_id),
+                                           evidence if isinstance(evidence, str) else None))
+        key_node = entry.get("key_node")
+        stages.append(Stage(
+            id=stage_id,
+            label=label(entry.get("label"), stage_id),
+            probability=as_decimal(entry.get("probability")) or Decimal(0),
+            key_node=label(key_node, "") if isinstance(key_node, Mapping) else None,
+            checklist=tuple(items),
+            index=len(stages),
+        ))
+    assessment = _map(data.get("assessment"))
+    groups = []
+    for group in _list(assessment.get("groups")):
+        group = _map(group)
+        group_id = _text(group, "id")
+        if group_id:
+            groups.append(CriteriaGroup(group_id, label(group.get("label"), group_id),
+                                        choices(group.get("criteria"))))
+    grades = {k: v for k, v in _map(assessment.get("grades")).items()
+              if isinstance(v, int) and not isinstance(v, bool)}
+    language = _text(data, "language")
+    return Process(
+        company=_text(data, "company") or "",
+        currency=_text(data, "currency") or "CNY",
+        language=language if language in LANGUAGES else "zh",
+        stale_after_days=_int(data, "stale_after_days") or 30,
+        won_from=_text(data, "won_from") or "",
+        lost_reasons=choices(data.get("lost_reasons")),
+        business_lines=choices(data.get("business_lines")),
+        stages=tuple(stages),
+        assessment=tuple(groups),
+        grades=grades,
+        lost_label=label(data.get("lost_label"), LOST),
+    )
+
+
+def build_team(data: Any) -> Team:
+    data = _map(data)
+    regions = tuple(
+        Region(r["id"], label(r.get("label"), r["id"]), _text(r, "manager"))
+        for r in map(_map, _list(data.get("regions"))) if isinstance(r.get("id"), str)
+    )
+    reps = tuple(
+        Rep(r["id"], _text(r, "name") or r["id"], _text(r, "email"), _text(r, "region"),
+            _text(r, "role") or "rep", _text(r, "handle"))
+        for r in map(_map, _list(data.get("reps"))) if isinstance(r.get("id"), str)
+    )
+    targets = []
+    for t in map(_map, _list(data.get("targets"))):
+        year, amount = _int(t, "year"), as_decimal(t.get("amount"))
+        if year is not None and amount is not None:
+            targets.append(Target(year, amount, _text(t, "region"), _text(t, "rep")))
+    return Team(regions, reps, tuple(targets))
+
+
+def build_customer(data: Any, path: str) -> Customer | None:
+    data = _map(data)
+    customer_id = _text(data, "id")
+    if not customer_id:
+        return None
+    contacts = tuple(
+        Contact(
+            name=_text(c, "name") or "",
+            title=_text(c, "title"),
+            role=_text(c, "role"),
+            stance=_text(c, "stance"),
+            influence=_text(c, "influence"),
+            personality=_text(c, "personality"),
+            closeness=_int(c, "closeness"),
+            trust=_int(c, "trust"),
+        )
+        for c in map(_map, _list(data.get("contacts")))
+    )
+    return Customer(
+        id=customer_id,
+        name=_text(data, "name") or customer_id,
+        region=_text(data, "region"),
+        owner=_text(data, "owner"),
+        industry=_text(data, "industry"),
+        credit=_text(data, "credit"),
+        contacts=contacts,
+        path=path,
+        data=data,
+    )
+
+
+def build_project(data: Any, path: str) -> Project | None:
+    data = _map(data)
+    project_id = _text(data, "id")
+    if not project_id:
+        return None
+    checklist = {k: _map(v) for k, v in _map(data.get("checklist")).items()}
+    probability = as_decimal(data.get("probability"))
+    return Project(
+        id=project_id,
+        name=_text(data, "name") or project_id,
+        customer=_text(data, "customer"),
+        owner=_text(data, "owner"),
+        business_line=_text(data, "business_line"),
+        amount=as_decimal(data.get("amount")),
+        expected_close=as_date(data.get("expected_close")),
+        stage=_text(data, "stage") or "",
+        own_region=_text(data, "region"),
+        probability=probability,
+        checklist=checklist,
+        lost_reason=_text(_map(data.get("lost")), "reason"),
+        path=path,
+        data=data,
+    )

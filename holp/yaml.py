@@ -1,0 +1,330 @@
+"""The only module that touches the YAML library.
+
+Reading: libyaml (through ruamel.yaml.clib's C parser) composes the node tree,
+and holp's own constructor turns nodes into plain Python values by one set of
+rules, YAML 1.2's core schema, with two deliberate narrowings:
+
+* every non-integer number becomes a `Decimal` (money is never a float), and
+  a plain scalar that is neither null, bool, int nor a number stays a string:
+  dates are strings here and checked as ISO dates by the validator, so
+  ``2026-02-30`` is a reported problem, not a crash.
+* no tags are executed or kept (only the core tags ``!!str``, ``!!int`` ...
+  are honoured), aliases are never expanded, directives are refused, and
+  duplicate keys are reported with their line.
+
+Every problem found while reading is returned, never raised, so a caller can
+report all of them in one run. Editing (`holp advance` and friends) never
+reads values through another library's rules: it re-reads what it wrote with
+this module and checks the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from holp.problems import ERROR, Problem
+
+try:  # the C parser; without ruamel.yaml.clib holp would be 20x slower, see tests
+    from _ruamel_yaml import CParser as _CParser
+
+    C_PARSER = True
+except ImportError:  # pragma: no cover - exercised only on a broken install
+    from ruamel.yaml.cyaml import CParser as _CParser
+
+    C_PARSER = False
+
+MAX_BYTES = 1 << 20  # a sales file of a megabyte is a mistake, not a project
+MAX_DEPTH = 32  # no holp format nests deeper than a handful of levels
+MAX_FLOW_DEPTH = 500  # libyaml recurses in C: bound it before it can overflow
+
+_TAG = "tag:yaml.org,2002:"
+_NULL = frozenset(["", "~", "null", "Null", "NULL"])
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_MAYBE_TYPED = frozenset("0123456789-+.~nNtTfF")
+_CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+
+class _Composer(_CParser):  # type: ignore[misc]
+    """libyaml's composer with resolution left to `_construct`."""
+
+    def descend_resolver(self, *_: Any) -> None:
+        pass
+
+    def ascend_resolver(self, *_: Any) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return "?"
+
+
+class Document:
+    """One YAML file as read: its data, the problems reading found, and positions."""
+
+    __slots__ = ("path", "text", "data", "problems", "_root")
+
+    def __init__(self, path: str, text: str, data: Any, problems: list[Problem]) -> None:
+        self.path = path
+        self.text = text
+        self.data = data
+        self.problems = problems
+        self._root: Node | None | bool = False  # False: not composed yet
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+    def locate(self, keys: tuple[Any, ...] | list[Any], *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``keys``, or of its key with ``key=True``.
+
+        Walks as far as the path exists, so a missing field points at the
+        mapping that should have held it.
+        """
+        if self._root is False:
+            try:
+                self._root = _compose(self.text)
+            except YAMLError:
+                self._root = None
+        node = self._root
+        if not isinstance(node, Node):
+            return (1, 1)
+        mark = node.start_mark
+        for i, k in enumerate(keys):
+            last = i == len(keys) - 1
+            if isinstance(node, MappingNode):
+                found = None
+                for knode, vnode in node.value:
+                    if isinstance(knode, ScalarNode) and knode.value == k:
+                        found = (knode, vnode)
+                if found is None:
+                    break
+                node = found[1]
+                mark = found[0].start_mark if (key and last) else found[1].start_mark
+            elif isinstance(node, SequenceNode) and isinstance(k, int) and 0 <= k < len(node.value):
+                node = node.value[k]
+                mark = node.start_mark
+            else:
+                break
+        return (mark.line + 1, mark.column + 1)
+
+    def problem(self, keys: tuple[Any, ...] | list[Any], code: str, message: str,
+                severity: str = ERROR, *, key: bool = False) -> Problem:
+        line, column = self.locate(keys, key=key)
+        return Problem(self.path, line, column, severity, code, message)
+
+
+def _compose(text: str) -> Node | None:
+    parser = _Composer(text)
+    try:
+        return parser.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        parser.dispose()
+
+
+def read(path: str, raw: bytes) -> Document:
+    """Read one file's bytes. Never raises for bad input: problems are in the result."""
+    problems: list[Problem] = []
+
+    def fail(line: int, column: int, code: str, message: str) -> Document:
+        problems.append(Problem(path, line, column, ERROR, code, message))
+        return Document(path, "", None, problems)
+
+    if len(raw) > MAX_BYTES:
+        return fail(1, 1, "too-large", f"file is {len(raw)} bytes; holp reads files up to {MAX_BYTES} bytes")
+    if b"\x00" in raw:
+        return fail(1, 1, "not-text", "file is binary (it contains NUL bytes), not YAML text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        return fail(line, 1, "not-text", "file is not UTF-8 text")
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        return fail(line, 1, "merge-conflict", "unresolved merge conflict marker: resolve the conflict first")
+    for number, line_text in enumerate(text.splitlines(), 1):
+        stripped = line_text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if line_text.startswith("%"):
+            return fail(number, 1, "yaml-directive", "YAML directives (%YAML, %TAG) are not allowed")
+        break
+    depth = _flow_depth(text)
+    if depth > MAX_FLOW_DEPTH:
+        return fail(1, 1, "too-deep", f"nesting deeper than {MAX_FLOW_DEPTH} levels")
+    try:
+        root = _compose(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return fail(line, column, "yaml-syntax", _syntax_message(e, text, mark))
+    except YAMLError as e:  # pragma: no cover - libyaml marks all its errors
+        return fail(1, 1, "yaml-syntax", str(e).splitlines()[0])
+    if root is None:
+        return fail(1, 1, "empty", "file is empty: it needs at least an id")
+    doc = Document(path, text, None, problems)
+    seen: set[int] = set()
+    doc.data = _construct(root, doc, (), seen, 0)
+    return doc
+
+
+def _flow_depth(text: str) -> int:
+    """An upper bound on flow nesting ([ and {), cheap when there are few brackets."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return 0
+    depth = best = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return best
+
+
+def _syntax_message(e: MarkedYAMLError, text: str, mark: Any) -> str:
+    if mark is not None:
+        lines = text.splitlines()
+        if mark.line < len(lines):
+            line = lines[mark.line]
+            if "\t" in line[: mark.column + 1] and not line[: mark.column].strip(" \t"):
+                return "tab character in indentation: YAML indents with spaces only"
+    problem = (e.problem or e.context or "invalid YAML").strip()
+    if "expected a single document" in str(e.context):
+        return "more than one YAML document (---) in the file: holp files hold one"
+    return f"YAML syntax error: {problem}"
+
+
+def _construct(node: Node, doc: Document, where: tuple[Any, ...], seen: set[int], depth: int) -> Any:
+    if id(node) in seen:
+        doc.problems.extend(_alias_problems(doc))
+        return None
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        doc.problems.append(_at(doc, node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
+        return None
+    tag = node.tag
+    if isinstance(node, ScalarNode):
+        return _scalar(node, doc)
+    if tag not in ("?", "!", _TAG + "map", _TAG + "seq"):
+        doc.problems.append(_at(doc, node, "yaml-tag", f"tag {tag} is not allowed: holp files use plain YAML"))
+        return None
+    if isinstance(node, SequenceNode):
+        if tag == _TAG + "map":
+            doc.problems.append(_at(doc, node, "yaml-tag", "a sequence tagged !!map"))
+        return [_construct(child, doc, (*where, i), seen, depth + 1) for i, child in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    for knode, vnode in node.value:
+        if not isinstance(knode, ScalarNode) or knode.tag not in ("?", "!", _TAG + "str"):
+            doc.problems.append(_at(doc, knode, "yaml-key", "mapping keys must be plain text"))
+            continue
+        key = knode.value
+        if key in result:
+            doc.problems.append(_at(doc, knode, "duplicate-key", f"duplicate key '{key}' (it is already set above)"))
+        result[key] = _construct(vnode, doc, (*where, key), seen, depth + 1)
+    return result
+
+
+def _at(doc: Document, node: Node, code: str, message: str) -> Problem:
+    return Problem(doc.path, node.start_mark.line + 1, node.start_mark.column + 1, ERROR, code, message)
+
+
+def _alias_problems(doc: Document) -> Iterator[Problem]:
+    if any(p.code == "yaml-alias" for p in doc.problems):
+        return
+    parser = _Composer(doc.text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or type(event).__name__ == "StreamEndEvent":
+                break
+            if type(event).__name__ == "AliasEvent":
+                mark = event.start_mark
+                yield Problem(doc.path, mark.line + 1, mark.column + 1, ERROR, "yaml-alias",
+                              f"alias *{event.anchor} is not allowed: write the value out")
+    finally:
+        parser.dispose()
+
+
+def _scalar(node: ScalarNode, doc: Document) -> Any:
+    value: str = node.value
+    tag = node.tag
+    if tag == "?":
+        if node.style:  # quoted or block scalars are always text
+            return value
+        return resolve_plain(value)
+    if tag == "!" or tag == _TAG + "str":
+        return value
+    if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
+        resolved = resolve_plain(value)
+        want = {"int": int, "float": Decimal, "bool": bool, "null": type(None)}[tag[len(_TAG):]]
+        if tag == _TAG + "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
+            return Decimal(resolved)
+        if isinstance(resolved, want) and not (want is int and isinstance(resolved, bool)):
+            return resolved
+        doc.problems.append(_at(doc, node, "yaml-tag", f"'{value}' is not a valid {tag[len(_TAG):]}"))
+        return None
+    doc.problems.append(_at(doc, node, "yaml-tag", f"tag {tag} is not allowed: holp files use plain YAML"))
+    return None
+
+
+def resolve_plain(value: str) -> Any:
+    """What a plain (unquoted) scalar means under holp's rules (YAML 1.2 core, Decimal numbers)."""
+    if not value or value[0] in _MAYBE_TYPED:
+        if value in _NULL:
+            return None
+        if value in _BOOL:
+            return _BOOL[value]
+        if _INT.match(value):
+            return int(value)
+        if _OCT.match(value):
+            return int(value[2:], 8)
+        if _HEX.match(value):
+            return int(value[2:], 16)
+        if _FLOAT.match(value):
+            try:
+                return Decimal(value)
+            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+                return value
+        inf = _INF.match(value)
+        if inf:
+            return Decimal(f"{inf.group(1)}Infinity")
+        if _NAN.match(value):
+            return Decimal("NaN")
+    return value
+
+
+_PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#]*\Z")
+
+
+def scalar(value: Any) -> str:
+    """One value written as a YAML scalar that reads back as exactly that value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    text = str(value)
+    if (
+        _PLAIN_SAFE.match(text)
+        and ": " not in text
+        and not text.endswith((" ", ":"))
+        and "\n" not in text
+        and resolve_plain(text) == text
+    ):
+        return text
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
