@@ -401,10 +401,13 @@ CHECKS: tuple[Callable[[Repository], Iterable[Problem]], ...] = (
 def validate(repo: Repository) -> list[Problem]:
     """Every problem in the repository, sorted by file and position."""
     problems: list[Problem] = []
+    read_at: set[tuple[str, int, int]] = set()
     for doc in repo.documents():
         problems.extend(doc.problems)
+        read_at.update((p.path, p.line, p.column) for p in doc.problems)
     for check in CHECKS:
-        problems.extend(check(repo))
+        # A value that could not be read (a refused tag) is not also reported as missing or mistyped.
+        problems.extend(p for p in check(repo) if (p.path, p.line, p.column) not in read_at)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
 
 

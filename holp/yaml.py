@@ -167,7 +167,10 @@ def read(path: str, raw: bytes) -> Document:
         root = _compose(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        # An unclosed bracket or quote is noticed lines later: point where it opened.
+        opened = e.context_mark if e.context and ("flow" in e.context or "quoted" in e.context) else None
+        where = opened or mark
+        line, column = (where.line + 1, where.column + 1) if where is not None else (1, 1)
         return fail(line, column, "yaml-syntax", _syntax_message(e, text, mark))
     except YAMLError as e:  # pragma: no cover - libyaml marks all its errors
         return fail(1, 1, "yaml-syntax", str(e).splitlines()[0])
@@ -200,9 +203,12 @@ def _syntax_message(e: MarkedYAMLError, text: str, mark: Any) -> str:
             line = lines[mark.line]
             if "\t" in line[: mark.column + 1] and not line[: mark.column].strip(" \t"):
                 return "tab character in indentation: YAML indents with spaces only"
-    problem = (e.problem or e.context or "invalid YAML").strip()
     if "expected a single document" in str(e.context):
         return "more than one YAML document (---) in the file: holp files hold one"
+    problem = (e.problem or e.context or "invalid YAML").strip()
+    context = e.context_mark
+    if e.problem and e.context and context is not None and mark is not None and context.line != mark.line:
+        return f"YAML syntax error: {problem} ({e.context.strip()} from line {context.line + 1} to line {mark.line + 1})"
     return f"YAML syntax error: {problem}"
 
 
@@ -241,20 +247,25 @@ def _at(doc: Document, node: Node, code: str, message: str) -> Problem:
 
 
 def _alias_problems(doc: Document) -> Iterator[Problem]:
+    """One problem at the first alias of the file (the count says how many more)."""
     if any(p.code == "yaml-alias" for p in doc.problems):
         return
     parser = _Composer(doc.text)
+    aliases = []
     try:
         while True:
             event = parser.get_event()
             if event is None or type(event).__name__ == "StreamEndEvent":
                 break
             if type(event).__name__ == "AliasEvent":
-                mark = event.start_mark
-                yield Problem(doc.path, mark.line + 1, mark.column + 1, ERROR, "yaml-alias",
-                              f"alias *{event.anchor} is not allowed: write the value out")
+                aliases.append(event)
     finally:
         parser.dispose()
+    if aliases:
+        first = aliases[0]
+        more = f" ({len(aliases)} aliases in this file)" if len(aliases) > 1 else ""
+        yield Problem(doc.path, first.start_mark.line + 1, first.start_mark.column + 1, ERROR, "yaml-alias",
+                      f"alias *{first.anchor} is not allowed: write the value out{more}")
 
 
 def _scalar(node: ScalarNode, doc: Document) -> Any:

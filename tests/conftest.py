@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from holp.cli import main
+from holp.resources import template
+
+TEAM = """\
+regions:
+  - {id: east, label: {zh: 华东, en: East China}, manager: li.na}
+  - {id: north, label: {zh: 华北, en: North China}, manager: li.na}
+reps:
+  - {id: li.na, name: 李娜, email: li.na@example.com, region: east, role: manager, handle: li-na}
+  - {id: zhang.wei, name: 张伟, email: zhang.wei@example.com, region: east}
+targets:
+  - {year: 2026, region: east, amount: 30000000}
+"""
+
+CUSTOMER = """\
+# 客户档案
+id: C-0001
+name: 华东某钢铁集团
+industry: steel
+region: east
+owner: zhang.wei
+credit: B
+contacts:
+  - {name: 李明, title: 副总经理, role: decision_maker, stance: supporter, influence: high, personality: tiger, closeness: 3, trust: 2}
+  - {name: 王强, title: 能源科长, role: coach, stance: supporter, influence: medium, personality: koala, closeness: 4, trust: 4}
+"""
+
+PROJECT = """\
+# 2号高炉余热发电改造
+id: P-2026-001
+name: 2号高炉余热发电改造
+customer: C-0001
+owner: zhang.wei
+business_line: waste-heat
+amount: 3200000
+expected_close: 2027-03-31
+stage: entry
+checklist:
+  prospecting:
+    process_assessed: 2026-08-01
+    equipment_assessed: 2026-08-01
+    funding_assessed: "资金已落实"
+    technical_needs_assessed: 2026-08-02
+    relationship_assessed: 2026-08-02
+    project_info_confirmed: "可研报告已获取"
+    target_customer_assessed: 2026-08-05
+  entry:
+    procurement_org_mapped: 2026-09-10
+assessment:
+  real: {need: 4, business: 3, approval: 3, budget: 2, urgency: 4}
+  worth: {short_term_revenue: 4, future_revenue: 3, profit: 3, risk: 2, strategic_value: 5}
+competitors:
+  - {name: 某节能公司, strength: 价格低}
+visits:
+  - date: 2026-10-12
+    by: zhang.wei
+    met: [李明]
+    purpose: 技术交流
+    next_step: 提交初步方案
+"""
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "张伟")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "zhang.wei@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "张伟")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zhang.wei@example.com")
+    monkeypatch.setenv("HOLP_TODAY", "2026-11-24")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small valid sales repository with the default process; the current folder."""
+    root = tmp_path / "sales"
+    root.mkdir()
+    (root / "holp.yaml").write_bytes(template("init", "holp.yaml").read_bytes())
+    (root / "team.yaml").write_text(TEAM, encoding="utf-8")
+    write(root / "customers/east/C-0001.yaml", CUSTOMER)
+    write(root / "projects/east/P-2026-001.yaml", PROJECT)
+    monkeypatch.chdir(root)
+    return root
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    path.write_bytes(text)
+    return path
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file under root (outside .git) with the hash of its bytes and its mode."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        for name in filenames:
+            path = Path(dirpath) / name
+            data = path.read_bytes()
+            found[path.relative_to(root).as_posix()] = f"{hashlib.sha256(data).hexdigest()} {path.stat().st_mode:o}"
+    return found
+
+
+@pytest.fixture
+def holp() -> Callable[..., Result]:
+    """Run the CLI in-process: holp("validate", "--format", "json")."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
