@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -40,10 +41,8 @@ def write_atomic(path: Path, data: bytes, *, create_only: bool = False) -> None:
             os.replace(temp, path)
         _fsync_dir(folder)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
-        except FileNotFoundError:
-            pass
         raise
 
 

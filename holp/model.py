@@ -259,7 +259,7 @@ def choices(value: Any) -> tuple[Choice, ...]:
 
 def build_process(data: Any) -> Process:
     data = _map(data)
-    stages = []
+    stages: list[Stage] = []
     for entry in _list(data.get("stages")):
         entry = _map(entry)
         stage_id = _text(entry, "id")

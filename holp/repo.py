@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,7 +112,7 @@ class Repository:
         yield from self.project_docs
 
 
-def _closest(wanted: str, known: dict[str, object]) -> str:
+def _closest(wanted: str, known: Mapping[str, object]) -> str:
     import difflib
 
     close = difflib.get_close_matches(wanted, list(known), n=1)

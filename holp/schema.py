@@ -29,7 +29,7 @@ _TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
 _DATE: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
 _MONEY: dict[str, Any] = {"type": "number", "minimum": 0}
 _SCORE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 5}
-_EXTENSIONS = {"^x[-_]": {}}  # x_anything: a team's own fields
+_EXTENSIONS: dict[str, Any] = {"^x[-_]": {}}  # x_anything: a team's own fields
 
 
 def _object(properties: dict[str, Any], required: tuple[str, ...] = (), *,

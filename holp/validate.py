@@ -20,7 +20,7 @@ from typing import Any
 from holp import schema
 from holp.gates import EvidenceSyntaxError, gate, parse_evidence
 from holp.model import LOST, Project
-from holp.problems import ERROR, WARNING, Problem
+from holp.problems import WARNING, Problem
 from holp.repo import Repository
 from holp.yaml import Document
 
@@ -253,8 +253,8 @@ def check_team(repo: Repository) -> Iterator[Problem]:
               if isinstance(e.get("email"), str)]
     for value, path in _duplicates(emails):
         yield doc.problem(path, "duplicate-email", f"email {value} belongs to two reps: commits could not be attributed")
-    for i, region in _entries(data, "regions"):
-        manager = region.get("manager")
+    for i, entry in _entries(data, "regions"):
+        manager = entry.get("manager")
         if isinstance(manager, str) and manager not in reps:
             yield doc.problem(["regions", i, "manager"], "unknown-rep", f"manager '{manager}' is not a rep in team.yaml")
     for i, rep in _entries(data, "reps"):
@@ -320,7 +320,8 @@ def check_references(repo: Repository) -> Iterator[Problem]:
         yield from _reference(doc, data, "customer", repo.customers, "unknown-customer", "customer")
         yield from _reference(doc, data, "owner", reps, "unknown-rep", "rep")
         yield from _reference(doc, data, "region", regions, "unknown-region", "region")
-        customer = repo.customers.get(data.get("customer")) if isinstance(data.get("customer"), str) else None
+        customer_id = data.get("customer")
+        customer = repo.customers.get(customer_id) if isinstance(customer_id, str) else None
         contacts = {c.name for c in customer.contacts} if customer else None
         for i, visit in enumerate(_list(data.get("visits"))):
             if not isinstance(visit, dict):

@@ -56,7 +56,7 @@ _MAYBE_TYPED = frozenset("0123456789-+.~nNtTfF")
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
-class _Composer(_CParser):  # type: ignore[misc]
+class _Composer(_CParser):
     """libyaml's composer with resolution left to `_construct`."""
 
     def descend_resolver(self, *_: Any) -> None:
@@ -72,14 +72,14 @@ class _Composer(_CParser):  # type: ignore[misc]
 class Document:
     """One YAML file as read: its data, the problems reading found, and positions."""
 
-    __slots__ = ("path", "text", "data", "problems", "_root")
+    __slots__ = ("_root", "data", "path", "problems", "text")
 
     def __init__(self, path: str, text: str, data: Any, problems: list[Problem]) -> None:
         self.path = path
         self.text = text
         self.data = data
         self.problems = problems
-        self._root: Node | None | bool = False  # False: not composed yet
+        self._root: Node | bool | None = False  # False: not composed yet
 
     @property
     def ok(self) -> bool:
@@ -127,7 +127,8 @@ class Document:
 def _compose(text: str) -> Node | None:
     parser = _Composer(text)
     try:
-        return parser.get_single_node()  # type: ignore[no-any-return]
+        node: Node | None = parser.get_single_node()
+        return node
     finally:
         parser.dispose()
 

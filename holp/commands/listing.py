@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -79,7 +80,7 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
                                   "amount", "expected_close")]
     if rows:
         click.echo(table(rows, headers, ["left"] * 7 + ["right", "left"]))
-    total = sum((p.amount or 0 for p in projects), start=0)
+    total = sum((p.amount or Decimal(0) for p in projects), start=Decimal(0))
     click.echo(f"{len(projects)} project{'s' if len(projects) != 1 else ''}, {money(total)} {process.currency}"
                if projects else "no projects match")
     return 0

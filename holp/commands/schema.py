@@ -10,7 +10,7 @@ from holp import schema as schemas
 from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model import Process
-from holp.repo import default_process, find_root, load_config
+from holp.repo import default_process, load_config
 
 if TYPE_CHECKING:
     from holp.cli import Options
