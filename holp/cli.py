@@ -279,3 +279,111 @@ def schema(options: Options, kind: str | None, write: bool) -> None:
     from holp.commands import schema as command
 
     sys.exit(command.run(options, kind, write))
+
+
+def _change_options(f: Any) -> Any:
+    """--dry-run, --no-commit and --branch: shared by every command that changes a project file."""
+    f = click.option("--branch", is_flag=False, flag_value="", default=None, metavar="[NAME]",
+                     help="Commit on a new branch (default holp/<id>-<stage>), ready for a pull request.")(f)
+    f = click.option("--no-commit", is_flag=True, help="Write the file but do not commit.")(f)
+    f = click.option("--dry-run", is_flag=True, help="Show the diff it would make; write nothing.")(f)
+    return f
+
+
+@main.command()
+@click.argument("project_id")
+@click.option("--to", "to", metavar="STAGE", help="The stage to move to (default: the next one).")
+@click.option("-m", "--message", "note", help="A note for the commit message.")
+@click.option("--force", is_flag=True, help="Pass an unmet gate or skip stages (needs --reason; flagged in review).")
+@click.option("--reason", help="Why: needed for --force and for moving back; recorded as Holp-Reason.")
+@_change_options
+@_lang_option
+@pass_options
+def advance(options: Options, project_id: str, to: str | None, note: str | None, force: bool, reason: str | None,
+            dry_run: bool, no_commit: bool, branch: str | None, lang: str | None) -> None:
+    """Move a project to its next stage once the current stage's checklist (its key node) is met.
+
+    Checks the exit gate; if anything is missing, exits 1 listing it and
+    writes nothing. Otherwise changes exactly the `stage:` line and commits
+    just that file, with trailers Holp-Project, Holp-From, Holp-To.
+
+    \b
+    Example:
+      holp advance P-2026-014 -m "方案已通过销售经理审核"
+      holp advance P-2026-014 --to entry --reason "决策人变更,需重新建立关系"
+      holp advance P-2026-014 --branch        # for a pull request
+    """
+    from holp.commands import advance as command
+
+    sys.exit(command.run(options.root(), project_id, to=to, note=note, force=force, reason=reason, dry_run=dry_run,
+                         commit=not no_commit, branch=branch, lang=lang))
+
+
+@main.command()
+@click.argument("project_id")
+@click.option("--won", "outcome", flag_value="won", help="Won: move to holp.yaml's won_from stage.")
+@click.option("--lost", "outcome", flag_value="lost", help="Lost: stage becomes lost, with the reason recorded.")
+@click.option("--reason", required=True, help="For --lost one of holp.yaml's lost_reasons; for --won, why.")
+@click.option("-m", "--message", "note", help="A note, kept in the file (lost) and the commit message.")
+@click.option("--force", is_flag=True, help="Win although the current gate is not met (flagged in review).")
+@_change_options
+@_lang_option
+@pass_options
+def close(options: Options, project_id: str, outcome: str | None, reason: str, note: str | None, force: bool,
+          dry_run: bool, no_commit: bool, branch: str | None, lang: str | None) -> None:
+    """Close a deal: won (to the won_from stage) or lost (with a configured reason).
+
+    \b
+    Example:
+      holp close P-2026-014 --lost --reason price -m "对手报价低15%"
+      holp close P-2026-009 --won --reason "合同已签订"
+    """
+    from holp.commands import close as command
+
+    if outcome is None:
+        raise click.UsageError("say --won or --lost")
+    sys.exit(command.run(options.root(), project_id, won=outcome == "won", reason=reason, note=note, force=force,
+                         dry_run=dry_run, commit=not no_commit, branch=branch, lang=lang))
+
+
+@main.command()
+@click.argument("project_id")
+@click.option("--to", "to", required=True, metavar="STAGE", help="The open stage the deal comes back to.")
+@click.option("--reason", required=True, help="Why the deal is alive again; recorded as Holp-Reason.")
+@click.option("-m", "--message", "note", help="A note for the commit message.")
+@_change_options
+@pass_options
+def reopen(options: Options, project_id: str, to: str, reason: str, note: str | None, dry_run: bool,
+           no_commit: bool, branch: str | None) -> None:
+    """Bring a lost deal back to an open stage.
+
+    \b
+    Example:
+      holp reopen P-2026-014 --to bidding --reason "客户重新招标"
+    """
+    from holp.commands import reopen as command
+
+    sys.exit(command.run(options.root(), project_id, to=to, reason=reason, note=note, dry_run=dry_run,
+                         commit=not no_commit, branch=branch))
+
+
+@main.command()
+@click.argument("project_id")
+@click.argument("item")
+@click.option("--note", help="What proves the item, e.g. 可研报告已获取.")
+@click.option("--date", help="When it was done, YYYY-MM-DD (default: today).")
+@_change_options
+@pass_options
+def tick(options: Options, project_id: str, item: str, note: str | None, date: str | None, dry_run: bool,
+         no_commit: bool, branch: str | None) -> None:
+    """Tick a checklist item of the project's current stage, with a date or a note.
+
+    \b
+    Example:
+      holp tick P-2026-014 needs_understood --note "三次技术交流后确认"
+      holp tick P-2026-014 proposal_reviewed --date 2026-11-20
+    """
+    from holp.commands import tick as command
+
+    sys.exit(command.run(options.root(), project_id, item, note=note, date=date, dry_run=dry_run,
+                         commit=not no_commit, branch=branch))

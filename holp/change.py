@@ -1,0 +1,158 @@
+"""One change to one project file, written atomically and committed alone.
+
+Commands plan a `Change` (what the file should become and how to say it in
+a commit); `apply` does the rest in a fixed order so that a refusal at any
+step leaves the tree and HEAD as they were: lock the repository, load it,
+plan (a refused move stops here), compute the new bytes and verify them,
+check git (identity, lock, branch, conflicts), optionally make the branch,
+write atomically, commit only that file (and roll the file back if the
+commit fails).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from holp import edit, git
+from holp import repo as repository
+from holp.errors import HolpError
+from holp.files import exclusive, write_atomic
+from holp.model import Project
+
+
+@dataclass(frozen=True)
+class Change:
+    subject: str
+    textual: Callable[[edit.Source], str]
+    expect: Callable[[Any], None]
+    trailers: list[tuple[str, str]] = field(default_factory=list)
+    note: str | None = None
+    round_trip: Callable[[edit.Source], str | None] | None = None
+    branch: str = "change"  # the default branch name's suffix
+
+
+@dataclass(frozen=True)
+class Applied:
+    subject: str
+    path: str
+    sha: str | None = None
+    branch: str | None = None
+    diff: str | None = None
+
+
+def message(change: Change) -> str:
+    def one_line(text: str) -> str:
+        return " ".join(text.split())
+
+    parts = [change.subject]
+    if change.note:
+        parts.append(change.note.strip())
+    parts.append("\n".join(f"{key}: {one_line(value)}" for key, value in change.trailers))
+    return "\n\n".join(parts) + "\n"
+
+
+def _lock_path(root: Path, commit: bool) -> Path:
+    if git.toplevel(root) is None:
+        if commit:
+            raise HolpError(f"{root} is not in a git repository: run `git init`, or pass --no-commit")
+        return root / ".holp" / "lock"
+    return git.git_dir(root) / "holp.lock"
+
+
+def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Project], Change], *,
+          commit: bool = True, branch: str | None = None, dry_run: bool = False) -> Applied:
+    with exclusive(_lock_path(root, commit and not dry_run)):
+        repo = repository.load(root)
+        project = repo.project(project_id)
+        change = plan(repo, project)
+        path = root / project.path
+        shown = repository.display_path(path)
+        raw = path.read_bytes()
+        new = edit.change(shown, raw, change.textual, change.expect, round_trip=change.round_trip)
+        if dry_run:
+            diff = "".join(difflib.unified_diff(
+                raw.decode("utf-8-sig").splitlines(keepends=True), new.decode("utf-8-sig").splitlines(keepends=True),
+                fromfile=f"a/{project.path}", tofile=f"b/{project.path}"))
+            return Applied(change.subject, shown, diff=diff)
+        relative = Path(project.path)
+        if commit:
+            git.preflight(root, [relative], need_branch=branch is None)
+        made = None
+        if branch is not None:
+            if not commit:
+                raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
+            made = branch or f"holp/{project.id}-{change.branch}"
+            git.switch_new_branch(root, made)
+        write_atomic(path, new)
+        if not commit:
+            return Applied(change.subject, shown, branch=made)
+        try:
+            sha = git.commit_paths(root, [relative], message(change))
+        except BaseException:
+            write_atomic(path, raw)  # the file as it was: a failed commit changes nothing
+            raise
+        return Applied(change.subject, shown, sha=sha, branch=made)
+
+
+def move_change(move: Any, lost_entries: list[tuple[str, Any]] | None = None) -> Change:
+    """The file change and commit of a planned stage move (`holp.stages.Move`)."""
+    from holp.model import LOST
+
+    trailers = [("Holp-Project", move.project.id), ("Holp-From", move.source), ("Holp-To", move.target)]
+    if move.reason and (move.forced or move.kind in ("backward", "reopen", "lost", "won")):
+        trailers.append(("Holp-Reason", move.reason))
+    if move.forced:
+        trailers.append(("Holp-Forced", "true"))
+
+    def textual(source: edit.Source) -> str:
+        text = edit.set_value(source, ["stage"], move.target)
+        after = edit.Source(source.path, source.bom, text)
+        if move.target == LOST:
+            if edit.has_key(after, "lost"):  # a stale record from an earlier loss
+                after = edit.Source(source.path, source.bom, edit.remove_key(after, "lost"))
+            return edit.insert_after(after, "stage", "lost", lost_entries or [])
+        if move.source == LOST:
+            return edit.remove_key(after, "lost")
+        return text
+
+    def expect(data: Any) -> None:
+        data["stage"] = move.target
+        if move.target == LOST:
+            data["lost"] = dict(lost_entries or [])
+        elif move.source == LOST:
+            data.pop("lost", None)
+
+    simple = move.target != LOST and move.source != LOST
+    return Change(
+        subject=f"{move.project.id}: {move.source} → {move.target}",
+        textual=textual,
+        expect=expect,
+        trailers=trailers,
+        note=move.note,
+        round_trip=(lambda source: edit.round_trip_set(source, ["stage"], move.target)) if simple else None,
+        branch=move.target,
+    )
+
+
+def tick_change(project: Project, stage: str, item: str, value: str, note: str | None = None) -> Change:
+    def expect(data: Any) -> None:
+        checklist = data.get("checklist")
+        if not isinstance(checklist, dict):
+            checklist = data["checklist"] = {}
+        ticks = checklist.get(stage)
+        if not isinstance(ticks, dict):
+            ticks = checklist[stage] = {}
+        ticks[item] = value
+
+    return Change(
+        subject=f"{project.id}: tick {stage}.{item}",
+        textual=lambda source: edit.set_value(source, ["checklist", stage, item], value),
+        expect=expect,
+        trailers=[("Holp-Project", project.id), ("Holp-Tick", f"{stage}.{item}")],
+        note=note,
+        branch=f"{stage}-{item}",
+    )

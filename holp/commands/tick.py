@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from holp.change import Change, apply, tick_change
+from holp.commands.advance import report
+from holp.errors import FAILED, HolpError
+from holp.model import Project
+from holp.repo import Repository
+from holp.validate import today
+
+
+def _value(note: str | None, date: str | None) -> str:
+    if note is not None and date is not None:
+        raise HolpError("give --note or --date, not both")
+    if note is not None:
+        if not note.strip():
+            raise HolpError("--note must say something: it is the evidence a reviewer reads")
+        return note.strip()
+    if date is None:
+        return today().isoformat()
+    try:
+        if len(date) == 10:
+            return dt.date.fromisoformat(date).isoformat()
+    except ValueError:
+        pass
+    raise HolpError(f"--date {date}: not a real date written YYYY-MM-DD")
+
+
+def run(root: Path, project_id: str, item: str, *, note: str | None, date: str | None, dry_run: bool,
+        commit: bool, branch: str | None) -> int:
+    value = _value(note, date)
+
+    def plan(repo: Repository, project: Project) -> Change:
+        stage = repo.process.stage(project.stage)
+        if stage is None:
+            raise HolpError(f"{project.id} is at {project.stage}, which has no checklist", FAILED)
+        found = stage.item(item)
+        if found is None:
+            items = ", ".join(i.id for i in stage.checklist if i.evidence is None) or "none"
+            raise HolpError(f"{stage.id} has no checklist item {item} (its items to tick: {items})")
+        if found.evidence is not None:
+            raise HolpError(f"{item} is proven by evidence ({found.evidence}), not by a tick: add that to the files",
+                            FAILED)
+        return tick_change(project, stage.id, item, value)
+
+    return report(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))

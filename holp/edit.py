@@ -1,0 +1,300 @@
+"""Editing one YAML file while keeping every byte that is not meant to change.
+
+A change is made at the exact character span libyaml reports for the node it
+touches: setting a scalar replaces just that scalar (keeping its quoting),
+adding an entry inserts whole lines after the last line of its mapping (at
+that mapping's indentation), removing a key deletes just its lines. Comments,
+key order, quoting, indentation, blank lines, Chinese text, a BOM, CRLF line
+ends and a missing final newline all stay as they were.
+
+Setting a scalar first tries ruamel.yaml's round-trip mode, but only when the
+untouched file comes back from it byte for byte; otherwise, and for every
+insertion, the edit is textual. Either way the result is read back with
+holp's own reader (`holp.yaml`) and must equal the intended data, or the edit
+is refused and nothing is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from holp import yaml
+from holp.errors import FAILED, HolpError
+
+BOM = b"\xef\xbb\xbf"
+_FLOW_UNSAFE = re.compile(r"[,\[\]{}#&*!|>'\"%@`]|: |^[-?:\s]|\s$")
+
+
+class EditError(HolpError):
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(f"{path}: holp cannot make this change safely ({why}); nothing was written: "
+                         "edit the file by hand", FAILED)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's bytes split into what the YAML sees and what must be put back around it."""
+
+    path: str
+    bom: bool
+    text: str
+
+    @classmethod
+    def of(cls, path: str, raw: bytes) -> Source:
+        bom = raw.startswith(BOM)
+        try:
+            text = raw[len(BOM):].decode("utf-8") if bom else raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise EditError(path, "the file is not UTF-8 text") from None
+        return cls(path, bom, text)
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.text else "\n"
+
+    def encode(self, text: str) -> bytes:
+        return (BOM if self.bom else b"") + text.encode("utf-8")
+
+
+def flow_scalar(value: Any) -> str:
+    """A scalar safe inside a flow mapping ({...})."""
+    text = yaml.scalar(value)
+    if isinstance(value, str) and not text.startswith('"') and _FLOW_UNSAFE.search(text):
+        return json.dumps(value, ensure_ascii=False)
+    return text
+
+
+def _root(source: Source) -> MappingNode:
+    try:
+        node = yaml._compose(source.text)
+    except Exception:
+        raise EditError(source.path, "it is not valid YAML") from None
+    if not isinstance(node, MappingNode):
+        raise EditError(source.path, "it is not a mapping")
+    return node
+
+
+def _entry(mapping: MappingNode, key: str) -> tuple[Node, Node] | None:
+    found = None
+    for knode, vnode in mapping.value:
+        if isinstance(knode, ScalarNode) and knode.value == key:
+            found = (knode, vnode)
+    return found
+
+
+def _content_end(node: Node) -> int:
+    """Index just past the last character of a node's own content (not the comments after it)."""
+    if isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        return _content_end(last[1] if isinstance(node, MappingNode) else last)
+    return int(node.end_mark.index)
+
+
+def _line_after(text: str, index: int) -> int:
+    """The index where the line after the one holding ``index - 1`` starts (or the end of the text)."""
+    if index > 0 and text[index - 1] == "\n":
+        return index
+    found = text.find("\n", index)
+    return len(text) if found < 0 else found + 1
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def _indent_unit(root: MappingNode) -> int:
+    for _, vnode in root.value:
+        if isinstance(vnode, MappingNode) and not vnode.flow_style and vnode.value:
+            unit = vnode.value[0][0].start_mark.column
+            if unit > 0:
+                return int(unit)
+    return 2
+
+
+def _insert_lines(text: str, at: int, lines: Sequence[str], newline: str) -> str:
+    block = newline.join(lines)
+    if at >= len(text) and text and not text.endswith("\n"):
+        return text + newline + block  # keep the missing final newline missing
+    return text[:at] + block + newline + text[at:]
+
+
+def _render_scalar(old: ScalarNode, value: Any) -> str:
+    if old.style == '"':
+        return json.dumps(str(value), ensure_ascii=False)
+    if old.style == "'":
+        return "'" + str(value).replace("'", "''") + "'"
+    return yaml.scalar(value)
+
+
+def _nested(keys: Sequence[str], value: Any, column: int, unit: int) -> list[str]:
+    lines = [f"{' ' * (column + unit * i)}{k}:" for i, k in enumerate(keys[:-1])]
+    lines.append(f"{' ' * (column + unit * (len(keys) - 1))}{keys[-1]}: {yaml.scalar(value)}")
+    return lines
+
+
+def _flow_nested(keys: Sequence[str], value: Any) -> str:
+    inner = f"{keys[-1]}: {flow_scalar(value)}"
+    for key in reversed(keys[:-1]):
+        inner = f"{key}: {{{inner}}}"
+    return inner
+
+
+def set_value(source: Source, keys: Sequence[str], value: Any) -> str:
+    """Set the scalar at ``keys`` (mappings all the way), creating what is missing.
+
+    An existing scalar is replaced in place; missing keys are added as new
+    lines at the end of the deepest existing mapping (inside the braces of a
+    flow mapping).
+    """
+    text = source.text
+    node: Node = _root(source)
+    unit = _indent_unit(node)  # type: ignore[arg-type]
+    parent_key: Node | None = None
+    for depth, key in enumerate(keys):
+        if isinstance(node, ScalarNode) and node.tag in ("?",) and node.value == "" and not node.style:
+            # `checklist:` with nothing after it: nest the rest under its key
+            assert parent_key is not None
+            at = _line_after(text, parent_key.end_mark.index)
+            column = parent_key.start_mark.column + unit
+            return _insert_lines(text, at, _nested(keys[depth:], value, column, unit), source.newline)
+        if not isinstance(node, MappingNode):
+            raise EditError(source.path, f"{'.'.join(keys[:depth]) or 'the file'} is not a mapping")
+        found = _entry(node, key)
+        if found is None:
+            rest = keys[depth:]
+            if node.flow_style:
+                close = node.end_mark.index - 1
+                if text[close] != "}":
+                    raise EditError(source.path, "an unusual flow mapping")
+                sep = ", " if node.value else ""
+                return text[:close] + sep + _flow_nested(rest, value) + text[close:]
+            if not node.value:
+                raise EditError(source.path, "an empty block mapping")
+            column = node.value[0][0].start_mark.column
+            at = _line_after(text, _content_end(node))
+            return _insert_lines(text, at, _nested(rest, value, column, unit), source.newline)
+        parent_key, node = found
+    if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
+        raise EditError(source.path, f"{'.'.join(keys)} is not a one-line value")
+    rendered = flow_scalar(value) if _in_flow(text, node) else _render_scalar(node, value)
+    start, end = node.start_mark.index, node.end_mark.index
+    if start == end:  # an empty value: `key:` → `key: value`
+        return text[:start] + (" " if start > 0 and text[start - 1] == ":" else "") + rendered + text[end:]
+    return text[:start] + rendered + text[end:]
+
+
+def _in_flow(text: str, node: ScalarNode) -> bool:
+    """Whether a scalar sits inside a flow collection (a cheap look at its line)."""
+    line = text[_line_start(text, node.start_mark.index):node.start_mark.index]
+    return line.count("{") + line.count("[") > line.count("}") + line.count("]")
+
+
+def has_key(source: Source, key: str) -> bool:
+    return _entry(_root(source), key) is not None
+
+
+def remove_key(source: Source, key: str) -> str:
+    """Delete a top-level key and its value's lines."""
+    text = source.text
+    found = _entry(_root(source), key)
+    if found is None:
+        return text
+    knode, vnode = found
+    start = _line_start(text, knode.start_mark.index)
+    if knode.start_mark.column != 0:
+        raise EditError(source.path, f"{key} does not start its line")
+    return text[:start] + text[_line_after(text, _content_end(vnode)):]
+
+
+def insert_after(source: Source, after: str, key: str, entries: Sequence[tuple[str, Any]]) -> str:
+    """Add a top-level block ``key:`` with scalar ``entries`` on the lines after the key ``after``."""
+    text = source.text
+    root = _root(source)
+    found = _entry(root, after)
+    if found is None or _entry(root, key) is not None:
+        raise EditError(source.path, f"cannot place {key} after {after}")
+    unit = _indent_unit(root)
+    lines = [f"{key}:"] + [f"{' ' * unit}{k}: {yaml.scalar(v)}" for k, v in entries]
+    return _insert_lines(text, _line_after(text, _content_end(found[1])), lines, source.newline)
+
+
+# -- ruamel.yaml round trip ----------------------------------------------------------------
+
+
+def _ruamel(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.width = 1 << 16
+    return rt
+
+
+def round_trip_set(source: Source, keys: Sequence[str], value: Any) -> str | None:
+    """Set a scalar with ruamel.yaml's round trip, if the file survives it untouched; else None."""
+    if source.bom or "\r" in source.text:
+        return None
+    try:
+        rt = _ruamel(source.text)
+        data = rt.load(source.text)
+        out = io.StringIO()
+        rt.dump(data, out)
+        if out.getvalue() != source.text:
+            return None
+        target = data
+        for key in keys[:-1]:
+            target = target[key]
+        old = target[keys[-1]]
+        if not isinstance(old, str):
+            return None
+        target[keys[-1]] = type(old)(value) if type(old) is not str else value
+        out = io.StringIO()
+        rt.dump(data, out)
+        return out.getvalue()
+    except Exception:  # ruamel cannot round-trip this file: the textual edit will
+        return None
+
+
+# -- the safe entry point ------------------------------------------------------------------
+
+
+def change(path: str, raw: bytes, textual: Callable[[Source], str], expect: Callable[[Any], None], *,
+           round_trip: Callable[[Source], str | None] | None = None) -> bytes:
+    """The new bytes of a file after one change, verified; raises EditError rather than guess.
+
+    ``expect`` applies the intended change to a copy of the file's data; the
+    edited text must read back (with holp's reader) as exactly that.
+    """
+    source = Source.of(path, raw)
+    before = yaml.read(path, raw)
+    if not before.ok:
+        raise HolpError(f"{path} has problems; fix them first (holp validate)", FAILED, before.problems)
+    wanted = copy.deepcopy(before.data)
+    expect(wanted)
+    if round_trip is not None:
+        # ruamel may be exact, but it must prove it: one line changed and the data as intended
+        text = round_trip(source)
+        if text is not None and _one_line_changed(source.text, text) and _reads_as(path, source.encode(text), wanted):
+            return source.encode(text)
+    new = source.encode(textual(source))
+    if _reads_as(path, new, wanted):
+        return new
+    raise EditError(path, "the edited file would not read back as intended")
+
+
+def _reads_as(path: str, raw: bytes, wanted: Any) -> bool:
+    after = yaml.read(path, raw)
+    return after.ok and after.data == wanted
+
+
+def _one_line_changed(old: str, new: str) -> bool:
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    return len(old_lines) == len(new_lines) and sum(a != b for a, b in zip(old_lines, new_lines, strict=True)) == 1
