@@ -65,7 +65,12 @@ def _lock_path(root: Path, commit: bool) -> Path:
 
 def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Project], Change], *,
           commit: bool = True, branch: str | None = None, dry_run: bool = False) -> Applied:
-    with exclusive(_lock_path(root, commit and not dry_run)):
+    committing = commit and not dry_run
+    if branch is not None and not commit:
+        raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
+    with exclusive(_lock_path(root, committing)):
+        if committing:
+            git.preflight(root, need_branch=branch is None)
         repo = repository.load(root)
         project = repo.project(project_id)
         change = plan(repo, project)
@@ -78,20 +83,15 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
                 raw.decode("utf-8-sig").splitlines(keepends=True), new.decode("utf-8-sig").splitlines(keepends=True),
                 fromfile=f"a/{project.path}", tofile=f"b/{project.path}"))
             return Applied(change.subject, shown, diff=diff)
-        relative = Path(project.path)
-        if commit:
-            git.preflight(root, [relative], need_branch=branch is None)
         made = None
         if branch is not None:
-            if not commit:
-                raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
             made = branch or f"holp/{project.id}-{change.branch}"
             git.switch_new_branch(root, made)
         write_atomic(path, new)
         if not commit:
-            return Applied(change.subject, shown, branch=made)
+            return Applied(change.subject, shown)
         try:
-            sha = git.commit_paths(root, [relative], message(change))
+            sha = git.commit_paths(root, [Path(project.path)], message(change))
         except BaseException:
             write_atomic(path, raw)  # the file as it was: a failed commit changes nothing
             raise

@@ -30,6 +30,7 @@ from holp import yaml
 from holp.errors import FAILED, HolpError
 
 BOM = b"\xef\xbb\xbf"
+_TRAILING_COMMENT = re.compile(r"( +)#")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}#&*!|>'\"%@`]|: |^[-?:\s]|\s$")
 
 
@@ -188,6 +189,10 @@ def set_value(source: Source, keys: Sequence[str], value: Any) -> str:
     start, end = node.start_mark.index, node.end_mark.index
     if start == end:  # an empty value: `key:` → `key: value`
         return text[:start] + (" " if start > 0 and text[start - 1] == ":" else "") + rendered + text[end:]
+    comment = _TRAILING_COMMENT.match(text, end)
+    if comment:  # keep a comment after the value in its column, as ruamel.yaml does
+        spaces = max(1, len(comment.group(1)) + (end - start) - len(rendered))
+        return text[:start] + rendered + " " * spaces + text[comment.end(1):]
     return text[:start] + rendered + text[end:]
 
 

@@ -61,11 +61,19 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def exclusive(lock_path: Path, *, wait: float = 10.0) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock_path`` (released even if the process dies), waiting up to ``wait`` s."""
+def exclusive(lock_path: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (released even if the process dies).
+
+    Waits up to ``wait`` seconds (HOLP_LOCK_WAIT, default 10) for another holp command to finish.
+    """
     import fcntl
     import time
 
+    if wait is None:
+        try:
+            wait = float(os.environ.get("HOLP_LOCK_WAIT", "10"))
+        except ValueError:
+            wait = 10.0
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+b") as handle:
         deadline = time.monotonic() + wait

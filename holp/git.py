@@ -50,8 +50,8 @@ def git_dir(root: Path) -> Path:
     return path if path.is_absolute() else (root / path).resolve()
 
 
-def preflight(root: Path, paths: list[Path], *, need_branch: bool) -> None:
-    """Refuse, before anything is written, what would make a commit fail half-way."""
+def preflight(root: Path, *, need_branch: bool) -> None:
+    """Refuse, before anything is read or written, what would make a commit fail half-way."""
     top = toplevel(root)
     if top is None:
         raise HolpError(f"{root} is not in a git repository: run `git init`, or pass --no-commit")
@@ -67,10 +67,9 @@ def preflight(root: Path, paths: list[Path], *, need_branch: bool) -> None:
         branch = run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
         if not branch:
             raise HolpError("HEAD is detached: check out a branch (git switch main), or pass --branch NAME")
-    relative = [str(p) for p in paths]
-    unmerged = run(["ls-files", "--unmerged", "--", *relative], root).strip()
+    unmerged = run(["diff", "--name-only", "--diff-filter=U"], root).split()
     if unmerged:
-        raise HolpError(f"{relative[0]} has an unresolved merge conflict: resolve it and commit first")
+        raise HolpError(f"{unmerged[0]} has an unresolved merge conflict: resolve it and commit first")
 
 
 def branch_exists(root: Path, name: str) -> bool:

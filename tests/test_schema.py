@@ -25,7 +25,7 @@ def check_jsonschema(schema: Path, files: list[Path]) -> set[str]:
     result = subprocess.run([*command, "-o", "json", "--schemafile", str(schema), *map(str, files)],
                             capture_output=True, text=True, check=False)
     report = json.loads(result.stdout)
-    return {e["filename"] for e in report["errors"]} | {e["filename"] for e in report["parse_errors"]}
+    return {e["filename"] for e in report.get("errors", [])} | {e["filename"] for e in report.get("parse_errors", [])}
 
 
 def holp_rejects(holp: Callable[..., Result], root: Path) -> set[str]:
