@@ -17,17 +17,15 @@ is refused and nothing is written.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from holp import yaml
 from holp.errors import FAILED, HolpError
+from holp.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 BOM = b"\xef\xbb\xbf"
 _TRAILING_COMMENT = re.compile(r"( +)#")
@@ -75,7 +73,7 @@ def flow_scalar(value: Any) -> str:
 
 def _root(source: Source) -> MappingNode:
     try:
-        node = yaml._compose(source.text)
+        node = yaml.compose(source.text)
     except Exception:
         raise EditError(source.path, "it is not valid YAML") from None
     if not isinstance(node, MappingNode):
@@ -231,41 +229,11 @@ def insert_after(source: Source, after: str, key: str, entries: Sequence[tuple[s
     return _insert_lines(text, _line_after(text, _content_end(found[1])), lines, source.newline)
 
 
-# -- ruamel.yaml round trip ----------------------------------------------------------------
-
-
-def _ruamel(text: str) -> Any:
-    from ruamel.yaml import YAML
-
-    rt = YAML(typ="rt")
-    rt.preserve_quotes = True
-    rt.width = 1 << 16
-    return rt
-
-
 def round_trip_set(source: Source, keys: Sequence[str], value: Any) -> str | None:
-    """Set a scalar with ruamel.yaml's round trip, if the file survives it untouched; else None."""
+    """Set a scalar through ruamel.yaml's round trip when the file survives it untouched; else None."""
     if source.bom or "\r" in source.text:
         return None
-    try:
-        rt = _ruamel(source.text)
-        data = rt.load(source.text)
-        out = io.StringIO()
-        rt.dump(data, out)
-        if out.getvalue() != source.text:
-            return None
-        target = data
-        for key in keys[:-1]:
-            target = target[key]
-        old = target[keys[-1]]
-        if not isinstance(old, str):
-            return None
-        target[keys[-1]] = type(old)(value) if type(old) is not str else value
-        out = io.StringIO()
-        rt.dump(data, out)
-        return out.getvalue()
-    except Exception:  # ruamel cannot round-trip this file: the textual edit will
-        return None
+    return yaml.round_trip_set(source.text, keys, value)
 
 
 # -- the safe entry point ------------------------------------------------------------------

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from holp import yaml
 from holp.errors import FAILED, HolpError
@@ -152,18 +153,17 @@ def _load_records(repo: Repository) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for path in record_files(repo.root, CUSTOMERS):
-            doc = read_document(path)
-            repo.customer_docs.append(doc)
-            customer = build_customer(doc.data, repo.relative(path))
-            if customer is not None and customer.id not in repo.customers:
-                repo.customers[customer.id] = customer
-        for path in record_files(repo.root, PROJECTS):
-            doc = read_document(path)
-            repo.project_docs.append(doc)
-            project = build_project(doc.data, repo.relative(path))
-            if project is not None and project.id not in repo.projects:
-                repo.projects[project.id] = project
+        kinds: tuple[tuple[str, Any, list[yaml.Document], dict[str, Any]], ...] = (
+            (CUSTOMERS, build_customer, repo.customer_docs, repo.customers),
+            (PROJECTS, build_project, repo.project_docs, repo.projects),
+        )
+        for folder, build, docs, records in kinds:
+            for path in record_files(repo.root, folder):
+                doc = read_document(path)
+                docs.append(doc)
+                record = build(doc.data, repo.relative(path))
+                if record is not None and record.id not in records:  # a duplicate id is validate's to report
+                    records[record.id] = record
     finally:
         if enabled:
             gc.enable()

@@ -20,8 +20,9 @@ this module and checks the result.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -122,6 +123,11 @@ class Document:
                 severity: str = ERROR, *, key: bool = False) -> Problem:
         line, column = self.locate(keys, key=key)
         return Problem(self.path, line, column, severity, code, message)
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of ``text`` (libyaml), with marks: for editing at exact positions."""
+    return _compose(text)
 
 
 def _compose(text: str) -> Node | None:
@@ -340,3 +346,34 @@ def scalar(value: Any) -> str:
     import json
 
     return json.dumps(text, ensure_ascii=False)
+
+
+def round_trip_set(text: str, keys: Sequence[str], value: Any) -> str | None:
+    """``text`` with the string at ``keys`` set through ruamel.yaml's round trip, or None.
+
+    None unless the untouched text comes back from the round trip byte for
+    byte: then ruamel.yaml can be trusted with the rest of the file.
+    """
+    from ruamel.yaml import YAML
+
+    try:
+        rt = YAML(typ="rt")
+        rt.preserve_quotes = True
+        rt.width = 1 << 16
+        data = rt.load(text)
+        out = io.StringIO()
+        rt.dump(data, out)
+        if out.getvalue() != text:
+            return None
+        target = data
+        for key in keys[:-1]:
+            target = target[key]
+        old = target[keys[-1]]
+        if not isinstance(old, str):
+            return None
+        target[keys[-1]] = value if type(old) is str else type(old)(value)  # keep its quoting
+        out = io.StringIO()
+        rt.dump(data, out)
+        return out.getvalue()
+    except Exception:  # whatever ruamel.yaml cannot round-trip, the textual edit will do
+        return None

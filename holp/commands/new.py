@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from decimal import Decimal, InvalidOperation
@@ -11,7 +10,7 @@ import click
 
 from holp import repo as repository
 from holp import yaml
-from holp.errors import HolpError
+from holp.errors import HolpError, date_option
 from holp.files import write_atomic
 from holp.render import render
 from holp.schema import ID_PATTERN, schema
@@ -89,12 +88,7 @@ def _amount(text: str | None) -> Decimal | None:
 def _date(text: str | None) -> str | None:
     if text is None:
         return None
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    raise HolpError(f"--close {text}: not a real date written YYYY-MM-DD")
+    return date_option(text, "--close").isoformat()
 
 
 def project(root: Path, *, customer: str, name: str, business_line: str | None, amount: str | None,

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from holp.change import Change, apply, tick_change
 from holp.commands.advance import report
-from holp.errors import FAILED, HolpError
+from holp.errors import FAILED, HolpError, date_option
 from holp.model import Project
 from holp.repo import Repository
 from holp.validate import today
@@ -18,14 +17,7 @@ def _value(note: str | None, date: str | None) -> str:
         if not note.strip():
             raise HolpError("--note must say something: it is the evidence a reviewer reads")
         return note.strip()
-    if date is None:
-        return today().isoformat()
-    try:
-        if len(date) == 10:
-            return dt.date.fromisoformat(date).isoformat()
-    except ValueError:
-        pass
-    raise HolpError(f"--date {date}: not a real date written YYYY-MM-DD")
+    return (today() if date is None else date_option(date, "--date")).isoformat()
 
 
 def run(root: Path, project_id: str, item: str, *, note: str | None, date: str | None, dry_run: bool,
