@@ -387,3 +387,31 @@ def tick(options: Options, project_id: str, item: str, note: str | None, date: s
 
     sys.exit(command.run(options.root(), project_id, item, note=note, date=date, dry_run=dry_run,
                          commit=not no_commit, branch=branch))
+
+
+@main.command()
+@click.argument("project_id", required=False)
+@click.option("--since", metavar="DATE", help="Only transitions on or after this day (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only transitions on or before this day (YYYY-MM-DD).")
+@click.option("--author", metavar="EMAIL", help="Only transitions committed by this email (or rep id).")
+@click.option("--fields", is_flag=True, help="Also list changes of amount and expected_close.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@_lang_option
+@pass_options
+def history(options: Options, project_id: str | None, since: str | None, until: str | None, author: str | None,
+            fields: bool, fmt: str, lang: str | None) -> None:
+    """Stage transitions read from git history, oldest first: who moved what, from where to where, when.
+
+    Found by comparing each project before and after every commit (hand edits
+    count as much as `holp advance`); the Holp-* trailers add note and reason.
+
+    \b
+    Example:
+      holp history P-2026-014
+      holp history --since 2026-10-01 --author zhang.wei@example.com --format json
+      holp history --fields            # also amount and expected_close changes
+    """
+    from holp.commands import history as command
+
+    sys.exit(command.run(options.root(), project_id, since=since, until=until, author=author, fmt=fmt,
+                         fields=fields, lang=lang, use_cache=not options.no_cache))

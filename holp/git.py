@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from holp.errors import HolpError
@@ -101,3 +102,156 @@ def commit_paths(root: Path, paths: list[Path], message: str) -> str:
             run(["rm", "--quiet", "--cached", "--", *untracked], root, check=False)
         raise
     return run(["rev-parse", "HEAD"], root).strip()
+
+
+# -- reading history -----------------------------------------------------------------------
+
+ZERO = "0" * 40
+_LOG_FORMAT = "--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x02"
+
+
+class Commit:
+    __slots__ = ("author", "date", "email", "message", "parents", "sha")
+
+    def __init__(self, sha: str, parents: list[str], author: str, email: str, date: str, message: str) -> None:
+        self.sha, self.parents, self.author, self.email, self.date, self.message = (
+            sha, parents, author, email, date, message)
+
+    def trailers(self) -> dict[str, str]:
+        """The trailer lines (Key: value) of the message's last paragraph."""
+        paragraphs = self.message.strip().split("\n\n")
+        found: dict[str, str] = {}
+        if len(paragraphs) < 2:
+            return found
+        for line in paragraphs[-1].splitlines():
+            key, sep, value = line.partition(": ")
+            if not sep or " " in key:
+                return {}
+            found[key] = value.strip()
+        return found
+
+    def note(self) -> str | None:
+        """The message between the subject and the trailers, if any."""
+        paragraphs = self.message.strip().split("\n\n")
+        body = paragraphs[1:-1] if self.trailers() else paragraphs[1:]
+        text = "\n\n".join(body).strip()
+        return text or None
+
+
+Change = tuple[str, str, str, str]  # old blob, new blob, status, path
+
+
+def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
+    """Every commit of ``revisions`` touching ``paths``, oldest first, with its raw changes (no merge diffs).
+
+    One `git log --raw -z` stream: git diffs trees itself, holp only parses.
+    """
+    args = [_git(), "log", "--reverse", "--raw", "-z", "--no-renames", "--no-abbrev", "--full-history",
+            "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None
+    buffer = b""
+    try:
+        while chunk := process.stdout.read(1 << 20):
+            *complete, buffer = (buffer + chunk).split(b"\x01")
+            for part in complete:
+                if part:
+                    yield _parse_log_entry(part)
+        if buffer:
+            yield _parse_log_entry(buffer)
+    finally:
+        process.stdout.close()
+        stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+        code = process.wait()
+    if code != 0:
+        message = stderr.strip().splitlines()
+        raise HolpError(f"git log failed: {message[-1] if message else code}")
+
+
+def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
+    header, _, raw = part.partition(b"\x02")
+    sha, parents, author, email, date, message = header.decode("utf-8", "replace").split("\x1f", 5)
+    fields = raw.lstrip(b"\x00\n").split(b"\x00")
+    changes: list[Change] = []
+    for i in range(0, len(fields) - 1, 2):
+        meta = fields[i].decode()
+        if not meta.startswith(":"):
+            continue
+        _, _, old, new, status = meta[1:].split(" ")
+        changes.append((old, new, status[:1], fields[i + 1].decode("utf-8", "replace")))
+    return Commit(sha, parents.split(), author, email, date, message), changes
+
+
+class CatFile:
+    """One `git cat-file --batch` process for many objects, fed from a thread (no deadlock, no round trips)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, shas: list[str]) -> dict[str, bytes]:
+        import threading
+
+        if not shas:
+            return {}
+        process = subprocess.Popen([_git(), "cat-file", "--batch", "--buffer"], cwd=self.root,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert process.stdin is not None and process.stdout is not None
+        stdin = process.stdin
+
+        def feed() -> None:
+            try:
+                stdin.write("".join(f"{sha}\n" for sha in shas).encode())
+            finally:
+                stdin.close()
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        found: dict[str, bytes] = {}
+        out = process.stdout
+        for sha in shas:
+            header = out.readline().split()
+            if len(header) < 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            found[sha] = out.read(size)
+            out.read(1)
+        writer.join()
+        out.close()
+        process.wait()
+        return found
+
+
+def rev_parse(root: Path, revision: str) -> str | None:
+    out = run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], root, check=False)
+    return out.strip() or None
+
+
+def is_shallow(root: Path) -> bool:
+    return run(["rev-parse", "--is-shallow-repository"], root, check=False).strip() == "true"
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    result = subprocess.run([_git(), "merge-base", "--is-ancestor", ancestor, descendant], cwd=root, env=env,
+                            capture_output=True, check=False)
+    return result.returncode == 0
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    return run(["merge-base", "--end-of-options", a, b], root, check=False).strip() or None
+
+
+def ls_tree(root: Path, revision: str, paths: list[str]) -> list[tuple[str, str]]:
+    """(blob, path relative to ``root``) of every file under ``paths`` at ``revision``."""
+    out = run(["ls-tree", "-r", "-z", "--full-name", "--end-of-options", revision, "--", *paths], root)
+    prefix = run(["rev-parse", "--show-prefix"], root).strip()
+    found = []
+    for entry in out.split("\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition("\t")
+        kind, sha = meta.split()[1:3]
+        if kind == "blob":
+            found.append((sha, path[len(prefix):] if prefix and path.startswith(prefix) else path))
+    return found

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from holp import history as histories
+from holp import labels as labelling
+from holp import repo as repository
+from holp.errors import date_option
+from holp.output import table
+
+COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note", "reason")
+
+
+def shallow_warning() -> str:
+    return ("holp: warning: this is a shallow clone, so history before its oldest commit is missing and "
+            "history-based figures are incomplete; run `git fetch --unshallow` for all of it")
+
+
+def run(root: Path, project_id: str | None, *, since: str | None, until: str | None, author: str | None,
+        fmt: str, fields: bool, lang: str | None, use_cache: bool) -> int:
+    repo = repository.load(root, records=False)
+    found = histories.read(root, use_cache=use_cache)
+    if found.shallow:
+        click.echo(shallow_warning(), err=True)
+    chosen = histories.select(
+        found.transitions, repo.team, project=project_id,
+        since=date_option(since, "--since") if since else None,
+        until=date_option(until, "--until") if until else None,
+        author=author, fields=fields)
+    records = [t.as_dict(repo.team, fields=fields) for t in chosen]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    if fmt == "csv":
+        out = io.StringIO()
+        keys = ["field", *COLUMNS] if fields else list(COLUMNS)
+        writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        click.echo(out.getvalue(), nl=False)
+        return 0
+    lang = lang or repo.process.language
+    label = labelling.load(lang, root)
+    process = repo.process
+
+    def shown(t: histories.Transition, value: str | None) -> str:
+        if value is None:
+            return "—"
+        return process.stage_label(value, lang) if t.field == "stage" else value
+
+    rows = [[t.date[:16].replace("T", " "), t.project, label(t.field) if fields else None, shown(t, t.source),
+             shown(t, t.target), r["author"] if r["rep"] else f"{t.author} <{t.email}>", t.commit[:8],
+             t.reason or t.note or ""]
+            for t, r in zip(chosen, records, strict=True)]
+    headers = [label("date"), label("project"), label("field") if fields else None, label("from"), label("to"),
+               label("author"), label("commit"), label("reason_note")]
+    keep = [i for i, h in enumerate(headers) if h is not None]
+    if rows:
+        click.echo(table([[row[i] for i in keep] for row in rows], [str(headers[i]) for i in keep]))
+    click.echo(f"{len(chosen)} transition{'s' if len(chosen) != 1 else ''}"
+               + (f" in {found.commits} commits walked" if found.commits else ""))
+    return 0
