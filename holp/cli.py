@@ -415,3 +415,28 @@ def history(options: Options, project_id: str | None, since: str | None, until: 
 
     sys.exit(command.run(options.root(), project_id, since=since, until=until, author=author, fmt=fmt,
                          fields=fields, lang=lang, use_cache=not options.no_cache))
+
+
+@main.command()
+@click.argument("base", required=False)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@_lang_option
+@pass_options
+def review(options: Options, base: str | None, fmt: str, lang: str | None) -> None:
+    """Check every stage move of this branch; Markdown for a pull-request comment. Exit 1 on an illegal move.
+
+    Moves are read from git between the merge base of BASE (default
+    origin/main, else main) and HEAD. Illegal: a gate left unmet (unless
+    forced with a reason, which is flagged), a skip or a move back without a
+    Holp-Reason, lost without a configured reason, a new project not at the
+    first stage; also any validation error in a file the branch touched.
+
+    \b
+    Example:
+      holp review                       # against origin/main or main
+      holp review origin/main >> "$GITHUB_STEP_SUMMARY"
+      holp review --format json
+    """
+    from holp.commands import review as command
+
+    sys.exit(command.run(options.root(), base, fmt, lang, use_cache=not options.no_cache))

@@ -31,7 +31,7 @@ from holp import __version__, git, yaml
 from holp.model import Team
 
 FIELDS = ("amount", "expected_close")
-_TOP = re.compile(rb"^(id|stage|amount|expected_close)[ \t]*:(?:[ \t]+(.*?))?[ \t]*\r?$", re.MULTILINE)
+_TOP = re.compile(rb"^(id|stage|amount|expected_close|probability)[ \t]*:(?:[ \t]+(.*?))?[ \t]*\r?$", re.MULTILINE)
 _SAFE_VALUE = re.compile(rb"[A-Za-z0-9_.+-][A-Za-z0-9_.:+-]*")
 
 
@@ -43,6 +43,7 @@ class Summary:
     stage: str | None
     amount: str | None
     expected_close: str | None
+    probability: str | None = None
 
 
 def summarize(raw: bytes) -> Summary | None:
@@ -79,7 +80,7 @@ def _summary(data: dict[str, Any]) -> Summary | None:
         return str(value)
 
     return Summary(project_id, stage if isinstance(stage, str) else None, text(data.get("amount")),
-                   text(data.get("expected_close")))
+                   text(data.get("expected_close")), text(data.get("probability")))
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Transition:
     reason: str | None = None
     field: str = "stage"
     forced: bool = False
+    blob: str | None = None  # the project file after the commit, for review
 
     def as_dict(self, team: Team | None = None, *, fields: bool = False) -> dict[str, Any]:
         rep = team.rep_by_email(self.email) if team is not None else None
@@ -124,7 +126,7 @@ def _sort_key(t: Transition, order: dict[str, int]) -> tuple[dt.datetime, int]:
 class Cache:
     """holp's cache: a JSON file under the git folder, safe to delete at any time."""
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, root: Path, enabled: bool) -> None:
         self.enabled = enabled
@@ -223,6 +225,7 @@ def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], cache
     before: dict[str, Summary] = {}
     after: dict[str, Summary] = {}
     unreadable_before = False
+    blobs: dict[str, str] = {}
     for old, new, _, _ in changes:
         if old != git.ZERO:
             summary = cache.summary(old)
@@ -234,6 +237,7 @@ def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], cache
             summary = cache.summary(new)
             if isinstance(summary, Summary):
                 after[summary.id] = summary
+                blobs[summary.id] = new
     trailers = commit.trailers()
     note, reason = commit.note(), trailers.get("Holp-Reason")
     forced = trailers.get("Holp-Forced") == "true"
@@ -244,7 +248,7 @@ def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], cache
             was = last_known.get(project_id)  # it was broken just before: compare with its last good state
         if (was.stage if was else None) != now.stage:
             found.append(Transition(project_id, was.stage if was else None, now.stage, commit.sha, commit.author,
-                                    commit.email, commit.date, note, reason, forced=forced))
+                                    commit.email, commit.date, note, reason, forced=forced, blob=blobs[project_id]))
         if was is not None:
             for name in FIELDS:
                 old_value, new_value = getattr(was, name), getattr(now, name)
@@ -276,3 +280,21 @@ def select(transitions: Iterable[Transition], team: Team | None, *, project: str
             continue
         chosen.append(t)
     return chosen
+
+
+def summaries_at(root: Path, revision: str, *, use_cache: bool = True, projects: str = "projects") -> list[Summary]:
+    """The summary of every project file at ``revision``, read from git (the work tree is not touched)."""
+    cache = Cache(root, use_cache)
+    entries = [(sha, path) for sha, path in git.ls_tree(root, revision, [projects])
+               if path.endswith((".yaml", ".yml"))]
+    missing = sorted({sha for sha, _ in entries if cache.summary(sha) is False})
+    for sha, raw in git.CatFile(root).read(missing).items():
+        cache.remember(sha, summarize(raw))
+    if missing:
+        cache.save()
+    found = []
+    for sha, _ in entries:
+        summary = cache.summary(sha)
+        if isinstance(summary, Summary):
+            found.append(summary)
+    return found

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from holp.model import Process, Project
 
@@ -17,3 +19,27 @@ def probability(process: Process, project: Project) -> Decimal:
 
 def weighted(process: Process, project: Project) -> Decimal:
     return (project.amount or Decimal(0)) * probability(process, project)
+
+
+def open_weighted(process: Process, summaries: Iterable[Any]) -> Decimal:
+    """The weighted open pipeline of project summaries (`holp.history.Summary`): amount × probability."""
+    total = Decimal(0)
+    for s in summaries:
+        if s.stage is None or not process.is_open(s.stage):
+            continue
+        amount = _decimal(s.amount)
+        override = _decimal(s.probability)
+        stage = process.stage(s.stage)
+        share = override if override is not None else (stage.probability if stage else Decimal(0))
+        total += (amount or Decimal(0)) * share
+    return total
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() else None

@@ -10,59 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import CUSTOMER, TEAM, write
+from conftest import CUSTOMER, REPS, TEAM, Script, project, write
 from holp.resources import template
-
-REPS = {
-    "li.na": ("李娜", "li.na@example.com"),
-    "zhang.wei": ("张伟", "zhang.wei@example.com"),
-    "outsider": ("外部顾问", "consultant@other.example"),
-}
-
-
-class Script:
-    """Commits with chosen authors and dates, made by hand or through holp."""
-
-    def __init__(self, root: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
-        self.root, self.holp, self.monkeypatch = root, holp, monkeypatch
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str) -> str:
-        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True).stdout
-
-    def as_(self, who: str, date: str) -> None:
-        name, email = REPS[who]
-        for key, value in (("NAME", name), ("EMAIL", email), ("DATE", date)):
-            self.monkeypatch.setenv(f"GIT_AUTHOR_{key}", value)
-            self.monkeypatch.setenv(f"GIT_COMMITTER_{key}", value)
-
-    def commit(self, who: str, date: str, message: str, files: dict[str, str | None]) -> str:
-        self.as_(who, date)
-        for path, text in files.items():
-            if text is None:
-                self.git("rm", "-q", "--", path)
-            else:
-                write(self.root / path, text)
-                self.git("add", "--", path)
-        self.git("commit", "-q", "-m", message)
-        return self.head()
-
-    def run(self, who: str, date: str, *args: str) -> str:
-        self.as_(who, date)
-        result = self.holp(*args)
-        assert result.exit_code == 0, result.output
-        return self.head()
-
-    def head(self) -> str:
-        return self.git("rev-parse", "HEAD").strip()
-
-
-def project(project_id: str, stage: str, **extra: str) -> str:
-    lines = [f"id: {project_id}", f"name: 项目{project_id}", "customer: C-0001", "owner: zhang.wei",
-             f"amount: {extra.pop('amount', '1000000')}", f"expected_close: {extra.pop('close', '2027-06-30')}",
-             f"stage: {stage}"]
-    lines += [f"{k}: {v}" for k, v in extra.items()]
-    return "\n".join(lines) + "\n"
 
 
 def t(project_id: str, source: str | None, target: str | None, commit: str, who: str, date: str,
@@ -70,14 +19,6 @@ def t(project_id: str, source: str | None, target: str | None, commit: str, who:
     name, email = REPS[who]
     return {"project": project_id, "from": source, "to": target, "commit": commit, "author": name, "email": email,
             "date": date, "rep": who if rep else None, "note": note, "reason": reason}
-
-
-@pytest.fixture
-def script(tmp_path: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> Script:
-    root = tmp_path / "sales"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    return Script(root, holp, monkeypatch)
 
 
 def history(holp: Callable[..., Result], *args: str) -> list[dict[str, object]]:

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from holp import labels as labelling
+from holp import repo as repository
+from holp.commands.history import shallow_warning
+from holp.output import money, money_plain
+from holp.review import MoveReview, Review, review
+from holp.validate import validate
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _evidence(move: MoveReview, lang: str) -> str:
+    parts = []
+    if move.gate is not None:
+        for s in move.gate.items:
+            mark = "✓" if s.met else "✗"
+            parts.append(f"{mark} {s.item.text.get(lang)}" + (f" ({s.detail})" if s.detail else ""))
+    return "<br>".join(_cell(p) for p in parts)
+
+
+def markdown(result: Review, repo: repository.Repository, lang: str, root: Path) -> str:
+    process = repo.process
+    label = labelling.load(lang, root)
+    illegal = [m for m in result.moves if not m.legal]
+    title = (f"## holp review: {len(result.moves)} stage move{'s' if len(result.moves) != 1 else ''} since "
+             f"`{result.base[:8]}`")
+    title += f" — {len(illegal)} illegal" if illegal else " — all legal" if result.moves else ""
+    lines = [title, ""]
+    if result.shallow:
+        lines += ["> ⚠️ shallow clone: fetch the whole history (`fetch-depth: 0`) for a complete review.", ""]
+    if result.moves:
+        lines += [f"| | {label('project')} | {label('from')} → {label('to')} | {label('author')} | "
+                  f"{label('commit')} | {label('checklist')} | {label('reason_note')} |",
+                  "|---|---|---|---|---|---|---|"]
+        for move in result.moves:
+            t = move.transition
+            rep = repo.team.rep_by_email(t.email)
+            mark = "❌" if not move.legal else "⚠️" if move.flags else "✅"
+            verdict = "; ".join(move.problems + move.flags)
+            source = process.stage_label(t.source, lang) if t.source else "—"
+            target = process.stage_label(t.target, lang) if t.target else "—"
+            note = " · ".join(x for x in (verdict, t.reason if t.reason and t.reason not in verdict else "", t.note or "")
+                              if x)
+            lines.append(f"| {mark} | {_cell(t.project)} {_cell(move.name)} | {_cell(source)} → {_cell(target)} | "
+                         f"{_cell(rep.name if rep else t.author)} | `{t.commit[:8]}` | {_evidence(move, lang)} | "
+                         f"{_cell(note)} |")
+        lines.append("")
+    else:
+        lines += ["No stage moves on this branch.", ""]
+    change = result.pipeline_after - result.pipeline_before
+    sign = "+" if change >= 0 else "−"
+    lines += [f"**{label('weighted')}:** {money(result.pipeline_before)} → {money(result.pipeline_after)} "
+              f"{process.currency} ({sign}{money(abs(change))})", ""]
+    if result.problems:
+        lines += ["### Problems in files this branch touched", ""]
+        lines += [f"- `{p.path}:{p.line}:{p.column}` {p.severity}[{p.code}]: {_cell(p.message)}" for p in result.problems]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_json(result: Review, repo: repository.Repository, lang: str) -> str:
+    return json.dumps({
+        "base": result.base,
+        "head": result.head,
+        "legal": result.legal,
+        "currency": repo.process.currency,
+        "moves": [{
+            **m.transition.as_dict(repo.team),
+            "name": m.name,
+            "legal": m.legal,
+            "problems": m.problems,
+            "flags": m.flags,
+            "checklist": [{"id": s.item.id, "text": s.item.text.get(lang), "met": s.met, "detail": s.detail}
+                          for s in m.gate.items] if m.gate else [],
+        } for m in result.moves],
+        "problems": [p.as_dict() for p in result.problems],
+        "weighted_pipeline": {"before": money_plain(result.pipeline_before),
+                              "after": money_plain(result.pipeline_after),
+                              "change": money_plain(result.pipeline_after - result.pipeline_before)},
+    }, ensure_ascii=False, indent=2)
+
+
+def run(root: Path, base: str | None, fmt: str, lang: str | None, use_cache: bool) -> int:
+    repo = repository.load(root)
+    lang = lang or repo.process.language
+    result = review(root, repo, base, validate(repo), use_cache=use_cache)
+    if result.shallow:
+        click.echo(shallow_warning(), err=True)
+    click.echo(as_json(result, repo, lang) if fmt == "json" else markdown(result, repo, lang, root))
+    return 0 if result.legal else 1
