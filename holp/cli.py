@@ -440,3 +440,24 @@ def review(options: Options, base: str | None, fmt: str, lang: str | None) -> No
     from holp.commands import review as command
 
     sys.exit(command.run(options.root(), base, fmt, lang, use_cache=not options.no_cache))
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only check that CODEOWNERS matches team.yaml; exit 1 if not.")
+@pass_options
+def codeowners(options: Options, check: bool) -> None:
+    """Write .github/CODEOWNERS from team.yaml: each region's folders to its manager's handle.
+
+    A region's customers/<region>/ and projects/<region>/ go to the `handle`
+    of its manager, so the right manager is asked to review every stage move
+    there; holp.yaml, team.yaml and templates/ go to the directors (or all
+    managers).
+
+    \b
+    Example:
+      holp codeowners
+      holp codeowners --check      # in CI
+    """
+    from holp.commands import codeowners as command
+
+    sys.exit(command.run(options.root(), check))

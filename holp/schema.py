@@ -201,7 +201,7 @@ def team_schema() -> dict[str, Any]:
     return _document("team", "holp team", _object(
         {
             "regions": {"type": "array", "items": _object(
-                {"id": _ID, "label": _LABEL, "manager": _ID, "folders": {"type": "array", "items": _TEXT}},
+                {"id": _ID, "label": _LABEL, "manager": _ID},
                 ("id", "label"),
             )},
             "reps": {"type": "array", "items": _object(

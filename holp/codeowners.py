@@ -1,0 +1,53 @@
+"""CODEOWNERS from team.yaml: each region's folders go to its manager, so the right manager reviews each move."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from holp.model import Rep, Team
+from holp.repo import CONFIG, CUSTOMERS, PROJECTS, TEAM
+
+HEADER = ("# Written by `holp codeowners` from team.yaml: the manager of a region reviews its stage moves.\n"
+          "# Change team.yaml (regions, managers, handles) and run `holp codeowners` again; do not edit by hand.\n")
+
+
+def _handle(rep: Rep | None) -> str | None:
+    if rep is None or not rep.handle:
+        return None
+    return rep.handle if rep.handle.startswith("@") else f"@{rep.handle}"
+
+
+def render(team: Team, prefix: str) -> tuple[str, list[str]]:
+    """The file's text, and warnings for regions nobody can be asked to review."""
+    base = "/" + (f"{prefix.strip('/')}/" if prefix not in ("", ".") else "")
+    warnings = []
+    lines = [HEADER]
+    managers = []
+    for region in team.regions:
+        handle = _handle(team.rep(region.manager) if region.manager else None)
+        if handle is None:
+            warnings.append(f"region {region.id}: its manager has no handle in team.yaml, so nobody is asked "
+                            "to review it")
+            continue
+        if handle not in managers:
+            managers.append(handle)
+    directors = [h for r in team.reps if r.role == "director" and (h := _handle(r))]
+    process_owners = " ".join(directors or managers)
+    if process_owners:
+        lines.append("# the process and the team")
+        for name in (CONFIG, TEAM, "templates/"):
+            lines.append(f"{base}{name} {process_owners}")
+    for region in team.regions:
+        handle = _handle(team.rep(region.manager) if region.manager else None)
+        if handle is None:
+            continue
+        lines.append(f"# {region.label.zh} / {region.label.en}")
+        for folder in (CUSTOMERS, PROJECTS):
+            lines.append(f"{base}{folder}/{region.id}/ {handle}")
+    return "\n".join(lines) + "\n", warnings
+
+
+def location(root: Path, top: Path) -> tuple[Path, str]:
+    """Where CODEOWNERS goes (the git repository's .github/) and the sales repository's folder within it."""
+    return top / ".github" / "CODEOWNERS", os.path.relpath(root.resolve(), top.resolve())
