@@ -200,6 +200,60 @@ def _in_flow(text: str, node: ScalarNode) -> bool:
     return line.count("{") + line.count("[") > line.count("}") + line.count("]")
 
 
+def append_item(source: Source, key: str, item: Sequence[str]) -> str:
+    """Append one item (its lines, the first starting with "- ") to the top-level sequence ``key``.
+
+    The item goes after the sequence's last item, at the column of its dashes;
+    a missing key is added at the end of the file; an empty ``key: []`` is
+    opened into a block.
+    """
+    text = source.text
+    root = _root(source)
+    found = _entry(root, key)
+    if found is None:
+        lines = [f"{key}:"] + [f"{' ' * _dash_column(root)}{line}" for line in item]
+        return _insert_lines(text, len(text), lines, source.newline)
+    knode, vnode = found
+    if isinstance(vnode, SequenceNode) and not vnode.flow_style and vnode.value:
+        column = _dash_of(text, vnode.value[0])
+        at = _line_after(text, _content_end(vnode))
+        return _insert_lines(text, at, [f"{' ' * column}{line}" for line in item], source.newline)
+    empty_flow = isinstance(vnode, SequenceNode) and vnode.flow_style and not vnode.value
+    empty_value = isinstance(vnode, ScalarNode) and vnode.value == "" and not vnode.style
+    if not (empty_flow or empty_value):
+        raise EditError(source.path, f"{key} is not a block list")
+    lines = [f"{' ' * _dash_column(root)}{line}" for line in item]
+    if empty_flow:  # `key: []` → `key:` and the item below it
+        start = vnode.start_mark.index
+        while start > 0 and text[start - 1] == " ":
+            start -= 1
+        text = text[:start] + text[vnode.end_mark.index:]
+    return _insert_lines(text, _line_after(text, knode.end_mark.index), lines, source.newline)
+
+
+def _dash_of(text: str, item: Node) -> int:
+    """The column of the dash in front of a block sequence item."""
+    start = item.start_mark.index
+    dash = text.rfind("-", _line_start(text, start), start)
+    return dash - _line_start(text, start) if dash >= 0 else max(0, item.start_mark.column - 2)
+
+
+def _dash_column(root: MappingNode) -> int:
+    """How this file indents the dashes of top-level lists (0 or 2 or ...); 2 when it has none."""
+    for _, vnode in root.value:
+        if isinstance(vnode, SequenceNode) and not vnode.flow_style and vnode.value:
+            return max(0, vnode.value[0].start_mark.column - 2)
+    return 2
+
+
+def item_lines(text: str, item: Node) -> list[str]:
+    """The lines of one block sequence item as written, dedented so that its dash is at column 0."""
+    start = _line_start(text, item.start_mark.index)
+    column = _dash_of(text, item)
+    block = text[start:_line_after(text, _content_end(item))]
+    return [line[column:] for line in block.splitlines()]
+
+
 def has_key(source: Source, key: str) -> bool:
     return _entry(_root(source), key) is not None
 

@@ -43,6 +43,11 @@ def _object(properties: dict[str, Any], required: tuple[str, ...] = (), *,
     return schema
 
 
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """A list or mapping a rep may leave empty by writing just its key (`visits:`)."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
 def _document(kind: str, title: str, body: dict[str, Any]) -> dict[str, Any]:
     return {"$schema": DIALECT, "$id": f"https://holp.dev/schema/{kind}.schema.json", "title": title, **body}
 
@@ -98,8 +103,8 @@ def customer_schema() -> dict[str, Any]:
             "address": {"type": "string"},
             "website": {"type": "string"},
             "size": {"type": "string"},
-            "overview": {"type": "object", "additionalProperties": {"type": "string"}},
-            "contacts": {"type": "array", "items": CONTACT},
+            "overview": _or_empty({"type": "object", "additionalProperties": {"type": "string"}}),
+            "contacts": _or_empty({"type": "array", "items": CONTACT}),
             "notes": {"type": "string"},
             "tags": {"type": "array", "items": _TEXT},
         },
@@ -114,10 +119,10 @@ def _enum_or_text(ids: list[str]) -> dict[str, Any]:
 
 def project_schema(process: Process) -> dict[str, Any]:
     stage_ids = list(process.stage_ids)
-    checklist = _object({
-        stage.id: _object({item.id: _TEXT for item in stage.checklist})
+    checklist = _or_empty(_object({
+        stage.id: _or_empty(_object({item.id: _TEXT for item in stage.checklist}))
         for stage in process.stages
-    })
+    }))
     assessment_props: dict[str, Any] = {
         group.id: _object({c.id: _SCORE for c in group.criteria}) for group in process.assessment
     }
@@ -163,28 +168,28 @@ def project_schema(process: Process) -> dict[str, Any]:
                 "date": _DATE,
                 "note": {"type": "string"},
             }, ("reason",)),
-            "assessment": _object(assessment_props),
-            "competitors": {"type": "array", "items": {"anyOf": [_TEXT, _object({
+            "assessment": _or_empty(_object(assessment_props)),
+            "competitors": _or_empty({"type": "array", "items": {"anyOf": [_TEXT, _object({
                 "name": _TEXT,
                 "strength": {"type": "string"},
                 "weakness": {"type": "string"},
                 "relationship": {"type": "string"},
                 "note": {"type": "string"},
-            }, ("name",))]}},
-            "risks": {"type": "array", "items": _object({
+            }, ("name",))]}}),
+            "risks": _or_empty({"type": "array", "items": _object({
                 "kind": _TEXT,
                 "level": {"enum": list(LEVELS)},
                 "note": {"type": "string"},
                 "mitigation": {"type": "string"},
-            }, ("kind", "level"))},
-            "visits": {"type": "array", "items": visit},
-            "payments": {"type": "array", "items": _object({
+            }, ("kind", "level"))}),
+            "visits": _or_empty({"type": "array", "items": visit}),
+            "payments": _or_empty({"type": "array", "items": _object({
                 "due": _DATE,
                 "amount": _MONEY,
                 "received": _DATE,
                 "received_amount": _MONEY,
                 "note": {"type": "string"},
-            }, ("due", "amount"))},
+            }, ("due", "amount"))}),
             "notes": {"type": "string"},
             "tags": {"type": "array", "items": _TEXT},
         },
