@@ -17,17 +17,16 @@ makes a second run read only new commits.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from holp import __version__, git, yaml
+from holp import git, yaml
+from holp.cache import Cache
 from holp.model import Team
 
 FIELDS = ("amount", "expected_close")
@@ -117,67 +116,32 @@ class History:
     head: str | None
     shallow: bool
     commits: int  # walked in this run (0 when everything came from the cache)
+    touched: dict[str, str] = field(default_factory=dict)  # project id → date of the last commit changing it
 
 
 def _sort_key(t: Transition, order: dict[str, int]) -> tuple[dt.datetime, int]:
     return dt.datetime.fromisoformat(t.date), order.get(t.commit, 0)
 
 
-class Cache:
-    """holp's cache: a JSON file under the git folder, safe to delete at any time."""
-
-    VERSION = 2
-
-    def __init__(self, root: Path, enabled: bool) -> None:
-        self.enabled = enabled
-        self.path = git.git_dir(root) / "holp" / f"history-{_scope(root)}.json" if enabled else None
-        self.blobs: dict[str, list[Any] | None] = {}
-        self.head: str | None = None
-        self.transitions: list[Transition] = []
-        self.order: dict[str, int] = {}
-        if self.path is not None and self.path.is_file():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if data.get("version") == self.VERSION and data.get("holp") == __version__:
-                    self.blobs = data["blobs"]
-                    self.head = data["head"]
-                    self.transitions = [Transition(**t) for t in data["transitions"]]
-                    self.order = data["order"]
-            except (OSError, ValueError, KeyError, TypeError):
-                self.blobs, self.head, self.transitions, self.order = {}, None, [], {}
-
-    def summary(self, sha: str) -> Summary | bool | None:
-        """A cached summary, None for a known unreadable blob, False when not cached."""
-        if sha not in self.blobs:
-            return False
-        entry = self.blobs[sha]
-        return Summary(*entry) if entry is not None else None
-
-    def remember(self, sha: str, summary: Summary | None) -> None:
-        self.blobs[sha] = list(asdict(summary).values()) if summary is not None else None
-
-    def save(self) -> None:
-        if self.path is None:
-            return
-        from holp.files import write_atomic
-
-        data = {"version": self.VERSION, "holp": __version__, "head": self.head, "order": self.order,
-                "blobs": self.blobs, "transitions": [asdict(t) for t in self.transitions]}
-        with contextlib.suppress(OSError):  # a cache that cannot be written is only slower next time
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-
-
 def _scope(root: Path) -> str:
-    """Which sales repository of the git repository a cache belongs to (it may be a subfolder)."""
-    import hashlib
-
+    """Which sales repository of the git repository a history belongs to (it may be a subfolder)."""
     top = git.toplevel(root)
-    relative = os.path.relpath(root.resolve(), top.resolve()) if top else "."
-    return hashlib.sha1(relative.encode()).hexdigest()[:12]
+    return os.path.relpath(root.resolve(), top.resolve()) if top else "."
+
+
+def light_summaries(root: Path, cache: Cache, shas: Iterable[str]) -> dict[str, Summary | None]:
+    """The summaries of these blobs: from the cache, the rest read in one cat-file batch and cached."""
+    wanted = [sha for sha in dict.fromkeys(shas) if sha != git.ZERO]
+    found = {sha: Summary(*v) if v is not None else None for sha, v in cache.get("light", wanted).items()}
+    missing = [sha for sha in wanted if sha not in found]
+    new = {sha: summarize(raw) for sha, raw in git.CatFile(root).read(missing).items()}
+    cache.put("light", {sha: list(asdict(v).values()) if v is not None else None for sha, v in new.items()})
+    found.update(new)
+    return found
 
 
 def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = None,
-         projects: str = "projects") -> History:
+         projects: str = "projects", cache: Cache | None = None) -> History:
     """All transitions reachable from HEAD (or within ``revisions``, e.g. ["BASE..HEAD"]), oldest first."""
     if git.toplevel(root) is None:
         return History([], None, False, 0)
@@ -185,57 +149,68 @@ def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = No
     shallow = git.is_shallow(root)
     if head is None:
         return History([], None, shallow, 0)
-    cache = Cache(root, use_cache and revisions is None)
+    cache = cache or Cache(root, use_cache)
+    key = f"history:{_scope(root)}:{projects}"
+    saved = cache.meta(key) if revisions is None else None
+    previous: list[Transition] = []
+    order: dict[str, int] = {}
+    touched: dict[str, str] = {}
+    if saved and saved["head"] == head:
+        transitions = [Transition(**t) for t in saved["transitions"]]
+        order = saved["order"]
+        transitions.sort(key=lambda t: _sort_key(t, order))
+        return History(transitions, head, shallow, 0, saved["touched"])
     if revisions is not None:
-        walk, previous = revisions, []
-    elif cache.head and cache.head != head and git.is_ancestor(root, cache.head, head):
-        walk, previous = [f"{cache.head}..{head}"], cache.transitions
-    elif cache.head == head:
-        return History(sorted(cache.transitions, key=lambda t: _sort_key(t, cache.order)), head, shallow, 0)
+        walk = revisions
+    elif saved and git.is_ancestor(root, saved["head"], head):
+        walk = [f"{saved['head']}..{head}"]
+        previous = [Transition(**t) for t in saved["transitions"]]
+        order, touched = saved["order"], saved["touched"]
     else:
-        walk, previous = [head], []
-        cache.order = {}
-    new, order, count = _walk(root, walk, projects, cache)
+        walk = [head]
+    new, count = _walk(root, walk, projects, cache, order, touched)
     transitions = previous + new
-    cache.order.update(order)
     if revisions is None:
-        cache.head, cache.transitions = head, transitions
-        cache.save()
-    transitions.sort(key=lambda t: _sort_key(t, {**cache.order, **order}))
-    return History(transitions, head, shallow, count)
+        cache.set_meta(key, {"head": head, "order": order, "touched": touched,
+                             "transitions": [asdict(t) for t in transitions]})
+    transitions.sort(key=lambda t: _sort_key(t, order))
+    return History(transitions, head, shallow, count, touched)
 
 
-def _walk(root: Path, revisions: list[str], projects: str, cache: Cache) -> tuple[list[Transition], dict[str, int], int]:
+def _walk(root: Path, revisions: list[str], projects: str, cache: Cache, order: dict[str, int],
+          touched: dict[str, str]) -> tuple[list[Transition], int]:
     commits = list(git.log(root, revisions, [projects]))
-    start = len(cache.order)
-    order = {commit.sha: start + i for i, (commit, _) in enumerate(commits)}
-    wanted = {sha for _, changes in commits for old, new, _, _ in changes for sha in (old, new)
-              if sha != git.ZERO and cache.summary(sha) is False}
-    for sha, raw in git.CatFile(root).read(sorted(wanted)).items():
-        cache.remember(sha, summarize(raw))
+    start = len(order)
+    for i, (commit, _) in enumerate(commits):
+        order[commit.sha] = start + i
+    summaries = light_summaries(root, cache, (sha for _, changes in commits for old, new, _, _ in changes
+                                              for sha in (old, new)))
     last_known: dict[str, Summary] = {}
     transitions: list[Transition] = []
     for commit, changes in commits:
-        transitions.extend(_commit_transitions(commit, changes, cache, last_known))
-    return transitions, order, len(commits)
+        found, ids = _commit_transitions(commit, changes, summaries, last_known)
+        transitions.extend(found)
+        for project_id in ids:
+            touched[project_id] = max(touched.get(project_id, ""), commit.date[:10])
+    return transitions, len(commits)
 
 
-def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], cache: Cache,
-                        last_known: dict[str, Summary]) -> list[Transition]:
+def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], summaries: dict[str, Summary | None],
+                        last_known: dict[str, Summary]) -> tuple[list[Transition], set[str]]:
     before: dict[str, Summary] = {}
     after: dict[str, Summary] = {}
     unreadable_before = False
     blobs: dict[str, str] = {}
     for old, new, _, _ in changes:
         if old != git.ZERO:
-            summary = cache.summary(old)
-            if isinstance(summary, Summary):
+            summary = summaries.get(old)
+            if summary is not None:
                 before[summary.id] = summary
             else:
                 unreadable_before = True
         if new != git.ZERO:
-            summary = cache.summary(new)
-            if isinstance(summary, Summary):
+            summary = summaries.get(new)
+            if summary is not None:
                 after[summary.id] = summary
                 blobs[summary.id] = new
     trailers = commit.trailers()
@@ -256,7 +231,7 @@ def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], cache
                     found.append(Transition(project_id, old_value, new_value, commit.sha, commit.author,
                                             commit.email, commit.date, note, reason, field=name))
         last_known[project_id] = now
-    return found
+    return found, set(after) | set(before)
 
 
 def select(transitions: Iterable[Transition], team: Team | None, *, project: str | None = None,
@@ -282,19 +257,10 @@ def select(transitions: Iterable[Transition], team: Team | None, *, project: str
     return chosen
 
 
-def summaries_at(root: Path, revision: str, *, use_cache: bool = True, projects: str = "projects") -> list[Summary]:
+def summaries_at(root: Path, revision: str, *, use_cache: bool = True, projects: str = "projects",
+                 cache: Cache | None = None) -> list[Summary]:
     """The summary of every project file at ``revision``, read from git (the work tree is not touched)."""
-    cache = Cache(root, use_cache)
-    entries = [(sha, path) for sha, path in git.ls_tree(root, revision, [projects])
-               if path.endswith((".yaml", ".yml"))]
-    missing = sorted({sha for sha, _ in entries if cache.summary(sha) is False})
-    for sha, raw in git.CatFile(root).read(missing).items():
-        cache.remember(sha, summarize(raw))
-    if missing:
-        cache.save()
-    found = []
-    for sha, _ in entries:
-        summary = cache.summary(sha)
-        if isinstance(summary, Summary):
-            found.append(summary)
-    return found
+    cache = cache or Cache(root, use_cache)
+    entries = [sha for sha, path in git.ls_tree(root, revision, [projects]) if path.endswith((".yaml", ".yml"))]
+    summaries = light_summaries(root, cache, entries)
+    return [s for sha in entries if (s := summaries.get(sha)) is not None]

@@ -1,0 +1,88 @@
+"""holp's cache: one SQLite file under the git folder, keyed by git object ids, always safe to delete.
+
+What is cached never depends on anything but the bytes of a blob (its
+summary) or on commits (history up to a head), so it can never be stale, only
+missing; a cache from another holp version is dropped. SQLite (in the
+standard library) gives atomic writes and concurrent readers for free, and
+looks up ten thousand blobs in milliseconds. With ``--no-cache``, or outside
+git, it lives in memory for the one command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from holp import __version__, git
+
+SCHEMA = 3
+TABLES = ("light", "full")  # blob summaries: for history (regex fast path) and for reports (full parse)
+
+
+class Cache:
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.path: Path | None = None
+        if enabled and git.toplevel(root) is not None:
+            self.path = git.git_dir(root) / "holp" / "cache.sqlite3"
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=10)
+                return self._prepare(db)
+            except (OSError, sqlite3.DatabaseError):
+                with contextlib.suppress(OSError):
+                    self.path.unlink()  # a broken cache is only a slower run
+        self.path = None
+        return self._prepare(sqlite3.connect(":memory:"))
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> sqlite3.Connection:
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data TEXT)")
+        row = db.execute("SELECT data FROM meta WHERE key = 'version'").fetchone()
+        version = f"{SCHEMA}/{__version__}"
+        if row is None or row[0] != version:
+            for table in (*TABLES, "meta"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, data TEXT)")
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
+        for table in TABLES:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (sha TEXT PRIMARY KEY, data TEXT)")
+        db.commit()
+        return db
+
+    def get(self, table: str, shas: Iterable[str]) -> dict[str, Any]:
+        """The cached values of those blobs that are cached (a value may be None: known unreadable)."""
+        assert table in TABLES
+        wanted = list(dict.fromkeys(shas))
+        found: dict[str, Any] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for sha, data in self.db.execute(f"SELECT sha, data FROM {table} WHERE sha IN ({marks})", chunk):
+                found[sha] = json.loads(data)
+        return found
+
+    def put(self, table: str, values: dict[str, Any]) -> None:
+        assert table in TABLES
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                                [(sha, json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+                                 for sha, v in values.items()])
+            self.db.commit()
+
+    def meta(self, key: str) -> Any:
+        row = self.db.execute("SELECT data FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            (key, json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
+            self.db.commit()
