@@ -11,6 +11,7 @@ commit fails).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 from holp import edit, git
 from holp import repo as repository
-from holp.errors import HolpError
+from holp.errors import FAILED, HolpError
 from holp.files import exclusive, write_atomic
 from holp.model import Project
 
@@ -59,8 +60,23 @@ def _lock_path(root: Path, commit: bool) -> Path:
     if git.toplevel(root) is None:
         if commit:
             raise HolpError(f"{root} is not in a git repository: run `git init`, or pass --no-commit")
-        return root / ".holp" / "lock"
+        import hashlib
+        import tempfile
+
+        digest = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"holp-{digest}.lock"  # nothing left in the user's folder
     return git.git_dir(root) / "holp.lock"
+
+
+def _refuse_broken_process(repo: repository.Repository) -> None:
+    from holp.schema import config_schema
+    from holp.validate import check_config, schema_problems, schema_validator
+
+    problems = [p for p in [*repo.config.problems, *check_config(repo),
+                            *schema_problems(repo.config, schema_validator(config_schema()), "config")]
+                if p.severity == "error"]
+    if problems:
+        raise HolpError("holp.yaml has errors: no project moves until they are fixed", FAILED, problems)
 
 
 def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Project], Change], *,
@@ -68,14 +84,20 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
     committing = commit and not dry_run
     if branch is not None and not commit:
         raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
-    with exclusive(_lock_path(root, committing)):
+    lock = contextlib.nullcontext() if dry_run else exclusive(_lock_path(root, committing))
+    with lock:
         if committing:
             git.preflight(root, need_branch=branch is None)
         repo = repository.load(root)
+        _refuse_broken_process(repo)
         project = repo.project(project_id)
         change = plan(repo, project)
         path = root / project.path
         shown = repository.display_path(path)
+        relative = Path(project.path)
+        if committing and git.has_changes(root, relative):
+            raise HolpError(f"{shown} has changes that are not committed: commit them first, so the commit of "
+                            "this change holds only this change (or pass --no-commit)")
         raw = path.read_bytes()
         new = edit.change(shown, raw, change.textual, change.expect, round_trip=change.round_trip)
         if dry_run:
@@ -86,14 +108,16 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
         made = None
         if branch is not None:
             made = branch or f"holp/{project.id}-{change.branch}"
-            git.switch_new_branch(root, made)
+            original = git.switch_new_branch(root, made)
         write_atomic(path, new)
         if not commit:
             return Applied(change.subject, shown)
         try:
-            sha = git.commit_paths(root, [Path(project.path)], message(change))
+            sha = git.commit_paths(root, [relative], message(change))
         except BaseException:
             write_atomic(path, raw)  # the file as it was: a failed commit changes nothing
+            if made is not None:
+                git.drop_new_branch(root, made, original)
             raise
         return Applied(change.subject, shown, sha=sha, branch=made)
 
@@ -103,7 +127,7 @@ def move_change(move: Any, lost_entries: list[tuple[str, Any]] | None = None) ->
     from holp.model import LOST
 
     trailers = [("Holp-Project", move.project.id), ("Holp-From", move.source), ("Holp-To", move.target)]
-    if move.reason and (move.forced or move.kind in ("backward", "reopen", "lost", "won")):
+    if move.reason:
         trailers.append(("Holp-Reason", move.reason))
     if move.forced:
         trailers.append(("Holp-Forced", "true"))

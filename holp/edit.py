@@ -183,6 +183,8 @@ def set_value(source: Source, keys: Sequence[str], value: Any) -> str:
         parent_key, node = found
     if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
         raise EditError(source.path, f"{'.'.join(keys)} is not a one-line value")
+    if node.anchor or node.tag not in ("?", "!") or text[node.start_mark.index:node.start_mark.index + 1] in ("&", "!"):
+        raise EditError(source.path, f"{'.'.join(keys)} carries an anchor or a tag")
     rendered = flow_scalar(value) if _in_flow(text, node) else _render_scalar(node, value)
     start, end = node.start_mark.index, node.end_mark.index
     if start == end:  # an empty value: `key:` → `key: value`
@@ -268,7 +270,10 @@ def remove_key(source: Source, key: str) -> str:
     start = _line_start(text, knode.start_mark.index)
     if knode.start_mark.column != 0:
         raise EditError(source.path, f"{key} does not start its line")
-    return text[:start] + text[_line_after(text, _content_end(vnode)):]
+    end = _line_after(text, _content_end(vnode))
+    if end >= len(text) and not text.endswith("\n") and start > 0:
+        return text[: start - 1 - (start > 1 and text[start - 2] == "\r")]  # no final newline before, none after
+    return text[:start] + text[end:]
 
 
 def insert_after(source: Source, after: str, key: str, entries: Sequence[tuple[str, Any]]) -> str:

@@ -77,12 +77,28 @@ def branch_exists(root: Path, name: str) -> bool:
     return bool(run(["branch", "--list", "--", name], root).strip())
 
 
-def switch_new_branch(root: Path, name: str) -> None:
+def switch_new_branch(root: Path, name: str) -> str:
+    """Make and check out a new branch; returns what HEAD was (a branch name, or a sha when detached)."""
     if run(["check-ref-format", "--branch", name], root, check=False).strip() == "":
         raise HolpError(f"--branch {name}: not a valid branch name")
     if branch_exists(root, name):
         raise HolpError(f"branch {name} already exists: name another with --branch NAME")
+    original = run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
+    original = original or run(["rev-parse", "HEAD"], root).strip()
     run(["switch", "--quiet", "-c", name], root)
+    return original
+
+
+def drop_new_branch(root: Path, name: str, original: str) -> None:
+    """Undo `switch_new_branch` after a failed commit: back to where HEAD was, the new branch gone."""
+    detach = ["--detach"] if len(original) == 40 and all(c in "0123456789abcdef" for c in original) else []
+    run(["switch", "--quiet", *detach, original], root, check=False)
+    run(["branch", "--quiet", "-D", name], root, check=False)
+
+
+def has_changes(root: Path, path: Path) -> bool:
+    """Whether the file differs from HEAD (staged or not), or is not committed at all."""
+    return bool(run(["status", "--porcelain=v1", "--untracked-files=all", "--", str(path)], root).strip())
 
 
 def commit_paths(root: Path, paths: list[Path], message: str) -> str:

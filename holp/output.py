@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Rounded once, half up, to two places, whatever the size (no 28-digit context limit)."""
+    with localcontext() as context:
+        context.prec = max(28, value.adjusted() + 4)
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def money(value: Decimal | None) -> str:
     """Two places, half up, thousands separated: 3,200,000.00."""
     if value is None:
         return ""
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return f"{cents(value):,.2f}"
 
 
 def money_plain(value: Decimal) -> str:
     """The JSON contract's form: a decimal string with two places, half up, no separators."""
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(cents(value))
 
 
 def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Sequence[str] | None = None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,9 +53,13 @@ def display_path(path: Path) -> str:
 def read_document(path: Path) -> yaml.Document:
     shown = display_path(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device would never end
+            return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "not-a-file",
+                                                           "not a regular file: holp reads only files")])
         raw = path.read_bytes()
     except OSError as e:
-        return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "unreadable", f"cannot read: {e.strerror}")])
+        return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "unreadable",
+                                                       f"cannot read: {e.strerror or e}")])
     return yaml.read(shown, raw)
 
 
@@ -86,15 +91,20 @@ class Repository:
     project_docs: list[yaml.Document] = field(default_factory=list)
     customers: dict[str, Customer] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # id → every file that holds it
 
     def relative(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root).as_posix()
+        """The path inside the repository (a link is named where it is, not where it points)."""
+        return Path(os.path.relpath(path, self.root)).as_posix()
 
     def project(self, project_id: str) -> Project:
         found = self.projects.get(project_id)
         if found is None:
             hint = _closest(project_id, self.projects)
-            raise HolpError(f"no project with id {project_id}{hint}", FAILED)
+            raise HolpError(f"no project with id {project_id}{hint}")
+        if project_id in self.duplicates:
+            raise HolpError(f"project id {project_id} is in {len(self.duplicates[project_id])} files "
+                            f"({', '.join(self.duplicates[project_id])}): give each its own id first", FAILED)
         return found
 
     def customer_of(self, project: Project) -> Customer | None:
@@ -162,7 +172,11 @@ def _load_records(repo: Repository) -> None:
                 doc = read_document(path)
                 docs.append(doc)
                 record = build(doc.data, repo.relative(path))
-                if record is not None and record.id not in records:  # a duplicate id is validate's to report
+                if record is None:
+                    continue
+                if record.id in records:  # validate reports it; a command must not pick one of the files
+                    repo.duplicates.setdefault(record.id, [records[record.id].path]).append(record.path)
+                else:
                     records[record.id] = record
     finally:
         if enabled:

@@ -14,7 +14,7 @@ from typing import Any
 from holp.model import LOST, Process
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?![\s\S])"  # not `$`: Python lets it match before a final newline
 KINDS = ("project", "customer", "team", "config")
 
 ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "user", "other")
@@ -27,7 +27,8 @@ MONEY_KEYS = frozenset(["amount", "received_amount"])
 _ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
 _TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
 _DATE: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
-_MONEY: dict[str, Any] = {"type": "number", "minimum": 0}
+MAX_MONEY = 10**15  # a quadrillion is a typo, not a deal
+_MONEY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
 _SCORE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 5}
 _EXTENSIONS: dict[str, Any] = {"^x[-_]": {}}  # x_anything: a team's own fields
 

@@ -1,9 +1,9 @@
 """Stage moves: which moves are legal, decided from the process alone.
 
 A move is planned here as a `Move` value (or refused with a `HolpError`)
-before anything is written; `holp.commands.move` then edits the file and
-commits. The rules: leaving a stage forward needs its exit gate met; a skip
-needs ``--force`` and a reason, as does leaving with the gate unmet; moving
+before anything is written; `holp.change` then edits the file and commits.
+The rules: leaving a stage forward needs its exit gate met; a skip needs
+``--force`` and a reason, as does leaving with the gate unmet; moving
 back needs a reason; a deal is lost from any stage before ``won_from`` with a
 configured reason, and only a lost deal can be reopened.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from holp.errors import FAILED, USAGE, HolpError
+from holp.errors import FAILED, HolpError
 from holp.gates import GateStatus, gate
 from holp.model import LOST, Customer, Process, Project
 
@@ -80,7 +80,8 @@ def plan_advance(process: Process, project: Project, customer: Customer | None, 
         raise HolpError(f"{project.id} is already at {current.label.get(lang)}")
     if target_index < current.index:
         if not reason:
-            raise HolpError(f"moving {project.id} back to {process.stage_label(target, lang)} needs --reason R")
+            raise HolpError(f"moving {project.id} back to {process.stage_label(target, lang)} needs --reason R",
+                            FAILED)
         return Move(project, current.id, target, BACKWARD, reason, note)
     if target_index > current.index + 1 and not (force and reason):
         skipped = ", ".join(s.label.get(lang) for s in process.stages[current.index + 1:target_index])
@@ -100,8 +101,14 @@ def plan_won(process: Process, project: Project, customer: Customer | None, *, r
         raise HolpError(f"{project.id} is at unknown stage '{project.stage}': run holp validate", FAILED)
     if process.is_won(current.id):
         raise HolpError(f"{project.id} is already won ({current.label.get(lang)})", FAILED)
+    won = process.stage(process.won_from)
+    assert won is not None
+    if won.index > current.index + 1 and not force:
+        skipped = ", ".join(s.label.get(lang) for s in process.stages[current.index + 1:won.index])
+        raise HolpError(f"{project.id}: closing won from {current.label.get(lang)} skips {skipped}; "
+                        "a skip needs --force (the reason is recorded)", FAILED)
     forced = _check_gate(process, project, customer, force=force, reason=reason, lang=lang, target=process.won_from)
-    return Move(project, current.id, process.won_from, WON, reason, note, forced)
+    return Move(project, current.id, process.won_from, WON, reason, note, forced or won.index > current.index + 1)
 
 
 def plan_lost(process: Process, project: Project, *, reason: str, note: str | None = None, lang: str = "zh") -> Move:
@@ -110,6 +117,8 @@ def plan_lost(process: Process, project: Project, *, reason: str, note: str | No
         raise HolpError(f"--reason {reason}: not a lost reason of holp.yaml (one of: {', '.join(reasons)})")
     if project.stage == LOST:
         raise HolpError(f"{project.id} is already closed lost", FAILED)
+    if process.stage(project.stage) is None:
+        raise HolpError(f"{project.id} is at unknown stage '{project.stage}': run holp validate", FAILED)
     if not process.is_open(project.stage):
         raise HolpError(f"{project.id} is at {process.stage_label(project.stage, lang)}: a won deal cannot be lost",
                         FAILED)
@@ -122,5 +131,5 @@ def plan_reopen(process: Process, project: Project, *, to: str, reason: str, not
                         FAILED)
     index = _require_stage(process, to, "--to")
     if index >= process.won_index:
-        raise HolpError(f"--to {to}: a reopened deal goes back to an open stage, before {process.won_from}", USAGE)
+        raise HolpError(f"--to {to}: a reopened deal goes back to an open stage, before {process.won_from}", FAILED)
     return Move(project, LOST, to, REOPEN, reason, note)

@@ -9,8 +9,6 @@ one file (references, duplicate ids, gates) is checked here in Python.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -18,22 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from holp import schema
+from holp.clock import today
 from holp.gates import EvidenceSyntaxError, gate, parse_evidence
 from holp.model import LOST, Project
 from holp.problems import WARNING, Problem
 from holp.repo import Repository
 from holp.yaml import Document
-
-
-def today() -> dt.date:
-    """Today, or HOLP_TODAY (YYYY-MM-DD) for reproducible runs in CI and tests."""
-    fixed = os.environ.get("HOLP_TODAY")
-    if fixed:
-        try:
-            return dt.date.fromisoformat(fixed)
-        except ValueError:
-            pass
-    return dt.date.today()
 
 
 def _show(value: Any) -> str:
@@ -57,7 +45,7 @@ def _choices(values: Iterable[Any]) -> str:
 # -- schema --------------------------------------------------------------------------------
 
 
-def _validator(schema_doc: dict[str, Any]) -> Any:
+def schema_validator(schema_doc: dict[str, Any]) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
     return Draft202012Validator(schema_doc, format_checker=FormatChecker())
@@ -114,9 +102,11 @@ def _translate(doc: Document, error: Any, kind: str) -> Iterator[Problem]:
         else:
             yield doc.problem(path, "bad-value", f"{what} is {_show(error.instance)}; it must be one of: {allowed}")
         return
-    if last in schema.MONEY_KEYS and validator in ("type", "minimum"):
+    if last in schema.MONEY_KEYS and validator in ("type", "minimum", "maximum"):
         if validator == "minimum":
             message = f"{what} is {_show(error.instance)}: an amount cannot be negative"
+        elif validator == "maximum":
+            message = f"{what} is {_show(error.instance)}: more than {schema.MAX_MONEY:,} is surely a typo"
         else:
             message = f"{what} is {_show(error.instance)}: an amount is a plain number, like 3200000 or 1250000.50"
         yield doc.problem(path, "bad-amount", message)
@@ -159,7 +149,7 @@ def check_schemas(repo: Repository) -> Iterator[Problem]:
     pairs = [(repo.config, "config"), (repo.team_doc, "team")]
     pairs += [(doc, "customer") for doc in repo.customer_docs]
     pairs += [(doc, "project") for doc in repo.project_docs]
-    validators = {kind: _validator(schema.schema(kind, repo.process)) for kind in schema.KINDS}
+    validators = {kind: schema_validator(schema.schema(kind, repo.process)) for kind in schema.KINDS}
     for doc, kind in pairs:
         yield from schema_problems(doc, validators[kind], kind)
 
@@ -308,6 +298,9 @@ def _reference(doc: Document, data: dict[str, Any], key: str, known: Mapping[str
 def check_references(repo: Repository) -> Iterator[Problem]:
     reps = {r.id for r in repo.team.reps}
     regions = {r.id for r in repo.team.regions}
+    # a customer whose file cannot be read is reported there, not again in every project of it
+    unreadable = {guess for doc in repo.customer_docs if not doc.ok and (guess := doc.probable_id())}
+    known_customers = {*repo.customers, *unreadable}
     for doc in repo.customer_docs:
         if not isinstance(doc.data, dict):
             continue
@@ -317,7 +310,7 @@ def check_references(repo: Repository) -> Iterator[Problem]:
         data = doc.data
         if not isinstance(data, dict):
             continue
-        yield from _reference(doc, data, "customer", repo.customers, "unknown-customer", "customer")
+        yield from _reference(doc, data, "customer", known_customers, "unknown-customer", "customer")
         yield from _reference(doc, data, "owner", reps, "unknown-rep", "rep")
         yield from _reference(doc, data, "region", regions, "unknown-region", "region")
         customer_id = data.get("customer")
@@ -375,8 +368,8 @@ def check_stages(repo: Repository) -> Iterator[Problem]:
             yield doc.problem(["expected_close"], "close-date-past",
                               f"expected close {project.expected_close} has passed and the project is still open: "
                               "update the date or close the project", WARNING)
-        if stage is None:
-            continue
+        if stage is None or project.customer not in repo.customers:
+            continue  # without its customer, evidence cannot be judged (the reference is reported)
         customer = repo.customer_of(project)
         for earlier in process.stages[: stage.index]:
             status = gate(earlier, project, customer)

@@ -54,6 +54,7 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\
 _INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 _MAYBE_TYPED = frozenset("0123456789-+.~nNtTfF")
+_PROBABLE_ID = re.compile(r"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
@@ -85,6 +86,11 @@ class Document:
     @property
     def ok(self) -> bool:
         return not any(p.severity == ERROR for p in self.problems)
+
+    def probable_id(self) -> str | None:
+        """The id a file that could not be read seems to hold, so that others need not be blamed for it."""
+        match = _PROBABLE_ID.search(self.text)
+        return match.group(1) if match else None
 
     def locate(self, keys: tuple[Any, ...] | list[Any], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at ``keys``, or of its key with ``key=True``.
@@ -142,10 +148,11 @@ def _compose(text: str) -> Node | None:
 def read(path: str, raw: bytes) -> Document:
     """Read one file's bytes. Never raises for bad input: problems are in the result."""
     problems: list[Problem] = []
+    text = ""
 
     def fail(line: int, column: int, code: str, message: str) -> Document:
         problems.append(Problem(path, line, column, ERROR, code, message))
-        return Document(path, "", None, problems)
+        return Document(path, text, None, problems)  # the text, if any, lets others guess what it held
 
     if len(raw) > MAX_BYTES:
         return fail(1, 1, "too-large", f"file is {len(raw)} bytes; holp reads files up to {MAX_BYTES} bytes")
@@ -339,13 +346,18 @@ def scalar(value: Any) -> str:
         _PLAIN_SAFE.match(text)
         and ": " not in text
         and not text.endswith((" ", ":"))
-        and "\n" not in text
+        and text.isprintable()
         and resolve_plain(text) == text
     ):
         return text
     import json
 
-    return json.dumps(text, ensure_ascii=False)
+    quoted = json.dumps(text, ensure_ascii=False)
+    if quoted.isprintable():
+        return quoted
+    # YAML breaks lines at U+0085, U+2028, U+2029 and refuses other controls: escape what is not printable
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+                   for ch in quoted)
 
 
 def round_trip_set(text: str, keys: Sequence[str], value: Any) -> str | None:
@@ -369,8 +381,9 @@ def round_trip_set(text: str, keys: Sequence[str], value: Any) -> str | None:
         for key in keys[:-1]:
             target = target[key]
         old = target[keys[-1]]
-        if not isinstance(old, str):
-            return None
+        anchor = getattr(old, "anchor", None)
+        if not isinstance(old, str) or (anchor is not None and anchor.value):
+            return None  # an anchored value: the textual edit refuses it rather than drop the anchor
         target[keys[-1]] = value if type(old) is str else type(old)(value)  # keep its quoting
         out = io.StringIO()
         rt.dump(data, out)

@@ -148,3 +148,43 @@ def test_validate__unusual_but_valid_files_pass(repo: Path, holp: Callable[..., 
     result = holp("validate")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "5 files checked, no problems."
+
+
+def test_validate__huge_amount_is_refused_and_nothing_crashes(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / NEW, project(amount="amount: 1e26"))
+    result = holp("validate")
+    assert f"{NEW}:7:9: error[bad-amount]: amount is 1E+26: more than 1,000,000,000,000,000 is surely a typo" in result.output
+    assert holp("list").exit_code == 0
+    assert holp("show", "P-2026-002").exit_code == 0
+
+
+def test_validate__links_and_special_files(repo: Path, holp: Callable[..., Result]) -> None:
+    import os
+
+    (repo / "projects/east/P-dangling.yaml").symlink_to("/nonexistent/P.yaml")
+    os.mkfifo(repo / "projects/east/P-fifo.yaml")
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert "projects/east/P-dangling.yaml:1:1: error[unreadable]: cannot read: No such file or directory" in result.output
+    assert "projects/east/P-fifo.yaml:1:1: error[not-a-file]: not a regular file: holp reads only files" in result.output
+
+
+def test_validate__id_with_a_trailing_newline(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / NEW, project(id='id: "P-2026-002\\n"'))
+    assert f"{NEW}:2:5: error[bad-id]" in holp("validate").output
+    result = holp("new", "project", "--customer", "C-0001", "--name", "x", "--id", "P-9\n")
+    assert result.exit_code == 2
+
+
+def test_validate__a_path_that_does_not_exist(repo: Path, holp: Callable[..., Result]) -> None:
+    result = holp("validate", "projects/eats")
+    assert result.exit_code == 2
+    assert result.output == "holp: projects/eats: no such file or folder (paths are relative to the current folder)\n"
+
+
+def test_validate__a_broken_customer_is_reported_once(repo: Path, holp: Callable[..., Result]) -> None:
+    path = repo / "customers/east/C-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 华东某钢铁集团", "name: [华东"), encoding="utf-8")
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert [line.split(": ")[0] for line in result.output.splitlines()[:-1]] == ["customers/east/C-0001.yaml:3:7"]

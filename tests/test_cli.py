@@ -280,7 +280,8 @@ def test_list__filters_and_aligns_chinese_columns(repo: Path, holp: Callable[...
     only = holp("list", "--region", "north", "--format", "json")
     assert [p["id"] for p in json.loads(only.output)] == ["P-2026-002"]
     assert json.loads(holp("list", "--stage", "entry", "--format", "json").output)[0]["weighted"] == "800000.00"
-    assert holp("list", "--owner", "nobody").output == "no projects match\n"
+    assert holp("list", "--owner", "li.na", "--stage", "won").output == "no projects match\n"
+    assert holp("list", "--owner", "nobody").output == "holp: unknown owner nobody; use one of: li.na, zhang.wei\n"
     assert holp("list", "--stage", "open", "--line", "waste-heat", "--format", "csv").output.count("\n") == 3
 
 
@@ -306,7 +307,7 @@ def test_show__project_with_customer_key_persons_and_gate(repo: Path, holp: Call
 
 def test_show__unknown_project_suggests_the_closest(repo: Path, holp: Callable[..., Result]) -> None:
     result = holp("show", "P-2026-01")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == "holp: no project with id P-2026-01 (did you mean P-2026-001?)\n"
 
 

@@ -126,7 +126,7 @@ stages:
         "holp.yaml": config, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER,
         "projects/east/P-1.yaml": project("P-1", "g")})
     c2 = script.run("zhang.wei", "2026-01-06T09:00:00+08:00", "advance", "P-1")
-    c3 = script.run("zhang.wei", "2026-01-07T09:00:00+08:00", "close", "P-1", "--won", "--reason", "签约")
+    c3 = script.run("zhang.wei", "2026-01-07T09:00:00+08:00", "close", "P-1", "--won", "--reason", "签约", "--force")
     assert [(r["from"], r["to"], r["commit"]) for r in history(holp)] == [(None, "g", c1), ("g", "f", c2),
                                                                           ("f", "s", c3)]
     table = holp("history", "--lang", "en").output

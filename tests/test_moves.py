@@ -148,7 +148,7 @@ def test_advance__refused_gate_leaves_everything_as_it_was(git_repo: Path, holp:
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["--to", "bidding"], 1, "holp: P-2026-001: moving to 招投标阶段 skips 提案阶段; a skip needs --force --reason R\n"),
     (["--force"], 2, "holp: --force needs --reason: say why the gate is passed over; it is recorded for review\n"),
-    (["--to", "prospecting"], 2, "holp: moving P-2026-001 back to 开发阶段 needs --reason R\n"),
+    (["--to", "prospecting"], 1, "holp: moving P-2026-001 back to 开发阶段 needs --reason R\n"),
     (["--to", "entry"], 2, "holp: P-2026-001 is already at 销售进入阶段\n"),
     (["--to", "signed"], 2, "holp: --to signed: no such stage (the stages are: prospecting, entry, proposal, bidding, "
                             "negotiation, implementation, collection, evaluation, service)\n"),
@@ -242,7 +242,9 @@ def test_close__refusals(git_repo: Path, holp: Callable[..., Result]) -> None:
     assert bad.output == ("holp: --reason bad_luck: not a lost reason of holp.yaml (one of: price, technical, "
                           "relationship, budget_cancelled, competitor, withdrew)\n")
     won = holp("close", "P-2026-001", "--won", "--reason", "中标")
-    assert won.exit_code == 1 and "cannot leave 销售进入阶段 for 工程实施阶段" in won.output
+    assert won.exit_code == 1
+    assert won.output == ("holp: P-2026-001: closing won from 销售进入阶段 skips 提案阶段, 招投标阶段, 商务谈判阶段; "
+                          "a skip needs --force (the reason is recorded)\n")
     assert holp("reopen", "P-2026-001", "--to", "entry", "--reason", "x").exit_code == 1
     assert state(git_repo) == before
 
@@ -359,5 +361,94 @@ def test_notes_and_names_never_become_git_options(git_repo: Path, holp: Callable
     assert 'key_person_relationship: "--amend"\n' in (git_repo / FILE).read_text(encoding="utf-8")
 
 
-def test_project_fixture_is_unchanged_by_reading() -> None:
-    assert PROJECT.count("stage: entry\n") == 1
+# -- what a review of the first version found ----------------------------------------------
+
+
+def test_a_project_file_with_uncommitted_changes_is_not_moved(git_repo: Path, holp: Callable[..., Result]) -> None:
+    path = git_repo / FILE
+    write(path, path.read_text(encoding="utf-8").replace("name: 2号高炉余热发电改造", "name: 改名了") + "# 备注\n")
+    before = state(git_repo)
+    result = holp("advance", "P-2026-001", "--force", "--reason", "x")
+    assert result.exit_code == 2
+    assert result.output == (f"holp: {FILE} has changes that are not committed: commit them first, so the commit of "
+                             "this change holds only this change (or pass --no-commit)\n")
+    assert state(git_repo) == before
+
+
+def test_a_failed_commit_on_a_new_branch_goes_back(git_repo: Path, holp: Callable[..., Result]) -> None:
+    hook = git_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    before = state(git_repo)
+    result = holp("advance", "P-2026-001", "--force", "--reason", "x", "--branch")
+    assert result.exit_code == 2
+    assert state(git_repo) == before
+    assert git(git_repo, "branch", "--show-current") == "main\n"
+    assert git(git_repo, "branch", "--list", "holp/*") == ""
+
+
+def test_a_duplicate_id_is_not_moved(git_repo: Path, holp: Callable[..., Result]) -> None:
+    commit_file(git_repo, "projects/north/P-2026-001.yaml", PROJECT.replace("2号高炉", "3号高炉").encode())
+    before = state(git_repo)
+    result = holp("advance", "P-2026-001", "--force", "--reason", "x")
+    assert result.exit_code == 1
+    assert result.output == ("holp: project id P-2026-001 is in 2 files (projects/east/P-2026-001.yaml, "
+                             "projects/north/P-2026-001.yaml): give each its own id first\n")
+    assert state(git_repo) == before
+
+
+def test_a_broken_process_stops_moves(git_repo: Path, holp: Callable[..., Result]) -> None:
+    config = git_repo / "holp.yaml"
+    commit_file(git_repo, "holp.yaml", config.read_bytes().replace(b"won_from: implementation", b"won_from: nowhere"))
+    result = holp("tick", "P-2026-001", "key_person_relationship")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "holp: holp.yaml has errors: no project moves until they are fixed"
+    assert "holp.yaml:13:11: error[unknown-stage]" in result.output
+
+
+def test_new_project_then_tick_adds_lines(git_repo: Path, holp: Callable[..., Result]) -> None:
+    assert holp("new", "project", "--customer", "C-0001", "--name", "二期").exit_code == 0
+    new = "projects/east/P-2026-002.yaml"
+    git(git_repo, "add", "--", new)
+    git(git_repo, "commit", "-q", "-m", "new")
+    before = (git_repo / new).read_text(encoding="utf-8")
+    assert holp("tick", "P-2026-002", "process_assessed", "--note", "工艺流程图已拿到").exit_code == 0
+    assert git(git_repo, "diff", "--numstat", "HEAD~1", "HEAD") == f"2\t0\t{new}\n"
+    after = (git_repo / new).read_text(encoding="utf-8")
+    assert after == before.replace("checklist:\n", "checklist:\n  prospecting:\n    process_assessed: 工艺流程图已拿到\n")
+
+
+def test_reopen_keeps_a_missing_final_newline(git_repo: Path, holp: Callable[..., Result]) -> None:
+    text = PROJECT.replace("stage: entry\n", "").rstrip("\n") + "\nstage: entry"
+    commit_file(git_repo, FILE, text.encode())
+    assert holp("close", "P-2026-001", "--lost", "--reason", "price").exit_code == 0
+    assert holp("reopen", "P-2026-001", "--to", "entry", "--reason", "重新招标").exit_code == 0
+    assert (git_repo / FILE).read_bytes() == text.encode()
+
+
+def test_a_stage_with_an_anchor_is_refused(git_repo: Path, holp: Callable[..., Result]) -> None:
+    commit_file(git_repo, FILE, PROJECT.replace("stage: entry", "stage: &s entry").encode())
+    before = state(git_repo)
+    result = holp("advance", "P-2026-001", "--force", "--reason", "x")
+    assert result.exit_code == 1
+    assert "stage carries an anchor or a tag" in result.output
+    assert state(git_repo) == before
+
+
+def test_notes_with_control_characters_are_escaped(git_repo: Path, holp: Callable[..., Result]) -> None:
+    assert holp("tick", "P-2026-001", "key_person_relationship", "--note", "第一行\u2028第二行\x07").exit_code == 0
+    assert 'key_person_relationship: "第一行\\u2028第二行\\u0007"\n' in (git_repo / FILE).read_text(encoding="utf-8")
+
+
+def test_a_message_that_looks_like_an_option_stays_a_message(git_repo: Path, holp: Callable[..., Result]) -> None:
+    holp("tick", "P-2026-001", "key_person_relationship")
+    count = git(git_repo, "rev-list", "--count", "HEAD")
+    assert holp("advance", "P-2026-001", "-m", "--amend --no-verify").exit_code == 0
+    assert git(git_repo, "rev-list", "--count", "HEAD") == f"{int(count) + 1}\n"
+    assert git(git_repo, "log", "-1", "--format=%B").splitlines()[2] == "--amend --no-verify"
+
+
+def test_dry_run_outside_git_leaves_no_file(repo: Path, holp: Callable[..., Result]) -> None:
+    before = snapshot(repo)
+    assert holp("advance", "P-2026-001", "--to", "proposal", "--force", "--reason", "x", "--dry-run").exit_code == 0
+    assert snapshot(repo) == before

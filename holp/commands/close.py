@@ -3,11 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from holp.change import Change, apply, move_change
+from holp.clock import today
 from holp.commands.advance import report
 from holp.model import Project
 from holp.repo import Repository
 from holp.stages import plan_lost, plan_won
-from holp.validate import today
 
 
 def run(root: Path, project_id: str, *, won: bool, reason: str, note: str | None, force: bool, dry_run: bool,

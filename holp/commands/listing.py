@@ -10,6 +10,7 @@ import click
 
 from holp import labels as labelling
 from holp import repo as repository
+from holp.errors import HolpError
 from holp.model import LOST, Project
 from holp.output import money, money_plain, table
 from holp.pipeline import weighted
@@ -46,12 +47,18 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
     repo = repository.load(root)
     process = repo.process
     lang = lang or process.language
-    known = {*process.stage_ids, LOST, "open", "won"}
-    unknown = [s for s in stages if s not in known]
-    if unknown:
-        from holp.errors import HolpError
-
-        raise HolpError(f"unknown stage {unknown[0]}; use one of: {', '.join(sorted(known))}")
+    filters = (
+        ("stage", stages, {*process.stage_ids, LOST, "open", "won"}),
+        ("owner", owners, {r.id for r in repo.team.reps}),
+        ("region", regions, {r.id for r in repo.team.regions}),
+        ("line", lines, {c.id for c in process.business_lines}
+         or {p.business_line for p in repo.projects.values() if p.business_line}),
+        ("customer", customers, set(repo.customers)),
+    )
+    for name, given, known in filters:
+        unknown = [value for value in given if value not in known]
+        if unknown:
+            raise HolpError(f"unknown {name} {unknown[0]}; use one of: {', '.join(sorted(str(k) for k in known))}")
     projects = select(repo, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers)
     if fmt == "json":
         click.echo(json.dumps([_record(repo, p) for p in projects], ensure_ascii=False, indent=2))

@@ -10,11 +10,12 @@ import click
 
 from holp import repo as repository
 from holp import yaml
+from holp.clock import today
 from holp.errors import HolpError, date_option
 from holp.files import write_atomic
 from holp.render import render
 from holp.schema import ID_PATTERN, schema
-from holp.validate import _validator, schema_problems, today
+from holp.validate import schema_problems, schema_validator
 
 _CUSTOMER_ID = re.compile(r"C-(\d+)\Z")
 
@@ -47,7 +48,7 @@ def _write(repo: repository.Repository, kind: str, folder: str, region: str, rec
     variables["schema"] = Path(os.path.relpath(schema_file, path.parent)).as_posix()
     text = render(repo.root, f"new/{kind}.yaml.j2", variables)
     doc = yaml.read(repository.display_path(path), text.encode())
-    problems = doc.problems + list(schema_problems(doc, _validator(schema(kind, repo.process)), kind))
+    problems = doc.problems + list(schema_problems(doc, schema_validator(schema(kind, repo.process)), kind))
     if problems:
         raise HolpError(f"the {kind} template made an invalid file; nothing was written", 1, problems)
     write_atomic(path, text.encode(), create_only=True)

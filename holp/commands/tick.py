@@ -3,11 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from holp.change import Change, apply, tick_change
+from holp.clock import today
 from holp.commands.advance import report
 from holp.errors import FAILED, HolpError, date_option
 from holp.model import Project
 from holp.repo import Repository
-from holp.validate import today
 
 
 def _value(note: str | None, date: str | None) -> str:

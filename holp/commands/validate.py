@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from holp import repo as repository
+from holp.errors import HolpError
 from holp.problems import ERROR, Problem, summary
 from holp.validate import count_files, validate
 
@@ -37,6 +38,9 @@ def _github(problem: Problem) -> str:
 
 
 def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise HolpError(f"{missing[0]}: no such file or folder (paths are relative to the current folder)")
     repo = repository.load(root)
     problems = _selected(validate(repo), paths)
     if strict:
