@@ -461,3 +461,38 @@ def codeowners(options: Options, check: bool) -> None:
     from holp.commands import codeowners as command
 
     sys.exit(command.run(options.root(), check))
+
+
+@main.command("report")
+@click.argument("kind", required=False,
+                type=click.Choice(["funnel", "forecast", "conversion", "aging", "stalled", "reps", "receivables",
+                                   "changes", "all"]))
+@click.option("--by", type=click.Choice(["owner", "region", "business_line", "customer", "quarter"]),
+              help="Group the funnel by this.")
+@click.option("--as-of", "as_of", metavar="DATE|REV", help="The repository as it stood then, read from git.")
+@click.option("--since", metavar="DATE|REV", help="For `changes`: what changed after this day or commit.")
+@click.option("--period", type=click.Choice(["quarter", "month"]), default="quarter", show_default=True,
+              help="For `forecast`: bucket expected closes by quarter or month.")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@_lang_option
+@pass_options
+def report_(options: Options, kind: str | None, by: str | None, as_of: str | None, since: str | None, period: str,
+            fmt: str, output: Path | None, lang: str | None) -> None:
+    """Reports from the files and their history: funnel (default), forecast, conversion, aging, stalled, reps,
+    receivables, changes; `all` (the default for --format html) puts them on one page.
+
+    \b
+    Example:
+      holp report                                   # the funnel, in the terminal
+      holp report funnel --by region --format json
+      holp report forecast --period month
+      holp report changes --since 2026-11-17        # since last week's meeting
+      holp report --as-of 2026-06-30 --format markdown >> "$GITHUB_STEP_SUMMARY"
+      holp report --format html -o report.html      # every report and its charts on one page
+    """
+    from holp.commands import report as command
+
+    sys.exit(command.run(options.root(), kind, by=by, as_of=as_of, since=since, period=period, fmt=fmt,
+                         output=output, lang=lang, use_cache=not options.no_cache))

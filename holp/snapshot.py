@@ -72,6 +72,7 @@ class Account:
     name: str
     region: str | None
     owner: str | None
+    path: str = ""
 
 
 @dataclass
@@ -219,7 +220,7 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
         if e is None:
             unreadable.append(path)
         elif e["id"] not in accounts:
-            accounts[e["id"]] = Account(e["id"], e["name"] or e["id"], e["region"], e["owner"])
+            accounts[e["id"]] = Account(e["id"], e["name"] or e["id"], e["region"], e["owner"], path)
     for e, path in sorted(extracted[PROJECTS], key=lambda x: x[1]):
         if e is None:
             unreadable.append(path)
