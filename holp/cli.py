@@ -496,3 +496,22 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
 
     sys.exit(command.run(options.root(), kind, by=by, as_of=as_of, since=since, period=period, fmt=fmt,
                          output=output, lang=lang, use_cache=not options.no_cache))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "sqlite"]), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="A folder for csv (one file per table), a file for jsonl and sqlite.")
+@pass_options
+def export(options: Options, fmt: str, output: Path) -> None:
+    """Export projects, customers, contacts, visits, payments and stage transitions for BI tools.
+
+    \b
+    Example:
+      holp export --format sqlite -o sales.db
+      holp export --format csv -o export/        # projects.csv, customers.csv, ...
+      holp export --format jsonl -o sales.jsonl
+    """
+    from holp.commands import export as command
+
+    sys.exit(command.run(options.root(), fmt, output, use_cache=not options.no_cache))

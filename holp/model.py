@@ -158,6 +158,7 @@ class Team:
 class Contact:
     name: str
     title: str | None
+    department: str | None
     role: str | None
     stance: str | None
     influence: str | None
@@ -336,6 +337,7 @@ def build_customer(data: Any, path: str) -> Customer | None:
         Contact(
             name=_text(c, "name") or "",
             title=_text(c, "title"),
+            department=_text(c, "department"),
             role=_text(c, "role"),
             stance=_text(c, "stance"),
             influence=_text(c, "influence"),

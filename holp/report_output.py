@@ -114,11 +114,11 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
 h3 { font-size: 15px; margin: 16px 0 6px; color: var(--muted); }
 .meta { color: var(--muted); margin-bottom: 12px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 480px), 1fr)); gap: 16px; }
 figure { margin: 0; padding: 12px; border: 1px solid var(--line); border-radius: 8px; break-inside: avoid; }
 figcaption { font-weight: 600; margin-bottom: 8px; }
 svg { width: 100%; height: auto; display: block; }
-svg text { font-size: 12px; fill: var(--ink); }
+svg text { font-size: 14px; fill: var(--ink); }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 12px; font-variant-numeric: tabular-nums; }
 th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; text-align: left; }
@@ -215,8 +215,10 @@ def line_svg(series: list[tuple[dt.date, Decimal]], label: Labels) -> str:
     for i, (day, v) in enumerate(series):
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="var(--bar)"><title>{day.isoformat()}: '
                      f'{money(v)}</title></circle>')
-        if i % max(1, len(series) // 6) == 0 or i == len(series) - 1:
-            parts.append(f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="middle">{day.strftime("%Y-%m")}</text>')
+        last = i == len(series) - 1
+        if i % max(1, len(series) // 6) == 0 or last:
+            anchor = "end" if last else "start" if i == 0 else "middle"
+            parts.append(f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="{anchor}">{day.strftime("%Y-%m")}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

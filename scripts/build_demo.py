@@ -10,7 +10,8 @@ moves it with `holp advance`, adds the payment plan when the contract is won,
 and closes lost deals with `holp close --lost`. One move goes through a
 branch that the region's manager merges, as a reviewed pull request would.
 Every commit is dated and authored by the rep of team.yaml who made it.
-Then holp validates the demo and prints its history summary.
+Then holp validates the demo, prints its history summary, funnel and
+forecast, and writes the HTML report (demo/report.html).
 """
 
 from __future__ import annotations
@@ -259,7 +260,11 @@ def main() -> int:
     failed = holp(dest, "validate").returncode
     summary(dest)
     holp(dest, "history", "--since", (TODAY - dt.timedelta(days=30)).isoformat())
-    holp(dest, "list", "--stage", "open")
+    holp(dest, "report", "funnel")
+    holp(dest, "report", "forecast")
+    page = dest / "report.html"
+    holp(dest, "report", "--format", "html", "-o", str(page))
+    print(f"\nthe HTML report (every report and its charts): {page}")
     return failed
 
 

@@ -1,0 +1,106 @@
+"""All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, transitions.
+
+Money is written as exact decimal text with two places (and, in SQLite,
+also as integer cents, so it can be summed exactly there too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from holp.history import History
+from holp.model import Team
+from holp.output import cents, money_plain
+from holp.pipeline import probability, weighted
+from holp.repo import Repository
+
+TABLES: dict[str, tuple[str, ...]] = {
+    "projects": ("id", "name", "customer", "owner", "region", "business_line", "stage", "amount", "probability",
+                 "weighted", "expected_close", "lost_reason", "path"),
+    "customers": ("id", "name", "industry", "region", "owner", "credit", "path"),
+    "contacts": ("customer", "name", "title", "department", "role", "stance", "influence", "personality",
+                 "closeness", "trust"),
+    "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step"),
+    "payments": ("project", "due", "amount", "received", "received_amount"),
+    "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
+}
+MONEY = frozenset(["amount", "weighted", "received_amount"])
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def _money(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None
+    return money_plain(Decimal(value))
+
+
+def _joined(value: Any) -> str | None:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return _text(value)
+
+
+def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(table, record) for every record of the repository."""
+    for p in sorted(repo.projects.values(), key=lambda p: p.id):
+        yield "projects", {
+            "id": p.id, "name": p.name, "customer": p.customer, "owner": p.owner, "region": repo.region_of(p),
+            "business_line": p.business_line, "stage": p.stage,
+            "amount": money_plain(p.amount) if p.amount is not None else None,
+            "probability": str(probability(repo.process, p)),
+            "weighted": money_plain(weighted(repo.process, p)),
+            "expected_close": p.expected_close.isoformat() if p.expected_close else None,
+            "lost_reason": p.lost_reason, "path": p.path,
+        }
+        for v in p.data.get("visits") or []:
+            if isinstance(v, dict):
+                findings: dict[str, Any] = v["findings"] if isinstance(v.get("findings"), dict) else {}
+                yield "visits", {"project": p.id, "date": _text(v.get("date")), "by": _joined(v.get("by")),
+                                 "met": _joined(v.get("met")), "purpose": _text(v.get("purpose")),
+                                 **{k: _text(findings.get(k)) for k in ("policy", "personnel", "needs", "activities")},
+                                 "next_step": _text(v.get("next_step"))}
+        for pay in p.data.get("payments") or []:
+            if isinstance(pay, dict):
+                yield "payments", {"project": p.id, "due": _text(pay.get("due")), "amount": _money(pay.get("amount")),
+                                   "received": _text(pay.get("received")),
+                                   "received_amount": _money(pay.get("received_amount"))}
+    for c in sorted(repo.customers.values(), key=lambda c: c.id):
+        yield "customers", {"id": c.id, "name": c.name, "industry": c.industry, "region": c.region,
+                            "owner": c.owner, "credit": c.credit, "path": c.path}
+        for k in c.contacts:
+            yield "contacts", {"customer": c.id, "name": k.name, "title": k.title, "department": k.department,
+                               "role": k.role, "stance": k.stance, "influence": k.influence,
+                               "personality": k.personality, "closeness": k.closeness, "trust": k.trust}
+    for t in history.transitions if history else []:
+        if t.field == "stage":
+            record = t.as_dict(team)
+            yield "transitions", {key: record[key] for key in TABLES["transitions"]}
+
+
+def write_sqlite(path: str, records: Iterator[tuple[str, dict[str, Any]]]) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        for table, columns in TABLES.items():
+            extra = [f'"{c}_cents" INTEGER' for c in columns if c in MONEY]
+            db.execute(f'CREATE TABLE "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)} TEXT" for c in columns)}'
+                       f'{", " if extra else ""}{", ".join(extra)})')
+        for table, record in records:
+            columns = TABLES[table]
+            values = [record.get(c) for c in columns]
+            values += [int(cents(Decimal(record[c])) * 100) if record.get(c) is not None else None
+                       for c in columns if c in MONEY]
+            names = [*columns, *(f"{c}_cents" for c in columns if c in MONEY)]
+            db.execute(f'INSERT INTO "{table}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+                       f"VALUES ({', '.join('?' * len(names))})", [None if v is None else v for v in values])
+        db.commit()
+    finally:
+        db.close()
