@@ -188,7 +188,7 @@ def report(holp: Callable[..., Result], *args: str) -> dict[str, object]:
 
 
 def test_funnel__every_figure(generated: tuple[Script, list[Truth], str, dt.date], holp: Callable[..., Result]) -> None:
-    script, deals, _, _ = generated
+    _, deals, _, _ = generated
     data = report(holp, "funnel")
     assert data == {"as_of": "2026-11-24", "revision": None, "currency": "CNY", **expected_funnel(deals, TODAY)}
 
