@@ -26,6 +26,15 @@ from holp.model import Project
 
 
 @dataclass(frozen=True)
+class FileEdit:
+    """A change to another file that goes into the same commit (a customer's contacts after a visit)."""
+
+    path: str  # relative to the repository
+    textual: Callable[[edit.Source], str]
+    expect: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
 class Change:
     subject: str
     textual: Callable[[edit.Source], str]
@@ -34,6 +43,7 @@ class Change:
     note: str | None = None
     round_trip: Callable[[edit.Source], str | None] | None = None
     branch: str = "change"  # the default branch name's suffix
+    also: list[FileEdit] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,30 +102,37 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
         _refuse_broken_process(repo)
         project = repo.project(project_id)
         change = plan(repo, project)
-        path = root / project.path
-        shown = repository.display_path(path)
-        relative = Path(project.path)
-        if committing and git.has_changes(root, relative):
-            raise HolpError(f"{shown} has changes that are not committed: commit them first, so the commit of "
-                            "this change holds only this change (or pass --no-commit)")
-        raw = path.read_bytes()
-        new = edit.change(shown, raw, change.textual, change.expect, round_trip=change.round_trip)
+        edits = [(project.path, change.textual, change.expect, change.round_trip)]
+        edits += [(e.path, e.textual, e.expect, None) for e in change.also]
+        planned: list[tuple[Path, str, bytes, bytes]] = []  # path, shown, old bytes, new bytes
+        for relative, textual, expect, round_trip in edits:
+            path = root / relative
+            shown = repository.display_path(path)
+            if committing and git.has_changes(root, Path(relative)):
+                raise HolpError(f"{shown} has changes that are not committed: commit them first, so the commit of "
+                                "this change holds only this change (or pass --no-commit)")
+            raw = path.read_bytes()
+            planned.append((path, shown, raw, edit.change(shown, raw, textual, expect, round_trip=round_trip)))
+        shown = planned[0][1]
         if dry_run:
-            diff = "".join(difflib.unified_diff(
+            diff = "".join("".join(difflib.unified_diff(
                 raw.decode("utf-8-sig").splitlines(keepends=True), new.decode("utf-8-sig").splitlines(keepends=True),
-                fromfile=f"a/{project.path}", tofile=f"b/{project.path}"))
+                fromfile=f"a/{repository.relative_to(root, path)}", tofile=f"b/{repository.relative_to(root, path)}"))
+                for path, _, raw, new in planned)
             return Applied(change.subject, shown, diff=diff)
         made = None
         if branch is not None:
             made = branch or f"holp/{project.id}-{change.branch}"
             original = git.switch_new_branch(root, made)
-        write_atomic(path, new)
+        for path, _, _, new in planned:
+            write_atomic(path, new)
         if not commit:
             return Applied(change.subject, shown)
         try:
-            sha = git.commit_paths(root, [relative], message(change))
+            sha = git.commit_paths(root, [Path(e[0]) for e in edits], message(change))
         except BaseException:
-            write_atomic(path, raw)  # the file as it was: a failed commit changes nothing
+            for path, _, raw, _ in planned:
+                write_atomic(path, raw)  # the files as they were: a failed commit changes nothing
             if made is not None:
                 git.drop_new_branch(root, made, original)
             raise

@@ -146,7 +146,7 @@ def _flow_nested(keys: Sequence[str], value: Any) -> str:
     return inner
 
 
-def set_value(source: Source, keys: Sequence[str], value: Any) -> str:
+def set_value(source: Source, keys: Sequence[str | int], value: Any) -> str:
     """Set the scalar at ``keys`` (mappings all the way), creating what is missing.
 
     An existing scalar is replaced in place; missing keys are added as new
@@ -157,18 +157,28 @@ def set_value(source: Source, keys: Sequence[str], value: Any) -> str:
     node: Node = _root(source)
     unit = _indent_unit(node)  # type: ignore[arg-type]
     parent_key: Node | None = None
+    where = ".".join(map(str, keys))
     for depth, key in enumerate(keys):
+        if isinstance(key, int):  # an item of a list: it must exist
+            if not isinstance(node, SequenceNode) or not 0 <= key < len(node.value):
+                raise EditError(source.path, f"{where} does not exist")
+            parent_key, node = None, node.value[key]
+            continue
         if isinstance(node, ScalarNode) and node.tag in ("?",) and node.value == "" and not node.style:
             # `checklist:` with nothing after it: nest the rest under its key
-            assert parent_key is not None
+            if parent_key is None:
+                raise EditError(source.path, f"{where}: an empty list item")
             at = _line_after(text, parent_key.end_mark.index)
             column = parent_key.start_mark.column + unit
-            return _insert_lines(text, at, _nested(keys[depth:], value, column, unit), source.newline)
+            return _insert_lines(text, at, _nested([str(k) for k in keys[depth:]], value, column, unit),
+                                 source.newline)
         if not isinstance(node, MappingNode):
-            raise EditError(source.path, f"{'.'.join(keys[:depth]) or 'the file'} is not a mapping")
+            raise EditError(source.path, f"{'.'.join(map(str, keys[:depth])) or 'the file'} is not a mapping")
         found = _entry(node, key)
         if found is None:
-            rest = keys[depth:]
+            rest = [str(k) for k in keys[depth:]]
+            if any(isinstance(k, int) for k in keys[depth:]):
+                raise EditError(source.path, f"{where} does not exist")
             if node.flow_style:
                 close = node.end_mark.index - 1
                 if text[close] != "}":
@@ -182,9 +192,9 @@ def set_value(source: Source, keys: Sequence[str], value: Any) -> str:
             return _insert_lines(text, at, _nested(rest, value, column, unit), source.newline)
         parent_key, node = found
     if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
-        raise EditError(source.path, f"{'.'.join(keys)} is not a one-line value")
+        raise EditError(source.path, f"{where} is not a one-line value")
     if node.anchor or node.tag not in ("?", "!") or text[node.start_mark.index:node.start_mark.index + 1] in ("&", "!"):
-        raise EditError(source.path, f"{'.'.join(keys)} carries an anchor or a tag")
+        raise EditError(source.path, f"{where} carries an anchor or a tag")
     rendered = flow_scalar(value) if _in_flow(text, node) else _render_scalar(node, value)
     start, end = node.start_mark.index, node.end_mark.index
     if start == end:  # an empty value: `key:` → `key: value`

@@ -50,6 +50,11 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def relative_to(root: Path, path: Path) -> str:
+    """A path inside the repository, as git and the files name it (links named where they are)."""
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
 def read_document(path: Path) -> yaml.Document:
     shown = display_path(path)
     try:
@@ -94,8 +99,7 @@ class Repository:
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # id → every file that holds it
 
     def relative(self, path: Path) -> str:
-        """The path inside the repository (a link is named where it is, not where it points)."""
-        return Path(os.path.relpath(path, self.root)).as_posix()
+        return relative_to(self.root, path)
 
     def project(self, project_id: str) -> Project:
         found = self.projects.get(project_id)

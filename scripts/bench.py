@@ -9,7 +9,7 @@ lays them out), then times, each as a fresh process:
   git log --raw (the floor any history walk pays)
   holp history, cold (no cache) and warm (second run)
   holp validate, holp list
-  holp report funnel / conversion, cold and warm (once the report exists)
+  holp report funnel / conversion, cold and warm
 
 Numbers vary with the machine and its load; compare them with the git floor.
 """
@@ -213,6 +213,16 @@ def main() -> int:
     timed("holp history, cold (no cache)", [*holp, "history", "--format", "json"], dest, results)
     timed("holp history, warm", [*holp, "history", "--format", "json"], dest, results)
     timed("holp history P-2026-09999, warm", [*holp, "history", "P-2026-09999"], dest, results)
+    shutil.rmtree(cache, ignore_errors=True)
+    timed("holp report funnel, cold (no cache)", [*holp, "report", "funnel", "--format", "json"], dest, results)
+    timed("holp report funnel, warm", [*holp, "report", "funnel", "--format", "json"], dest, results)
+    timed("holp report funnel --by region, warm", [*holp, "report", "funnel", "--by", "region"], dest, results)
+    shutil.rmtree(cache, ignore_errors=True)
+    timed("holp report conversion, cold (no cache)", [*holp, "report", "conversion", "--format", "json"], dest,
+          results)
+    timed("holp report conversion, warm", [*holp, "report", "conversion", "--format", "json"], dest, results)
+    timed("holp report funnel --as-of 2024-06-30, warm", [*holp, "report", "funnel", "--as-of", "2024-06-30"], dest,
+          results)
     timed("holp validate", [*holp, "validate"], dest, results)
     timed("holp list --stage open", [*holp, "list", "--stage", "open", "--format", "csv"], dest, results)
     timed("holp --help (start-up)", [*holp, "--help"], dest, results)

@@ -107,6 +107,12 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     for path in snap.unreadable:
         click.echo(f"holp: warning: {path} cannot be read and is left out (holp validate says why)", err=True)
     reports = build(root, kind, snap, label, hist, by=by, period=period, since=since)
+    if hist is not None and hist.shallow:  # said in the figures too, never silently wrong
+        for r in reports:
+            if r.kind not in ("funnel", "receivables"):
+                r.data["history_incomplete"] = True
+                if label("incomplete_history") not in r.notes:
+                    r.notes.append(label("incomplete_history"))
     if fmt == "json":
         text = report_output.as_json(reports[0])
     elif fmt == "csv":
