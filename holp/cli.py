@@ -515,3 +515,37 @@ def export(options: Options, fmt: str, output: Path) -> None:
     from holp.commands import export as command
 
     sys.exit(command.run(options.root(), fmt, output, use_cache=not options.no_cache))
+
+
+@main.command("render")
+@click.argument("name", required=False)
+@click.argument("record_id", metavar="ID", required=False)
+@click.option("--list", "show_list", is_flag=True, help="Name the templates (built-in and the repository's own).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
+              help="Markdown for a pull request, or a printable A4 HTML page.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
+@_lang_option
+@pass_options
+def render_(options: Options, name: str | None, record_id: str | None, show_list: bool, fmt: str,
+            output: Path | None, lang: str | None) -> None:
+    """Fill a form of the seeds from the files: visit-plan, visit-record, key-persons, customer-overview,
+    opportunity-evaluation, stage-review. A repository's templates/render/ overrides or adds templates.
+
+    \b
+    Example:
+      holp render --list
+      holp render visit-plan P-2026-014
+      holp render key-persons C-0003 --format html -o 关键人物.html
+      holp render stage-review P-2026-014 > pr-body.md
+    """
+    from holp.commands import render as command
+
+    if show_list:
+        try:
+            root: Path | None = options.root()
+        except HolpError:
+            root = None
+        sys.exit(command.list_templates(root))
+    if not name or not record_id:
+        raise click.UsageError("name a template and an id (or pass --list)")
+    sys.exit(command.run(options.root(), name, record_id, fmt, output, lang))

@@ -21,6 +21,10 @@ class Labels:
         self._data = data
         self.lang = lang
 
+    @property
+    def data(self) -> Mapping[str, Any]:
+        return self._data
+
     def __call__(self, key: str, group: str | None = None) -> str:
         """The label of ``key`` (in ``group``, e.g. roles), or the key itself when none is defined."""
         table = self._data.get(group, {}) if group else self._data

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from holp import labels as labelling
+from holp import repo as repository
+from holp.errors import HolpError
+from holp.files import write_atomic
+from holp.forms import BUILT_IN, context
+from holp.model import Customer, Project
+from holp.render import folders, render
+
+SUFFIX = {"md": ".md.j2", "html": ".html.j2"}
+
+
+def available(root: Path | None) -> dict[str, str]:
+    """Template name → where it comes from (built-in, or the repository's templates/)."""
+    found: dict[str, str] = {}
+    for base in reversed(folders(root)):
+        folder = base / "render"
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            for suffix in SUFFIX.values():
+                if path.name.endswith(suffix) and not path.name.startswith("_"):
+                    found[path.name[: -len(suffix)]] = "built-in" if base == folders(None)[-1] else str(base)
+    return found
+
+
+def list_templates(root: Path | None) -> int:
+    for name, source in sorted(available(root).items()):
+        kind, what = BUILT_IN.get(name, ("project|customer", ""))
+        origin = "" if source == "built-in" else f"  (from {source})"
+        click.echo(f"{name:<24} {kind:<9} {what}{origin}")
+    return 0
+
+
+def _record(repo: repository.Repository, name: str, record_id: str) -> Project | Customer:
+    kind = BUILT_IN.get(name, ("any", ""))[0]
+    project = repo.projects.get(record_id)
+    if project is not None:
+        if kind == "customer":
+            customer = repo.customer_of(project)
+            if customer is None:
+                raise HolpError(f"project {record_id} has no known customer for {name}", 1)
+            return customer
+        return project
+    customer = repo.customers.get(record_id)
+    if customer is not None and kind != "project":
+        return customer
+    what = "project" if kind == "project" else "project or customer"
+    raise HolpError(f"no {what} with id {record_id}")
+
+
+def run(root: Path, name: str, record_id: str, fmt: str, output: Path | None, lang: str | None) -> int:
+    repo = repository.load(root)
+    if name not in available(root):
+        raise HolpError(f"no template named {name}: `holp render --list` names them")
+    record = _record(repo, name, record_id)
+    label = labelling.load(lang or repo.process.language, root)
+    text = render(root, f"render/{name}{SUFFIX[fmt]}", context(repo, name, record, label))
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    write_atomic(output, text.encode("utf-8"))
+    click.echo(f"wrote {output}", err=True)
+    return 0

@@ -1,0 +1,164 @@
+"""What the forms of the seeds are filled with: plain data for templates, in the chosen language.
+
+Templates see only dicts, lists and strings built here (never model objects),
+so a template can read a project but never reach into holp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from holp.clock import today
+from holp.evaluation import evaluate
+from holp.gates import gate
+from holp.labels import Labels
+from holp.model import Customer, Project
+from holp.output import money
+from holp.pipeline import probability, weighted
+from holp.repo import Repository
+
+BUILT_IN = {
+    "visit-plan": ("project", "拜访计划 / visit plan: the goal from the gate's open items, key persons, last next step"),
+    "visit-record": ("project", "拜访记录表 / visit record: what a visit must bring back"),
+    "key-persons": ("customer", "关键人物信息表 / key-person sheet, with the roles"),
+    "customer-overview": ("customer", "客户全貌 / customer overview"),
+    "opportunity-evaluation": ("project", "销售机会评估表 / the ten-criterion opportunity evaluation and its grade"),
+    "stage-review": ("project", "阶段评审 / the body of a pull request for a stage move"),
+}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    return str(value)
+
+
+def labels_for(label: Labels) -> dict[str, Any]:
+    """Every label in the chosen language: L.visit_plan, L.roles.coach, ..."""
+    flat: dict[str, Any] = {}
+    for key, entry in label.data.items():
+        if isinstance(entry, Mapping) and ("zh" in entry or "en" in entry):
+            flat[key] = label(key)
+        elif isinstance(entry, Mapping):
+            flat[key] = {k: label(k, key) for k in entry}
+    return flat
+
+
+def contact(c: Mapping[str, Any], label: Labels) -> dict[str, Any]:
+    found = {k: _text(v) for k, v in c.items() if not isinstance(v, (dict, list))}
+    found.update({k: _text(c.get(k)) for k in ("influenced_by", "influences")})
+    for key, group in (("role", "roles"), ("stance", "stances"), ("influence", "levels"),
+                       ("personality", "personalities")):
+        value = c.get(key)
+        found[f"{key}_label"] = label(value, group) if isinstance(value, str) else ""
+    personality = c.get("personality")
+    found["advice"] = label(personality, "advice_by_personality") if isinstance(personality, str) else ""
+    for key in ("name", "title", "department", "closeness", "trust", "gender", "age", "hometown", "interests",
+                "birthday", "education", "introduced_by", "family", "background", "focus", "notes", "role",
+                "stance", "influence", "personality"):
+        found.setdefault(key, "")
+    return found
+
+
+def _visit(v: Mapping[str, Any], repo: Repository) -> dict[str, Any]:
+    by = v.get("by")
+    names = [(rep.name if (rep := repo.team.rep(b)) else b) for b in (by if isinstance(by, list) else [by])
+             if isinstance(b, str)]
+    findings = v.get("findings") if isinstance(v.get("findings"), Mapping) else {}
+    assert isinstance(findings, Mapping)
+    return {"date": _text(v.get("date")), "by": ", ".join(names), "met": _text(v.get("met")),
+            "purpose": _text(v.get("purpose")), "next_step": _text(v.get("next_step")),
+            **{k: _text(findings.get(k)) for k in ("policy", "personnel", "needs", "activities")}}
+
+
+def customer_context(repo: Repository, customer: Customer, label: Labels) -> dict[str, Any]:
+    lang, process = label.lang, repo.process
+    owner = repo.team.rep(customer.owner) if customer.owner else None
+    region = repo.team.region(customer.region or "")
+    overview = customer.data.get("overview")
+    projects = [p for p in repo.projects.values() if p.customer == customer.id]
+    return {
+        "id": customer.id, "name": customer.name, "industry": customer.industry or "", "credit": customer.credit or "",
+        "owner_name": owner.name if owner else (customer.owner or ""),
+        "region_label": region.label.get(lang) if region else (customer.region or ""),
+        "address": _text(customer.data.get("address")), "size": _text(customer.data.get("size")),
+        "notes": _text(customer.data.get("notes")),
+        "overview": [{"key": k, "text": _text(v)} for k, v in overview.items()] if isinstance(overview, Mapping)
+        else [],
+        "contacts": [contact(c, label) for c in customer.data.get("contacts") or [] if isinstance(c, Mapping)],
+        "projects": [{"id": p.id, "name": p.name, "stage_label": process.stage_label(p.stage, lang),
+                      "amount": money(p.amount), "expected_close": _text(p.expected_close)}
+                     for p in sorted(projects, key=lambda p: p.id)],
+    }
+
+
+def project_context(repo: Repository, project: Project, label: Labels) -> dict[str, Any]:
+    lang, process = label.lang, repo.process
+    customer = repo.customer_of(project)
+    stage = process.stage(project.stage)
+    following = process.next_stage(project.stage) if stage else None
+    status = gate(stage, project, customer) if stage else None
+    owner = repo.team.rep(project.owner) if project.owner else None
+    region = repo.team.region(repo.region_of(project) or "")
+    visits = sorted((_visit(v, repo) for v in project.data.get("visits") or [] if isinstance(v, Mapping)),
+                    key=lambda v: v["date"])
+    evaluation = evaluate(process, project)
+    notes = project.data.get("assessment", {}).get("notes") if isinstance(project.data.get("assessment"),
+                                                                           Mapping) else None
+    notes = notes if isinstance(notes, Mapping) else {}
+    competitors = []
+    for c in project.data.get("competitors") or []:
+        entry = c if isinstance(c, Mapping) else {"name": c}
+        competitors.append({k: _text(entry.get(k)) for k in ("name", "strength", "weakness", "relationship",
+                                                            "note")})
+    risks = [{"kind": _text(r.get("kind")), "level": _text(r.get("level")),
+              "level_label": label(str(r.get("level")), "levels"), "note": _text(r.get("note")),
+              "mitigation": _text(r.get("mitigation"))}
+             for r in project.data.get("risks") or [] if isinstance(r, Mapping)]
+    items = [{"id": s.item.id, "text": s.item.text.get(lang), "met": s.met, "detail": s.detail or "",
+              "evidence": s.item.evidence or ""} for s in status.items] if status else []
+    grades = dict(process.grades)
+    return {
+        "id": project.id, "name": project.name, "stage": project.stage,
+        "stage_label": process.stage_label(project.stage, lang),
+        "next_stage_label": following.label.get(lang) if following else "",
+        "key_node": stage.key_node.get(lang) if stage and stage.key_node else "",
+        "amount": money(project.amount), "currency": process.currency,
+        "weighted": money(weighted(process, project)),
+        "probability_percent": f"{probability(process, project) * 100:.0f}",
+        "expected_close": _text(project.expected_close),
+        "business_line_label": process.choice_label(process.business_lines, project.business_line or "", lang),
+        "owner_name": owner.name if owner else (project.owner or ""),
+        "region_label": region.label.get(lang) if region else (repo.region_of(project) or ""),
+        "notes": _text(project.data.get("notes")),
+        "competitors": competitors, "risks": risks, "visits": visits,
+        "last_visit": visits[-1] if visits else None,
+        "gate": {"items": items, "unmet": [i for i in items if not i["met"]], "met": bool(status and status.met),
+                 "met_count": sum(1 for i in items if i["met"]), "total": len(items)},
+        "evaluation": {
+            "groups": [{"id": g.group.id, "label": g.group.label.get(lang), "total": g.total, "maximum": g.maximum,
+                        "criteria": [{"id": c.id, "label": c.label.get(lang),
+                                      "score": g.scores.get(c.id, ""), "note": _text(notes.get(c.id))}
+                                     for c in g.group.criteria]} for g in evaluation.groups],
+            "grade": evaluation.grade or "", "grade_label": label(evaluation.grade, "levels") if evaluation.grade
+            else label("incomplete"),
+            "thresholds": grades, "started": evaluation.started,
+        },
+        "customer": customer_context(repo, customer, label) if customer else None,
+    }
+
+
+def context(repo: Repository, kind: str, record: Project | Customer, label: Labels) -> dict[str, Any]:
+    """The variables of a template: the record (`project` or `customer`), labels `L`, and a few facts."""
+    variables: dict[str, Any] = {"L": labels_for(label), "lang": label.lang, "today": today().isoformat(),
+                                 "company": repo.process.company, "currency": repo.process.currency}
+    if isinstance(record, Project):
+        variables["project"] = project_context(repo, record, label)
+        variables["customer"] = variables["project"]["customer"]
+    else:
+        variables["project"] = None
+        variables["customer"] = customer_context(repo, record, label)
+    return variables
