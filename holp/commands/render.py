@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from holp import labels as labelling
+from holp import markdown
 from holp import repo as repository
 from holp.errors import HolpError
 from holp.files import write_atomic
@@ -13,7 +14,7 @@ from holp.forms import BUILT_IN, context
 from holp.model import Customer, Project
 from holp.render import folders, render
 
-SUFFIX = {"md": ".md.j2", "html": ".html.j2"}
+SUFFIX = {"md": ".md.j2", "html": ".html.j2"}  # .html.j2 optional: without it, the Markdown form on an A4 page
 
 
 def available(root: Path | None) -> dict[str, str]:
@@ -61,7 +62,14 @@ def run(root: Path, name: str, record_id: str, fmt: str, output: Path | None, la
         raise HolpError(f"no template named {name}: `holp render --list` names them")
     record = _record(repo, name, record_id)
     label = labelling.load(lang or repo.process.language, root)
-    text = render(root, f"render/{name}{SUFFIX[fmt]}", context(repo, name, record, label))
+    variables = context(repo, name, record, label)
+    own_html = fmt == "html" and any((base / "render" / f"{name}{SUFFIX['html']}").is_file() for base in folders(root))
+    if fmt == "md" or own_html:
+        text = render(root, f"render/{name}{SUFFIX[fmt]}", variables)
+    else:  # the Markdown form on a printable page
+        form = render(root, f"render/{name}{SUFFIX['md']}", variables)
+        title = next((line.lstrip("# ").strip() for line in form.splitlines() if line.startswith("#")), name)
+        text = markdown.page(title, form, label.lang)
     if output is None:
         sys.stdout.write(text)
         return 0
