@@ -549,3 +549,65 @@ def render_(options: Options, name: str | None, record_id: str | None, show_list
     if not name or not record_id:
         raise click.UsageError("name a template and an id (or pass --list)")
     sys.exit(command.run(options.root(), name, record_id, fmt, output, lang))
+
+
+@main.command()
+@click.argument("project_id")
+@click.option("--date", help="The day of the visit, YYYY-MM-DD (default: today).")
+@click.option("--by", "by", multiple=True, help="Who went: a rep id (repeatable; default: the project's owner).")
+@click.option("--met", "met", multiple=True, help="Whom you met: a key person of the customer (repeatable).")
+@click.option("--purpose", help="Why you went.")
+@click.option("--policy", help="政策信息: new policies, budgets, what favours us.")
+@click.option("--personnel", help="人员信息: organisation, people changes, preferences.")
+@click.option("--needs", help="业务需求: new or changed business needs.")
+@click.option("--activities", help="活动信息: meetings, visits, events coming up.")
+@click.option("--next", "next_step", help="The next step.")
+@click.option("--closer", multiple=True, metavar="NAME", help="Closeness with NAME went up (repeatable).")
+@click.option("--cooler", multiple=True, metavar="NAME", help="Closeness with NAME went down.")
+@click.option("--trust-up", multiple=True, metavar="NAME", help="Trust of NAME went up.")
+@click.option("--trust-down", multiple=True, metavar="NAME", help="Trust of NAME went down.")
+@click.option("--edit", "use_editor", is_flag=True, help="Fill the visit in $EDITOR (pre-filled, checked before it is written).")
+@_change_options
+@pass_options
+def visit(options: Options, project_id: str, date: str | None, by: tuple[str, ...], met: tuple[str, ...],
+          purpose: str | None, policy: str | None, personnel: str | None, needs: str | None, activities: str | None,
+          next_step: str | None, closer: tuple[str, ...], cooler: tuple[str, ...], trust_up: tuple[str, ...],
+          trust_down: tuple[str, ...], use_editor: bool, dry_run: bool, no_commit: bool, branch: str | None) -> None:
+    """Record a visit on a project: whom you met, what you found, closeness and trust, the next step.
+
+    The visit is appended to the project's visits; closeness and trust
+    changes move the customer's key persons one step (1–5). Both files go
+    into one commit.
+
+    \b
+    Example:
+      holp visit P-2026-014 --met 李明 --met 王强 --purpose 技术交流 \\
+        --needs "希望降低吨钢能耗" --closer 李明 --next "提交初步方案"
+      holp visit P-2026-014 --edit
+    """
+    from holp.commands import visit as command
+
+    sys.exit(command.run(options.root(), project_id, date=date, by=by, met=met, purpose=purpose,
+                         findings={"policy": policy, "personnel": personnel, "needs": needs,
+                                   "activities": activities},
+                         next_step=next_step, closer=closer, cooler=cooler, trust_up=trust_up, trust_down=trust_down,
+                         use_editor=use_editor, dry_run=dry_run, commit=not no_commit, branch=branch))
+
+
+@main.command()
+@click.argument("project_id")
+@click.option("--set", "pairs", multiple=True, metavar="NAME=SCORE",
+              help="A criterion of the opportunity evaluation and its score 1–5 (repeatable).")
+@_change_options
+@pass_options
+def assess(options: Options, project_id: str, pairs: tuple[str, ...], dry_run: bool, no_commit: bool,
+           branch: str | None) -> None:
+    """Fill the opportunity evaluation (销售机会评估表): scores 1–5; prints both totals and the grade.
+
+    \b
+    Example:
+      holp assess P-2026-014 --set need=4 --set budget=2 --set strategic_value=5
+    """
+    from holp.commands import assess as command
+
+    sys.exit(command.run(options.root(), project_id, pairs, dry_run=dry_run, commit=not no_commit, branch=branch))

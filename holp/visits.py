@@ -1,0 +1,73 @@
+"""A visit as lines of YAML, and what it does to the customer's key persons (closeness, trust up or down)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from holp import edit, yaml
+from holp.change import FileEdit
+from holp.errors import HolpError
+from holp.model import Customer
+
+FINDINGS = ("policy", "personnel", "needs", "activities")
+TRENDS = {"up": 1, "down": -1, "same": 0}
+
+
+def _flow_list(values: list[str]) -> str:
+    return "[" + ", ".join(edit.flow_scalar(v) for v in values) + "]"
+
+
+def visit_lines(visit: Mapping[str, Any]) -> list[str]:
+    """The visit as a block list item, keys in the order a rep reads them."""
+    lines = [f"- date: {visit['date']}"]
+    by = visit["by"] if isinstance(visit["by"], list) else [visit["by"]]
+    lines.append(f"  by: {_flow_list(by) if len(by) > 1 else yaml.scalar(by[0])}")
+    if visit.get("met"):
+        lines.append(f"  met: {_flow_list(visit['met'])}")
+    if visit.get("purpose"):
+        lines.append(f"  purpose: {yaml.scalar(visit['purpose'])}")
+    findings = {k: v for k, v in (visit.get("findings") or {}).items() if v}
+    if findings:
+        lines.append("  findings:")
+        lines += [f"    {k}: {yaml.scalar(v)}" for k, v in findings.items()]
+    if visit.get("changes"):
+        lines.append("  changes:")
+        for change in visit["changes"]:
+            parts = ", ".join(f"{k}: {edit.flow_scalar(v)}" for k, v in change.items())
+            lines.append(f"    - {{{parts}}}")
+    if visit.get("next_step"):
+        lines.append(f"  next_step: {yaml.scalar(visit['next_step'])}")
+    return lines
+
+
+def contact_edits(customer: Customer, changes: list[Mapping[str, Any]]) -> FileEdit | None:
+    """Closeness and trust moved one step (within 1–5) for each key person the visit changed."""
+    contacts = customer.data.get("contacts") or []
+    index = {c.get("name"): i for i, c in enumerate(contacts) if isinstance(c, Mapping)}
+    steps: list[tuple[int, str, int]] = []
+    for change in changes:
+        name = change.get("contact")
+        if name not in index:
+            raise HolpError(f"{name} is not a key person of {customer.id} ({customer.name}): add them to "
+                            f"{customer.path} first")
+        i = index[name]
+        for field in ("closeness", "trust"):
+            delta = TRENDS.get(str(change.get(field, "same")), 0)
+            if delta:
+                current = contacts[i].get(field)
+                current = current if isinstance(current, int) and not isinstance(current, bool) else 3
+                steps.append((i, field, min(5, max(1, current + delta))))
+    if not steps:
+        return None
+
+    def textual(source: edit.Source) -> str:
+        for i, field, value in steps:
+            source = edit.Source(source.path, source.bom, edit.set_value(source, ["contacts", i, field], value))
+        return source.text
+
+    def expect(data: Any) -> None:
+        for i, field, value in steps:
+            data["contacts"][i][field] = value
+
+    return FileEdit(customer.path, textual, expect)
