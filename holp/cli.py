@@ -566,7 +566,8 @@ def render_(options: Options, name: str | None, record_id: str | None, show_list
 @click.option("--cooler", multiple=True, metavar="NAME", help="Closeness with NAME went down.")
 @click.option("--trust-up", multiple=True, metavar="NAME", help="Trust of NAME went up.")
 @click.option("--trust-down", multiple=True, metavar="NAME", help="Trust of NAME went down.")
-@click.option("--edit", "use_editor", is_flag=True, help="Fill the visit in $EDITOR (pre-filled, checked before it is written).")
+@click.option("--edit", "use_editor", is_flag=True,
+              help="Fill the visit in $EDITOR (pre-filled, checked before it is written).")
 @_change_options
 @pass_options
 def visit(options: Options, project_id: str, date: str | None, by: tuple[str, ...], met: tuple[str, ...],

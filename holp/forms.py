@@ -136,7 +136,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
         "notes": _text(project.data.get("notes")),
         "competitors": competitors, "risks": risks, "visits": visits,
         "last_visit": visits[-1] if visits else None,
-        "gate": {"items": items, "unmet": [i for i in items if not i["met"]], "met": bool(status and status.met),
+        "gate": {"checklist": items, "unmet": [i for i in items if not i["met"]], "met": bool(status and status.met),
                  "met_count": sum(1 for i in items if i["met"]), "total": len(items)},
         "evaluation": {
             "groups": [{"id": g.group.id, "label": g.group.label.get(lang), "total": g.total, "maximum": g.maximum,

@@ -62,7 +62,7 @@ def _loader(search: list[Path]) -> Any:
                     raise HolpError(f"template {template}: refused, it lies outside {base}", FAILED)
                 source = path.read_text(encoding="utf-8")
                 mtime = path.stat().st_mtime
-                return source, str(path), lambda: path.stat().st_mtime == mtime
+                return source, str(path), lambda path=path, mtime=mtime: path.stat().st_mtime == mtime
             raise jinja2.TemplateNotFound(template)
 
     return Loader()

@@ -11,6 +11,7 @@ import click
 from holp import labels as labelling
 from holp import repo as repository
 from holp.errors import HolpError
+from holp.evaluation import evaluate
 from holp.model import LOST, Project
 from holp.output import money, money_plain, table
 from holp.pipeline import weighted
@@ -94,7 +95,7 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
 
 
 def _record_keys() -> tuple[str, ...]:
-    return ("id", "name", "customer", "owner", "region", "business_line", "stage", "amount", "weighted",
+    return ("id", "name", "customer", "owner", "region", "business_line", "stage", "amount", "weighted", "grade",
             "expected_close", "path")
 
 
@@ -109,6 +110,7 @@ def _record(repo: repository.Repository, p: Project) -> dict[str, object]:
         "stage": p.stage,
         "amount": money_plain(p.amount) if p.amount is not None else None,
         "weighted": money_plain(weighted(repo.process, p)),
+        "grade": evaluate(repo.process, p).grade,
         "expected_close": p.expected_close.isoformat() if p.expected_close else None,
         "path": p.path,
     }
