@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from holp.problems import Problem
 
 USAGE = 2  # usage or environment: no repository, bad option, git missing
 FAILED = 1  # the check found problems
-
-
-def date_option(text: str, option: str) -> dt.date:
-    """A date given on the command line, YYYY-MM-DD, or a usage error naming the option."""
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise HolpError(f"{option} {text}: not a real date written YYYY-MM-DD")
 
 
 class HolpError(Exception):

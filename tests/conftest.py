@@ -123,6 +123,18 @@ def snapshot(root: Path) -> dict[str, str]:
     return found
 
 
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def git_repo(repo: Path) -> Path:
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start")
+    return repo
+
+
 @pytest.fixture
 def holp() -> Callable[..., Result]:
     """Run the CLI in-process: holp("validate", "--format", "json")."""

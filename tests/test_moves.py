@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import PROJECT, snapshot, write
+from conftest import PROJECT, git, snapshot, write
 
 FILE = "projects/east/P-2026-001.yaml"
 
@@ -59,16 +59,6 @@ VARIANTS = {
 }
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def git_repo(repo: Path) -> Path:
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
-    return repo
 
 
 def commit_file(root: Path, relative: str, data: bytes) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from conftest import snapshot, write
+from conftest import git, snapshot, write
 from holp import yaml
 from holp.model import build_process
 
@@ -232,21 +232,11 @@ def test_a_repository_template_overrides_and_values_are_never_templates(repo: Pa
 # -- visit and assess ----------------------------------------------------------------------
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def committed(repo: Path) -> Path:
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
-    return repo
-
-
-def test_visit__adds_its_lines_and_moves_closeness(committed: Path, holp: Callable[..., Result]) -> None:
-    project = committed / "projects/east/P-2026-001.yaml"
-    customer = committed / "customers/east/C-0001.yaml"
+def test_visit__adds_its_lines_and_moves_closeness(git_repo: Path, holp: Callable[..., Result]) -> None:
+    project = git_repo / "projects/east/P-2026-001.yaml"
+    customer = git_repo / "customers/east/C-0001.yaml"
     before_project, before_customer = project.read_text(encoding="utf-8"), customer.read_text(encoding="utf-8")
     result = holp("visit", "P-2026-001", "--date", "2026-11-20", "--met", "李明", "--met", "王强", "--purpose",
                   "方案汇报", "--needs", "希望: 分两期付款", "--closer", "李明", "--trust-down", "王强", "--next", "提交报价")
@@ -258,21 +248,21 @@ def test_visit__adds_its_lines_and_moves_closeness(committed: Path, holp: Callab
     assert customer.read_text(encoding="utf-8") == before_customer.replace(
         "personality: tiger, closeness: 3,", "personality: tiger, closeness: 4,").replace(
         "personality: koala, closeness: 4, trust: 4}", "personality: koala, closeness: 4, trust: 3}")
-    assert git(committed, "show", "--name-only", "--format=%s", "HEAD").split("\n")[:4] == [
+    assert git(git_repo, "show", "--name-only", "--format=%s", "HEAD").split("\n")[:4] == [
         "P-2026-001: visit 2026-11-20 (李明, 王强)", "", "customers/east/C-0001.yaml", "projects/east/P-2026-001.yaml"]
     assert holp("validate").exit_code == 0
 
 
-def test_visit__refuses_strangers_and_writes_nothing(committed: Path, holp: Callable[..., Result]) -> None:
-    before = snapshot(committed)
+def test_visit__refuses_strangers_and_writes_nothing(git_repo: Path, holp: Callable[..., Result]) -> None:
+    before = snapshot(git_repo)
     result = holp("visit", "P-2026-001", "--met", "路人甲")
     assert result.exit_code == 2
     assert result.output == "holp: 路人甲 is not a key person of C-0001: add them to the customer first\n"
     assert holp("visit", "P-2026-001", "--by", "nobody").exit_code == 2
-    assert snapshot(committed) == before
+    assert snapshot(git_repo) == before
 
 
-def test_visit__in_the_editor(committed: Path, holp: Callable[..., Result], tmp_path: Path,
+def test_visit__in_the_editor(git_repo: Path, holp: Callable[..., Result], tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     editor = write(tmp_path / "editor.sh", "#!/bin/sh\nsed -i 's/^purpose: .*/purpose: 现场调研/; "
                    "s/^next_step: .*/next_step: 约技术交流/' \"$1\"\n")
@@ -280,26 +270,26 @@ def test_visit__in_the_editor(committed: Path, holp: Callable[..., Result], tmp_
     monkeypatch.setenv("EDITOR", str(editor))
     result = holp("visit", "P-2026-001", "--edit", "--date", "2026-11-21", "--met", "李明")
     assert result.exit_code == 0, result.output
-    text = (committed / "projects/east/P-2026-001.yaml").read_text(encoding="utf-8")
+    text = (git_repo / "projects/east/P-2026-001.yaml").read_text(encoding="utf-8")
     assert text.endswith("  - date: 2026-11-21\n    by: zhang.wei\n    met: [李明]\n    purpose: 现场调研\n"
                          "    next_step: 约技术交流\n")
     broken = write(tmp_path / "broken.sh", "#!/bin/sh\nprintf 'date: [2026\\n' > \"$1\"\n")
     broken.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(broken))
-    before = snapshot(committed)
+    before = snapshot(git_repo)
     bad = holp("visit", "P-2026-001", "--edit")
     assert bad.exit_code == 2 and "nothing written" in bad.output
-    assert snapshot(committed) == before
+    assert snapshot(git_repo) == before
 
 
-def test_assess__sets_only_its_values(committed: Path, holp: Callable[..., Result]) -> None:
-    path = committed / "projects/east/P-2026-001.yaml"
+def test_assess__sets_only_its_values(git_repo: Path, holp: Callable[..., Result]) -> None:
+    path = git_repo / "projects/east/P-2026-001.yaml"
     before = path.read_text(encoding="utf-8")
     result = holp("assess", "P-2026-001", "--set", "budget=5", "--set", "worth.risk=4")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "销售机会是不是虚的？ 19/25 · 值得赢吗？ 19/25 · 等级: 中"
     assert path.read_text(encoding="utf-8") == before.replace("approval: 3, budget: 2,", "approval: 3, budget: 5,") \
         .replace("profit: 3, risk: 2,", "profit: 3, risk: 4,")
-    assert git(committed, "diff", "--numstat", "HEAD~1", "HEAD") == "2\t2\tprojects/east/P-2026-001.yaml\n"
+    assert git(git_repo, "diff", "--numstat", "HEAD~1", "HEAD") == "2\t2\tprojects/east/P-2026-001.yaml\n"
     for bad in ("need=6", "luck=3", "real.profit=3", "need"):
         assert holp("assess", "P-2026-001", "--set", bad).exit_code == 2, bad

@@ -10,7 +10,7 @@ import click
 from holp import history as histories
 from holp import labels as labelling
 from holp import repo as repository
-from holp.errors import date_option
+from holp.clock import date_option
 from holp.output import table
 
 COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note", "reason")

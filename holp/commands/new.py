@@ -10,8 +10,8 @@ import click
 
 from holp import repo as repository
 from holp import yaml
-from holp.clock import today
-from holp.errors import HolpError, date_option
+from holp.clock import date_option, today
+from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.render import render
 from holp.schema import ID_PATTERN, schema

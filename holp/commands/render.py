@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -8,8 +7,8 @@ import click
 from holp import labels as labelling
 from holp import markdown
 from holp import repo as repository
+from holp.commands import emit
 from holp.errors import HolpError
-from holp.files import write_atomic
 from holp.forms import BUILT_IN, context
 from holp.model import Customer, Project
 from holp.render import folders, render
@@ -70,9 +69,4 @@ def run(root: Path, name: str, record_id: str, fmt: str, output: Path | None, la
         form = render(root, f"render/{name}{SUFFIX['md']}", variables)
         title = next((line.lstrip("# ").strip() for line in form.splitlines() if line.startswith("#")), name)
         text = markdown.page(title, form, label.lang)
-    if output is None:
-        sys.stdout.write(text)
-        return 0
-    write_atomic(output, text.encode("utf-8"))
-    click.echo(f"wrote {output}", err=True)
-    return 0
+    return emit(text, output)

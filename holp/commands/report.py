@@ -1,16 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import click
 
 from holp import git, history, report, report_output, snapshot
+from holp.commands import emit
 from holp.commands.history import shallow_warning
 from holp.errors import HolpError
-from holp.files import write_atomic
 from holp.labels import Labels
 from holp.labels import load as load_labels
 from holp.pipeline import open_weighted
@@ -125,9 +124,4 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
         text = report_output.page(reports, label, title, points, label.lang)
     else:
         text = report_output.text(reports, label)
-    if output is None:
-        sys.stdout.write(text)
-        return 0
-    write_atomic(output, text.encode("utf-8"))
-    click.echo(f"wrote {output}", err=True)
-    return 0
+    return emit(text, output)

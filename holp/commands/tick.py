@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from holp.change import Change, apply, tick_change
-from holp.clock import today
+from holp.clock import date_option, today
 from holp.commands.advance import report
-from holp.errors import FAILED, HolpError, date_option
+from holp.errors import FAILED, HolpError
 from holp.model import Project
 from holp.repo import Repository
 

@@ -8,9 +8,9 @@ import click
 
 from holp import edit, yaml
 from holp.change import Change, apply
-from holp.clock import today
+from holp.clock import date_option, today
 from holp.commands.advance import report
-from holp.errors import HolpError, date_option
+from holp.errors import HolpError
 from holp.model import Project
 from holp.repo import Repository
 from holp.schema import project_schema
