@@ -19,7 +19,7 @@ from typing import Any
 
 from holp import __version__, git
 
-SCHEMA = 3
+SCHEMA = 4
 TABLES = ("light", "full")  # blob summaries: for history (regex fast path) and for reports (full parse)
 
 

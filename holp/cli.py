@@ -223,7 +223,7 @@ def list_(options: Options, stages: tuple[str, ...], owners: tuple[str, ...], re
     from holp.commands import listing as command
 
     sys.exit(command.run(options.root(), stages=stages, owners=owners, regions=regions, lines=lines,
-                         customers=customers, fmt=fmt, lang=lang))
+                         customers=customers, fmt=fmt, lang=lang, use_cache=not options.no_cache))
 
 
 @main.command()

@@ -37,7 +37,11 @@ class Evaluation:
 
 
 def evaluate(process: Process, project: Project) -> Evaluation:
-    data = project.data.get("assessment")
+    return evaluate_scores(process, project.data.get("assessment"))
+
+
+def evaluate_scores(process: Process, data: object) -> Evaluation:
+    """The evaluation of a project's `assessment` mapping (whatever shape it has)."""
     data = data if isinstance(data, Mapping) else {}
     groups = []
     for group in process.assessment:

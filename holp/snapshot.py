@@ -62,6 +62,7 @@ class Deal:
     payments: tuple[Payment, ...] = ()
     visits: tuple[tuple[dt.date, tuple[str, ...]], ...] = ()
     path: str = ""
+    assessment: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,16 @@ def extract(data: Any, kind: str) -> dict[str, Any] | None:
             "expected_close": _text(data.get("expected_close")), "owner": _text(data.get("owner")),
             "customer": _text(data.get("customer")), "region": _text(data.get("region")),
             "business_line": _text(data.get("business_line")), "lost_reason": _text(lost.get("reason")),
-            "lost_stage": _text(lost.get("stage")), "payments": payments, "visits": visits}
+            "lost_stage": _text(lost.get("stage")), "payments": payments, "visits": visits,
+            "assessment": _scores(data.get("assessment"))}
+
+
+def _scores(value: Any) -> dict[str, dict[str, int]]:
+    """The evaluation's scores only (integers), as the cache keeps them."""
+    if not isinstance(value, dict):
+        return {}
+    return {group: {k: v for k, v in scores.items() if isinstance(v, int) and not isinstance(v, bool)}
+            for group, scores in value.items() if isinstance(scores, dict)}
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -142,7 +152,7 @@ def _deal(e: dict[str, Any], path: str) -> Deal:
     visits = tuple((d, tuple(by)) for date, by in e["visits"] if (d := as_date(date)) is not None)
     return Deal(e["id"], e["name"] or e["id"], e["stage"] or "", _decimal(e["amount"]), _decimal(e["probability"]),
                 as_date(e["expected_close"]), e["owner"], e["customer"], e["region"], e["business_line"],
-                e["lost_reason"], e["lost_stage"], payments, visits, path)
+                e["lost_reason"], e["lost_stage"], payments, visits, path, e.get("assessment") or {})
 
 
 def _read_blobs(root: Path, cache: Cache, entries: list[tuple[str, str]], kind: str) -> dict[str, Any]:

@@ -9,88 +9,89 @@ from pathlib import Path
 import click
 
 from holp import labels as labelling
-from holp import repo as repository
+from holp import snapshot as snapshots
 from holp.errors import HolpError
-from holp.evaluation import evaluate
-from holp.model import LOST, Project
+from holp.evaluation import evaluate_scores
+from holp.model import LOST
 from holp.output import money, money_plain, table
-from holp.pipeline import weighted
+from holp.report import weighted
+from holp.snapshot import Deal, Snapshot
 
 
-def select(repo: repository.Repository, *, stages: tuple[str, ...] = (), owners: tuple[str, ...] = (),
+def select(snap: Snapshot, *, stages: tuple[str, ...] = (), owners: tuple[str, ...] = (),
            regions: tuple[str, ...] = (), lines: tuple[str, ...] = (),
-           customers: tuple[str, ...] = ()) -> list[Project]:
+           customers: tuple[str, ...] = ()) -> list[Deal]:
     """Projects matching every given filter; within one filter, any value. 'open' and 'won' name groups."""
-    process = repo.process
+    process = snap.process
 
-    def stage_ok(project: Project) -> bool:
+    def stage_ok(deal: Deal) -> bool:
         if not stages:
             return True
         return any(
-            project.stage == s
-            or (s == "open" and process.is_open(project.stage))
-            or (s == "won" and process.is_won(project.stage))
+            deal.stage == s
+            or (s == "open" and process.is_open(deal.stage))
+            or (s == "won" and process.is_won(deal.stage))
             for s in stages
         )
 
     return [
-        p for p in sorted(repo.projects.values(), key=lambda p: p.id)
-        if stage_ok(p)
-        and (not owners or p.owner in owners)
-        and (not regions or repo.region_of(p) in regions)
-        and (not lines or p.business_line in lines)
-        and (not customers or p.customer in customers)
+        d for d in snap.deals
+        if stage_ok(d)
+        and (not owners or d.owner in owners)
+        and (not regions or snap.region(d) in regions)
+        and (not lines or d.business_line in lines)
+        and (not customers or d.customer in customers)
     ]
 
 
 def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions: tuple[str, ...],
-        lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None) -> int:
-    repo = repository.load(root)
-    process = repo.process
+        lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None,
+        use_cache: bool = True) -> int:
+    snap = snapshots.load(root, use_cache=use_cache)
+    process = snap.process
     lang = lang or process.language
     filters = (
         ("stage", stages, {*process.stage_ids, LOST, "open", "won"}),
-        ("owner", owners, {r.id for r in repo.team.reps}),
-        ("region", regions, {r.id for r in repo.team.regions}),
+        ("owner", owners, {r.id for r in snap.team.reps}),
+        ("region", regions, {r.id for r in snap.team.regions}),
         ("line", lines, {c.id for c in process.business_lines}
-         or {p.business_line for p in repo.projects.values() if p.business_line}),
-        ("customer", customers, set(repo.customers)),
+         or {d.business_line for d in snap.deals if d.business_line}),
+        ("customer", customers, set(snap.accounts)),
     )
     for name, given, known in filters:
         unknown = [value for value in given if value not in known]
         if unknown:
             raise HolpError(f"unknown {name} {unknown[0]}; use one of: {', '.join(sorted(str(k) for k in known))}")
-    projects = select(repo, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers)
+    deals = select(snap, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers)
     if fmt == "json":
-        click.echo(json.dumps([_record(repo, p) for p in projects], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_record(snap, d) for d in deals], ensure_ascii=False, indent=2))
         return 0
     if fmt == "csv":
         out = io.StringIO()
-        records = [_record(repo, p) for p in projects]
         writer = csv.DictWriter(out, fieldnames=list(_record_keys()), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows(_record(snap, d) for d in deals)
         click.echo(out.getvalue(), nl=False)
         return 0
     label = labelling.load(lang, root)
     rows = []
-    for p in projects:
-        customer = repo.customer_of(p)
-        owner = repo.team.rep(p.owner) if p.owner else None
-        region = repo.team.region(repo.region_of(p) or "")
+    for d in deals:
+        account = snap.accounts.get(d.customer or "")
+        owner = snap.team.rep(d.owner) if d.owner else None
+        region = snap.team.region(snap.region(d) or "")
         rows.append([
-            p.id, p.name, customer.name if customer else p.customer, owner.name if owner else p.owner,
-            region.label.get(lang) if region else repo.region_of(p),
-            process.choice_label(process.business_lines, p.business_line or "", lang),
-            process.stage_label(p.stage, lang), money(p.amount), p.expected_close,
+            d.id, d.name, account.name if account else d.customer, owner.name if owner else d.owner,
+            region.label.get(lang) if region else snap.region(d),
+            process.choice_label(process.business_lines, d.business_line or "", lang),
+            process.stage_label(d.stage, lang), money(d.amount), d.expected_close,
         ])
     headers = [label(k) for k in ("id", "project", "customer", "owner", "region", "business_line", "stage",
                                   "amount", "expected_close")]
     if rows:
         click.echo(table(rows, headers, ["left"] * 7 + ["right", "left"]))
-    total = sum((p.amount or Decimal(0) for p in projects), start=Decimal(0))
-    click.echo(f"{len(projects)} project{'s' if len(projects) != 1 else ''}, {money(total)} {process.currency}"
-               if projects else "no projects match")
+    total = sum((d.amount or Decimal(0) for d in deals), start=Decimal(0))
+    click.echo(f"{len(deals)} project{'s' if len(deals) != 1 else ''}, {money(total)} {process.currency}"
+               if deals else "no projects match")
     return 0
 
 
@@ -99,18 +100,18 @@ def _record_keys() -> tuple[str, ...]:
             "expected_close", "path")
 
 
-def _record(repo: repository.Repository, p: Project) -> dict[str, object]:
+def _record(snap: Snapshot, d: Deal) -> dict[str, object]:
     return {
-        "id": p.id,
-        "name": p.name,
-        "customer": p.customer,
-        "owner": p.owner,
-        "region": repo.region_of(p),
-        "business_line": p.business_line,
-        "stage": p.stage,
-        "amount": money_plain(p.amount) if p.amount is not None else None,
-        "weighted": money_plain(weighted(repo.process, p)),
-        "grade": evaluate(repo.process, p).grade,
-        "expected_close": p.expected_close.isoformat() if p.expected_close else None,
-        "path": p.path,
+        "id": d.id,
+        "name": d.name,
+        "customer": d.customer,
+        "owner": d.owner,
+        "region": snap.region(d),
+        "business_line": d.business_line,
+        "stage": d.stage,
+        "amount": money_plain(d.amount) if d.amount is not None else None,
+        "weighted": money_plain(weighted(snap.process, d)),
+        "grade": evaluate_scores(snap.process, d.assessment).grade,
+        "expected_close": d.expected_close.isoformat() if d.expected_close else None,
+        "path": d.path,
     }
