@@ -164,7 +164,7 @@ def set_value(source: Source, keys: Sequence[str | int], value: Any) -> str:
                 raise EditError(source.path, f"{where} does not exist")
             parent_key, node = None, node.value[key]
             continue
-        if isinstance(node, ScalarNode) and node.tag in ("?",) and node.value == "" and not node.style:
+        if isinstance(node, ScalarNode) and yaml.tag_of(node) == "?" and node.value == "" and not node.style:
             # `checklist:` with nothing after it: nest the rest under its key
             if parent_key is None:
                 raise EditError(source.path, f"{where}: an empty list item")
@@ -193,7 +193,7 @@ def set_value(source: Source, keys: Sequence[str | int], value: Any) -> str:
         parent_key, node = found
     if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
         raise EditError(source.path, f"{where} is not a one-line value")
-    if node.anchor or node.tag not in ("?", "!") or text[node.start_mark.index:node.start_mark.index + 1] in ("&", "!"):
+    if node.anchor or yaml.tag_of(node) not in ("?", "!") or text[node.start_mark.index:node.start_mark.index + 1] in ("&", "!"):
         raise EditError(source.path, f"{where} carries an anchor or a tag")
     rendered = flow_scalar(value) if _in_flow(text, node) else _render_scalar(node, value)
     start, end = node.start_mark.index, node.end_mark.index

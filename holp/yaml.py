@@ -136,6 +136,15 @@ def compose(text: str) -> Node | None:
     return _compose(text)
 
 
+def tag_of(node: Node) -> str:
+    """A node's tag as text. ruamel's `Node.tag` rebuilds it on every access, which parsing pays a
+    million times over a repository; the C parser's tags are plain suffixes, read directly."""
+    ctag = node.ctag
+    if ctag.handle is None and isinstance(ctag.suffix, str) and "%" not in ctag.suffix:
+        return ctag.suffix
+    return str(node.tag)
+
+
 def _compose(text: str) -> Node | None:
     parser = _Composer(text)
     try:
@@ -234,7 +243,7 @@ def _construct(node: Node, doc: Document, where: tuple[Any, ...], seen: set[int]
     if depth > MAX_DEPTH:
         doc.problems.append(_at(doc, node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
         return None
-    tag = node.tag
+    tag = tag_of(node)
     if isinstance(node, ScalarNode):
         return _scalar(node, doc)
     if tag not in ("?", "!", _TAG + "map", _TAG + "seq"):
@@ -246,7 +255,7 @@ def _construct(node: Node, doc: Document, where: tuple[Any, ...], seen: set[int]
         return [_construct(child, doc, (*where, i), seen, depth + 1) for i, child in enumerate(node.value)]
     result: dict[str, Any] = {}
     for knode, vnode in node.value:
-        if not isinstance(knode, ScalarNode) or knode.tag not in ("?", "!", _TAG + "str"):
+        if not isinstance(knode, ScalarNode) or tag_of(knode) not in ("?", "!", _TAG + "str"):
             doc.problems.append(_at(doc, knode, "yaml-key", "mapping keys must be plain text"))
             continue
         key = knode.value
@@ -284,7 +293,7 @@ def _alias_problems(doc: Document) -> Iterator[Problem]:
 
 def _scalar(node: ScalarNode, doc: Document) -> Any:
     value: str = node.value
-    tag = node.tag
+    tag = tag_of(node)
     if tag == "?":
         if node.style:  # quoted or block scalars are always text
             return value
