@@ -193,7 +193,8 @@ def set_value(source: Source, keys: Sequence[str | int], value: Any) -> str:
         parent_key, node = found
     if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
         raise EditError(source.path, f"{where} is not a one-line value")
-    if node.anchor or yaml.tag_of(node) not in ("?", "!") or text[node.start_mark.index:node.start_mark.index + 1] in ("&", "!"):
+    decorated = text[node.start_mark.index:node.start_mark.index + 1] in ("&", "!")  # an anchor or tag first
+    if node.anchor or yaml.tag_of(node) not in ("?", "!") or decorated:
         raise EditError(source.path, f"{where} carries an anchor or a tag")
     rendered = flow_scalar(value) if _in_flow(text, node) else _render_scalar(node, value)
     start, end = node.start_mark.index, node.end_mark.index

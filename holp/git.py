@@ -154,15 +154,18 @@ class Commit:
         return text or None
 
 
-Change = tuple[str, str, str, str]  # old blob, new blob, status, path
+Change = tuple[tuple[str, ...], str, str, str]  # the parents' blobs, the new blob, status, path
 
 
 def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
-    """Every commit of ``revisions`` touching ``paths``, oldest first, with its raw changes (no merge diffs).
+    """Every commit of ``revisions`` touching ``paths``, oldest first, with its raw changes.
 
-    One `git log --raw -z` stream: git diffs trees itself, holp only parses.
+    One `git log --raw -z --cc` stream: git diffs trees itself, holp only
+    parses. A merge lists only what it changed against every parent (what its
+    author resolved or added), so a move made on a branch is not seen again
+    at the merge, but a move made in the merge itself is.
     """
-    args = [_git(), "log", "--reverse", "--raw", "-z", "--no-renames", "--no-abbrev", "--full-history",
+    args = [_git(), "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev", "--full-history",
             "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -194,8 +197,10 @@ def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
         meta = fields[i].decode()
         if not meta.startswith(":"):
             continue
-        _, _, old, new, status = meta[1:].split(" ")
-        changes.append((old, new, status[:1], fields[i + 1].decode("utf-8", "replace")))
+        parents_count = len(meta) - len(meta.lstrip(":"))  # "::" in a merge's combined diff
+        words = meta.lstrip(":").split(" ")
+        shas = words[parents_count + 1: 2 * parents_count + 2]
+        changes.append((tuple(shas[:-1]), shas[-1], words[-1][:1], fields[i + 1].decode("utf-8", "replace")))
     return Commit(sha, parents.split(), author, email, date, message), changes
 
 

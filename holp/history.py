@@ -151,40 +151,56 @@ def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = No
     cache = cache or Cache(root, use_cache)
     key = f"history:{_scope(root)}:{projects}"
     saved = cache.meta(key) if revisions is None else None
+    depth = _shallow_state(root)
+    if saved and saved.get("shallow") != depth:
+        saved = None  # fetched deeper (or made shallower) since: walk again
     previous: list[Transition] = []
     order: dict[str, int] = {}
     touched: dict[str, str] = {}
+    last_known: dict[str, Summary] = {}
     if saved and saved["head"] == head:
         transitions = [Transition(**t) for t in saved["transitions"]]
         order = saved["order"]
         transitions.sort(key=lambda t: _sort_key(t, order))
         return History(transitions, head, shallow, 0, saved["touched"])
     if revisions is not None:
+        last_known = {}
+    if revisions is not None:
         walk = revisions
     elif saved and git.is_ancestor(root, saved["head"], head):
         walk = [f"{saved['head']}..{head}"]
         previous = [Transition(**t) for t in saved["transitions"]]
         order, touched = saved["order"], saved["touched"]
+        last_known = {k: Summary(*v) for k, v in saved["last_known"].items()}
     else:
         walk = [head]
-    new, count = _walk(root, walk, projects, cache, order, touched)
+    new, count = _walk(root, walk, projects, cache, order, touched, last_known)
     transitions = previous + new
     if revisions is None:
-        cache.set_meta(key, {"head": head, "order": order, "touched": touched,
+        cache.set_meta(key, {"head": head, "order": order, "touched": touched, "shallow": depth,
+                             "last_known": {k: list(v) for k, v in last_known.items()},
                              "transitions": [t.__dict__ for t in transitions]})
     transitions.sort(key=lambda t: _sort_key(t, order))
     return History(transitions, head, shallow, count, touched)
 
 
+def _shallow_state(root: Path) -> str | None:
+    """What makes a clone shallow (the .git/shallow file), so a deeper fetch is noticed."""
+    shallow = git.git_dir(root) / "shallow"
+    try:
+        return shallow.read_text(encoding="ascii")
+    except OSError:
+        return None
+
+
 def _walk(root: Path, revisions: list[str], projects: str, cache: Cache, order: dict[str, int],
-          touched: dict[str, str]) -> tuple[list[Transition], int]:
+          touched: dict[str, str], last_known: dict[str, Summary]) -> tuple[list[Transition], int]:
     commits = list(git.log(root, revisions, [projects]))
     start = len(order)
     for i, (commit, _) in enumerate(commits):
         order[commit.sha] = start + i
-    summaries = light_summaries(root, cache, (sha for _, changes in commits for old, new, _, _ in changes
-                                              for sha in (old, new)))
-    last_known: dict[str, Summary] = {}
+    summaries = light_summaries(root, cache, (sha for _, changes in commits for olds, new, _, _ in changes
+                                              for sha in (*olds, new)))
     transitions: list[Transition] = []
     for commit, changes in commits:
         found, ids = _commit_transitions(commit, changes, summaries, last_known)
@@ -196,15 +212,22 @@ def _walk(root: Path, revisions: list[str], projects: str, cache: Cache, order: 
 
 def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], summaries: dict[str, Summary | None],
                         last_known: dict[str, Summary]) -> tuple[list[Transition], set[str]]:
-    before: dict[str, Summary] = {}
+    """The moves of one commit: each project after it against its version in each parent.
+
+    A project moves when its stage now is none of its parents' stages (for an
+    ordinary commit, the one parent's); it moves from its first parent's.
+    """
+    before: dict[str, list[Summary]] = {}
     after: dict[str, Summary] = {}
     unreadable_before = False
     blobs: dict[str, str] = {}
-    for old, new, _, _ in changes:
-        if old != git.ZERO:
+    for olds, new, _, _ in changes:
+        for old in olds:
+            if old == git.ZERO:
+                continue
             summary = summaries.get(old)
             if summary is not None:
-                before[summary.id] = summary
+                before.setdefault(summary.id, []).append(summary)
             else:
                 unreadable_before = True
         if new != git.ZERO:
@@ -217,18 +240,20 @@ def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], summa
     forced = trailers.get("Holp-Forced") == "true"
     found = []
     for project_id, now in after.items():
-        was = before.get(project_id)
-        if was is None and unreadable_before:
-            was = last_known.get(project_id)  # it was broken just before: compare with its last good state
-        if (was.stage if was else None) != now.stage:
-            found.append(Transition(project_id, was.stage if was else None, now.stage, commit.sha, commit.author,
-                                    commit.email, commit.date, note, reason, forced=forced, blob=blobs[project_id]))
-        if was is not None:
+        was = before.get(project_id) or []
+        if not was and unreadable_before and project_id in last_known:
+            was = [last_known[project_id]]  # it was broken just before: compare with its last good state
+        if now.stage not in [w.stage for w in was] or not was:
+            source = was[0].stage if was else None
+            if source != now.stage:
+                found.append(Transition(project_id, source, now.stage, commit.sha, commit.author, commit.email,
+                                        commit.date, note, reason, forced=forced, blob=blobs[project_id]))
+        if was:
             for name in FIELDS:
-                old_value, new_value = getattr(was, name), getattr(now, name)
-                if old_value != new_value:
-                    found.append(Transition(project_id, old_value, new_value, commit.sha, commit.author,
-                                            commit.email, commit.date, note, reason, field=name))
+                new_value = getattr(now, name)
+                if new_value not in [getattr(w, name) for w in was]:
+                    found.append(Transition(project_id, getattr(was[0], name), new_value, commit.sha,
+                                            commit.author, commit.email, commit.date, note, reason, field=name))
         last_known[project_id] = now
     return found, set(after) | set(before)
 

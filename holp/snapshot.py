@@ -171,7 +171,7 @@ def _read_blobs(root: Path, cache: Cache, entries: list[tuple[str, str]], kind: 
 
 def _work_tree_entries(root: Path, folder: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(blob, path) of files git has unchanged, and the paths to read from disk (changed, new)."""
-    index = git.run(["ls-files", "--stage", "-z", "--", folder], root)
+    index = git.run(["ls-files", "--stage", "-z", "--full-name", "--", folder], root)
     status = git.run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", folder], root)
     changed: set[str] = set()
     deleted: set[str] = set()
@@ -180,15 +180,19 @@ def _work_tree_entries(root: Path, folder: str) -> tuple[list[tuple[str, str]], 
             code, path = entry[:2], entry[3:]
             (deleted if "D" in code else changed).add(path)
     prefix = git.run(["rev-parse", "--show-prefix"], root).strip()
-    clean, read = [], sorted(p[len(prefix):] if prefix and p.startswith(prefix) else p for p in changed)
+
+    def inside(path: str) -> str:  # git names paths from its root; holp from the sales repository
+        return path[len(prefix):] if prefix and path.startswith(prefix) else path
+
+    clean = []
     for line in index.split("\0"):
         if not line:
             continue
         meta, _, path = line.partition("\t")
         if path in changed or path in deleted:
             continue
-        clean.append((meta.split()[1], path))
-    return clean, [p for p in read if p.endswith((".yaml", ".yml"))]
+        clean.append((meta.split()[1], inside(path)))
+    return clean, sorted(inside(p) for p in changed if p.endswith((".yaml", ".yml")))
 
 
 def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = None,
@@ -247,10 +251,28 @@ def _blob(root: Path, revision: str, path: str) -> bytes:
     return git.CatFile(root).read([entries[0][0]]).get(entries[0][0], b"")
 
 
-def resolve_as_of(root: Path, value: str) -> tuple[str, dt.date]:
-    """--as-of DATE (the last first-parent commit of that day or before) or REV: the commit and its day."""
+def commit_on_or_before(root: Path, day: dt.date) -> str | None:
+    """The last commit of HEAD's first-parent history committed on or before ``day``.
+
+    A commit's day is its committer date in its own time zone (as `git log`
+    shows it), so the answer does not depend on the machine's time zone.
+    """
+    latest = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(14), tzinfo=dt.UTC)  # UTC-14 ends then
+    out = git.run(["log", "--first-parent", "--format=%H %cI", f"--before={latest.isoformat()}", "HEAD", "--"],
+                  root, check=False)
+    for line in out.splitlines():
+        sha, _, stamp = line.partition(" ")
+        if stamp[:10] <= day.isoformat():
+            return sha
+    return None
+
+
+def resolve_as_of(root: Path, value: str, option: str = "--as-of") -> tuple[str, dt.date]:
+    """DATE (the last first-parent commit of that day or before) or REV: the commit and its day."""
     if git.toplevel(root) is None:
-        raise HolpError("--as-of reads git history, but this is not a git repository")
+        raise HolpError(f"{option} reads git history, but this is not a git repository")
+    if git.rev_parse(root, "HEAD") is None:
+        raise HolpError(f"{option}: the repository has no commits yet")
     day = None
     if len(value) == 10:
         try:
@@ -258,14 +280,13 @@ def resolve_as_of(root: Path, value: str) -> tuple[str, dt.date]:
         except ValueError:
             day = None
     if day is not None:
-        sha = git.run(["rev-list", "--first-parent", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD", "--"],
-                      root, check=False).strip()
+        sha = commit_on_or_before(root, day)
         if not sha:
-            raise HolpError(f"--as-of {value}: the history starts after that day")
+            raise HolpError(f"{option} {value}: the history starts after that day")
         return sha, day
     commit = git.rev_parse(root, value)
     if commit is None:
-        raise HolpError(f"--as-of {value}: neither a date (YYYY-MM-DD) nor a revision of this repository")
+        raise HolpError(f"{option} {value}: neither a date (YYYY-MM-DD) nor a revision of this repository")
     stamp = git.run(["show", "-s", "--format=%cI", commit, "--"], root).strip()
     return commit, dt.datetime.fromisoformat(stamp).date()
 

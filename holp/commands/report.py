@@ -17,12 +17,6 @@ from holp.pipeline import open_weighted
 ALL = "all"
 
 
-def _commit_on_or_before(root: Path, day: dt.date) -> str | None:
-    sha = git.run(["rev-list", "--first-parent", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD", "--"], root,
-                  check=False).strip()
-    return sha or None
-
-
 def series(root: Path, snap: snapshot.Snapshot, months: int = 12) -> list[tuple[dt.date, Decimal]]:
     """Weighted open pipeline at the end of each of the last months, read from git; the last point is now."""
     points: list[tuple[dt.date, Decimal]] = []
@@ -30,7 +24,7 @@ def series(root: Path, snap: snapshot.Snapshot, months: int = 12) -> list[tuple[
     for back in range(months, 0, -1):
         year, month = divmod(first.year * 12 + first.month - 1 - back + 1, 12)
         day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
-        sha = _commit_on_or_before(root, day)
+        sha = snapshot.commit_on_or_before(root, day)
         if sha is not None:
             points.append((day, open_weighted(snap.process, history.summaries_at(root, sha))))
     now = sum((report.weighted(snap.process, d) for d in snap.deals if report.state(snap.process, d) == "open"),
@@ -82,7 +76,7 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
             raise HolpError("report changes needs --since DATE or REV (what changed since last week's meeting)")
         if not in_git:
             raise HolpError("report changes reads git history, but this is not a git repository")
-        sha, day = snapshot.resolve_as_of(root, since)
+        sha, day = snapshot.resolve_as_of(root, since, "--since")
         before = open_weighted(snap.process, history.summaries_at(root, sha))
         after = sum((report.weighted(snap.process, d) for d in snap.deals if report.state(snap.process, d) == "open"),
                     Decimal(0))
