@@ -8,8 +8,10 @@ from pathlib import Path
 from holp.model import Rep, Team
 from holp.repo import CONFIG, CUSTOMERS, PROJECTS, TEAM
 
-HEADER = ("# Written by `holp codeowners` from team.yaml: the manager of a region reviews its stage moves.\n"
-          "# Change team.yaml (regions, managers, handles) and run `holp codeowners` again; do not edit by hand.\n")
+BEGIN = "# BEGIN holp codeowners: the manager of a region reviews its stage moves"
+END = "# END holp codeowners"
+HEADER = ("# Written by `holp codeowners` from team.yaml. Change team.yaml (regions, managers, handles) and run\n"
+          "# `holp codeowners` again; lines outside this block are yours and are kept.\n")
 
 
 def _handle(rep: Rep | None) -> str | None:
@@ -22,7 +24,7 @@ def render(team: Team, prefix: str) -> tuple[str, list[str]]:
     """The file's text, and warnings for regions nobody can be asked to review."""
     base = "/" + (f"{prefix.strip('/')}/" if prefix not in ("", ".") else "")
     warnings = []
-    lines = [HEADER]
+    lines = [BEGIN, HEADER]
     managers = []
     for region in team.regions:
         handle = _handle(team.rep(region.manager) if region.manager else None)
@@ -45,7 +47,20 @@ def render(team: Team, prefix: str) -> tuple[str, list[str]]:
         lines.append(f"# {region.label.zh} / {region.label.en}")
         for folder in (CUSTOMERS, PROJECTS):
             lines.append(f"{base}{folder}/{region.id}/ {handle}")
+    lines.append(END)
     return "\n".join(lines) + "\n", warnings
+
+
+def merged(current: str | None, block: str) -> str:
+    """The file with holp's block put in (in place of the old one, else at the end): other lines are kept."""
+    if not current:
+        return block
+    lines = current.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == END]
+    if starts and ends and ends[-1] > starts[0]:
+        return "".join(lines[: starts[0]]) + block + "".join(lines[ends[-1] + 1:])
+    return current + ("" if current.endswith("\n") else "\n") + "\n" + block
 
 
 def location(root: Path, top: Path) -> tuple[Path, str]:

@@ -16,7 +16,7 @@ def test_codeowners__writes_then_checks(repo: Path, holp: Callable[..., Result])
     result = holp("codeowners")
     assert result.exit_code == 0
     assert result.output == "wrote .github/CODEOWNERS\n"
-    assert (repo / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines()[3:] == [
+    assert (repo / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines()[4:] == [
         "# the process and the team",
         "/holp.yaml @li-na",
         "/team.yaml @li-na",
@@ -27,6 +27,7 @@ def test_codeowners__writes_then_checks(repo: Path, holp: Callable[..., Result])
         "# 华北 / North China",
         "/customers/north/ @li-na",
         "/projects/north/ @li-na",
+        "# END holp codeowners",
     ]
     assert holp("codeowners", "--check").output == ".github/CODEOWNERS is up to date\n"
     team = repo / "team.yaml"
@@ -55,3 +56,22 @@ def test_codeowners__region_without_a_handle_warns(repo: Path, holp: Callable[..
     assert result.exit_code == 0
     assert "holp: warning: region east: its manager has no handle in team.yaml" in result.stderr
     assert "/projects/" not in (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+
+
+def test_codeowners__keeps_the_lines_of_other_teams(repo: Path, holp: Callable[..., Result]) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=repo.parent, check=True)
+    path = repo.parent / ".github" / "CODEOWNERS"
+    path.parent.mkdir()
+    path.write_text("* @platform-team\n/docs/ @docs\n", encoding="utf-8")
+    assert holp("codeowners").exit_code == 0
+    first = path.read_text(encoding="utf-8")
+    assert first.startswith("* @platform-team\n/docs/ @docs\n\n# BEGIN holp codeowners")
+    assert first.endswith("/sales/projects/north/ @li-na\n# END holp codeowners\n")
+    path.write_text(first + "/tools/ @tools\n", encoding="utf-8")
+    assert holp("codeowners", "--check").exit_code == 0
+    team = repo / "team.yaml"
+    team.write_text(team.read_text(encoding="utf-8").replace("handle: li-na", "handle: na-li"), encoding="utf-8")
+    assert holp("codeowners").exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("* @platform-team\n") and text.endswith("# END holp codeowners\n/tools/ @tools\n")
+    assert text.count("# BEGIN holp codeowners") == 1 and "@na-li" in text and "@li-na" not in text

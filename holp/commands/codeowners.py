@@ -6,7 +6,7 @@ import click
 
 from holp import git
 from holp import repo as repository
-from holp.codeowners import location, render
+from holp.codeowners import location, merged, render
 from holp.errors import HolpError
 from holp.files import write_atomic
 
@@ -17,11 +17,12 @@ def run(root: Path, check: bool) -> int:
     if top is None:
         raise HolpError(f"{root} is not in a git repository: CODEOWNERS lives at the root of one")
     path, prefix = location(root, top)
-    text, warnings = render(repo.team, prefix)
+    block, warnings = render(repo.team, prefix)
     for warning in warnings:
         click.echo(f"holp: warning: {warning}", err=True)
     shown = repository.display_path(path)
     current = path.read_text(encoding="utf-8") if path.is_file() else None
+    text = merged(current, block)
     if check:
         if current == text:
             click.echo(f"{shown} is up to date")
