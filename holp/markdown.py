@@ -15,6 +15,7 @@ _CODE = re.compile(r"`([^`]+)`")
 
 
 def inline(text: str) -> str:
+    text = text.replace("&lt;", "<").replace("]\\(", "](")  # undo the Markdown-safety of values: HTML escapes
     escaped = html.escape(text, quote=False)
     escaped = _CODE.sub(r"<code>\1</code>", escaped)
     escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)

@@ -68,11 +68,34 @@ def _loader(search: list[Path]) -> Any:
     return Loader()
 
 
+MAX_ITEMS = 1_000_000  # a string or list a template may build with *
+MAX_BITS = 4096  # an integer a template may build with * or **
+
+
 def environment(root: Path | None) -> Any:
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-    env = ImmutableSandboxedEnvironment(
+    class Sandbox(ImmutableSandboxedEnvironment):
+        """One C-level operation cannot be interrupted by the time limit: bound the ones that can explode."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                if isinstance(right, int) and isinstance(left, int) and \
+                        abs(right) * max(1, abs(left).bit_length()) > MAX_BITS:
+                    raise SecurityError(f"{left} ** {right} is too large for a form")
+                return left ** right
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_ITEMS:
+                    raise SecurityError("a string or list that long is not a form")
+            if isinstance(left, int) and isinstance(right, int) and \
+                    left.bit_length() + right.bit_length() > MAX_BITS:
+                raise SecurityError("a number that large is not a form")
+            return super().call_binop(context, operator, left, right)
+
+    env = Sandbox(
         loader=_loader(folders(root)),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
@@ -80,9 +103,28 @@ def environment(root: Path | None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.finalize = _finalize_factory()
     env.filters["yaml"] = yaml.scalar
     env.filters["cell"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
     return env
+
+
+def _md_safe(value: Any) -> Any:
+    """A value in a Markdown form stays text: no links, images or HTML made of a project's name."""
+    if isinstance(value, str):
+        return value.replace("<", "&lt;").replace("](", "]\\(")
+    return value
+
+
+def _finalize_factory() -> Any:
+    import jinja2
+
+    @jinja2.pass_context
+    def finalize(context: Any, value: Any) -> Any:
+        name = context.name or ""
+        return _md_safe(value) if name.endswith(".md.j2") else value
+
+    return finalize
 
 
 def _line_in(error: BaseException, name: str) -> int | None:
@@ -155,6 +197,8 @@ def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
         raise HolpError(f"template {name}: stopped after {seconds:g} s (a loop that does not end?)", FAILED) from None
     except RecursionError:
         raise HolpError(f"template {name}: stopped, it calls itself without end", FAILED) from None
+    except MemoryError:
+        raise HolpError(f"template {name}: stopped, it needed more memory than a form can", FAILED) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as e:
         line = _line_in(e, name)
         raise HolpError(f"template {name}{f':{line}' if line else ''}: {type(e).__name__}: {e}", FAILED) from None

@@ -184,7 +184,8 @@ def forecast_svg(targets: list[dict[str, Any]], label: Labels) -> str:
                      f'fill="var(--won)"/>')
         parts.append(f'<rect x="{left}" y="{y + 2}" width="{float(Decimal(t["target"])) * scale:.1f}" height="24" '
                      f'fill="none" stroke="var(--target)" stroke-width="2"/>')
-        pct = f" ({100 - float(t['gap_percent']):.0f}%)" if t["gap_percent"] is not None else ""
+        target = Decimal(t["target"])
+        pct = f" ({Decimal(t['won']) * 100 / target:.0f}%)" if target else ""
         parts.append(f'<text x="{left + 4}" y="{y + 38}" fill="var(--muted)">{_short(Decimal(t["won"]))} / '
                      f'{_short(Decimal(t["target"]))}{pct}</text>')
     parts.append("</svg>")

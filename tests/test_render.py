@@ -220,13 +220,15 @@ def test_a_repository_template_overrides_and_values_are_never_templates(repo: Pa
                                                                          holp: Callable[..., Result]) -> None:
     path = repo / "projects/east/P-2026-001.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: 2号高炉余热发电改造",
-                                                             "name: \"{{ 7*7 }} <script>x</script>\""),
+                                                             "name: \"{{ 7*7 }} <script>x</script> ![i](http://e/i.png)\""),
                     encoding="utf-8")
     own_template(repo, "OURS {{ project.name }} / {{ L.visit_plan }}\n")
-    assert holp("render", "visit-plan", "P-2026-001").stdout == "OURS {{ 7*7 }} <script>x</script> / 拜访计划\n"
+    assert holp("render", "visit-plan", "P-2026-001").stdout == (
+        "OURS {{ 7*7 }} &lt;script>x&lt;/script> ![i]\\(http://e/i.png) / 拜访计划\n")
     assert "(from " in holp("render", "--list").output
     page = holp("render", "visit-plan", "P-2026-001", "--format", "html").stdout
-    assert "&lt;script&gt;" in page and "<script>" not in page and "49" not in page
+    assert "&lt;script&gt;" in page and "<script>" not in page and "49" not in page and "<img" not in page
+    assert "![i](http://e/i.png)" in page  # shown as the text it is
 
 
 # -- visit and assess ----------------------------------------------------------------------
@@ -293,3 +295,12 @@ def test_assess__sets_only_its_values(git_repo: Path, holp: Callable[..., Result
     assert git(git_repo, "diff", "--numstat", "HEAD~1", "HEAD") == "2\t2\tprojects/east/P-2026-001.yaml\n"
     for bad in ("need=6", "luck=3", "real.profit=3", "need"):
         assert holp("assess", "P-2026-001", "--set", bad).exit_code == 2, bad
+
+
+@pytest.mark.parametrize("text", ["{{ (2**(10**9)) % 7 }}\n", "{{ ('a' * 10**10)|length }}\n",
+                                  "{{ (10**4000) * (10**4000) }}\n"])
+def test_a_template_cannot_build_huge_values(repo: Path, holp: Callable[..., Result], text: str) -> None:
+    own_template(repo, text)
+    result = holp("render", "visit-plan", "P-2026-001")
+    assert result.exit_code == 1
+    assert result.output.startswith("holp: template render/visit-plan.md.j2:1: refused by the sandbox: ")

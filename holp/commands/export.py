@@ -10,12 +10,16 @@ import click
 
 from holp import git, history
 from holp import repo as repository
+from holp.commands import refuse_tracked
 from holp.errors import HolpError
 from holp.export import TABLES, rows, write_sqlite
 from holp.files import write_atomic
 
 
 def run(root: Path, fmt: str, output: Path, use_cache: bool) -> int:
+    if fmt != "csv" and output.is_dir():
+        raise HolpError(f"{output} is a folder: {fmt} export writes one file; name the file")
+    refuse_tracked(output)
     repo = repository.load(root)
     found = history.read(root, use_cache=use_cache) if git.toplevel(root) is not None else None
     records = rows(repo, found, repo.team)

@@ -42,12 +42,11 @@ def _record(repo: repository.Repository, name: str, record_id: str) -> Project |
     kind = BUILT_IN.get(name, ("any", ""))[0]
     project = repo.projects.get(record_id)
     if project is not None:
-        if kind == "customer":
-            customer = repo.customer_of(project)
-            if customer is None:
-                raise HolpError(f"project {record_id} has no known customer for {name}", 1)
-            return customer
-        return project
+        customer = repo.customer_of(project)
+        if customer is None:
+            raise HolpError(f"project {record_id}'s customer {project.customer} does not exist (holp validate): "
+                            f"{name} needs it", 1)
+        return customer if kind == "customer" else project
     customer = repo.customers.get(record_id)
     if customer is not None and kind != "project":
         return customer

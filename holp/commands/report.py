@@ -99,6 +99,10 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
         click.echo(shallow_warning(), err=True)
     for path in snap.unreadable:
         click.echo(f"holp: warning: {path} cannot be read and is left out (holp validate says why)", err=True)
+    for deal in snap.deals:
+        if report.state(snap.process, deal) == "unknown":
+            click.echo(f"holp: warning: {deal.path} is at stage '{deal.stage}', which holp.yaml does not have: "
+                       "left out of every total", err=True)
     reports = build(root, kind, snap, label, hist, by=by, period=period, since=since)
     if hist is not None and hist.shallow:  # said in the figures too, never silently wrong
         for r in reports:
