@@ -7,6 +7,7 @@ environment). Anything else is a bug: exit 3 and a hint to rerun with --debug.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -473,13 +474,13 @@ def codeowners(options: Options, check: bool) -> None:
 @click.option("--since", metavar="DATE|REV", help="For `changes`: what changed after this day or commit.")
 @click.option("--period", type=click.Choice(["quarter", "month"]), default="quarter", show_default=True,
               help="For `forecast`: bucket expected closes by quarter or month.")
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html"]),
+              help="table (default), or what -o's suffix says: .md, .csv, .json, .html.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @_lang_option
 @pass_options
 def report_(options: Options, kind: str | None, by: str | None, as_of: str | None, since: str | None, period: str,
-            fmt: str, output: Path | None, lang: str | None) -> None:
+            fmt: str | None, output: Path | None, lang: str | None) -> None:
     """Reports from the files and their history: funnel (default), forecast, conversion, aging, stalled, reps,
     receivables, changes; `all` (the default for --format html) puts them on one page.
 
@@ -494,6 +495,10 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
     """
     from holp.commands import report as command
 
+    if fmt is None:
+        suffixes = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json", ".html": "html",
+                    ".htm": "html"}
+        fmt = suffixes.get(output.suffix.lower(), "table") if output else "table"
     sys.exit(command.run(options.root(), kind, by=by, as_of=as_of, since=since, period=period, fmt=fmt,
                          output=output, lang=lang, use_cache=not options.no_cache))
 
@@ -612,3 +617,29 @@ def assess(options: Options, project_id: str, pairs: tuple[str, ...], dry_run: b
     from holp.commands import assess as command
 
     sys.exit(command.run(options.root(), project_id, pairs, dry_run=dry_run, commit=not no_commit, branch=branch))
+
+
+def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.obj = dataclasses.replace(_options(ctx), directory=value)
+
+
+def _set_no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.obj = dataclasses.replace(_options(ctx), no_cache=True)
+
+
+def _everywhere(group: click.Group) -> None:
+    """-C and --no-cache work after the command name too (`holp report -C sales --no-cache`)."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _everywhere(command)
+            continue
+        command.params.append(click.Option(["-C", "directory"], type=click.Path(path_type=Path), metavar="PATH",
+                                           expose_value=False, is_eager=True, callback=_set_directory,
+                                           help="The sales repository (as `holp -C PATH`)."))
+        command.params.append(click.Option(["--no-cache"], is_flag=True, expose_value=False, is_eager=True,
+                                           callback=_set_no_cache, help="Neither read nor write holp's cache."))
+
+
+_everywhere(main)

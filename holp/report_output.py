@@ -240,7 +240,7 @@ def page(reports: Sequence[Report], label: Labels, title: str, series: list[tupl
     charts = []
     for report in reports:
         if report.kind == "funnel":
-            charts.append(("report_funnel", funnel_svg(report.data["stages"], label)))
+            charts.append(("funnel_chart", funnel_svg(report.data["stages"], label)))
         if report.kind == "forecast" and report.data["targets"]:
             charts.append(("report_forecast", forecast_svg(report.data["targets"], label)))
     if series:

@@ -160,3 +160,43 @@ def test_history__shallow_clone_is_said_plainly(script: Script, holp: Callable[.
     assert result.exit_code == 0
     assert "this is a shallow clone" in result.stderr
     assert [(r["from"], r["to"]) for r in json.loads(result.stdout)] == [(None, "entry")]
+
+
+def test_history__a_move_made_in_a_merge_commit_is_seen(script: Script, holp: Callable[..., Result]) -> None:
+    config = template("init", "holp.yaml").read_text(encoding="utf-8")
+    script.commit("li.na", "2026-01-05T09:00:00+08:00", "start", {
+        "holp.yaml": config, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER,
+        "projects/east/P-1.yaml": project("P-1", "prospecting")})
+    script.git("switch", "-q", "-c", "feature")
+    script.commit("zhang.wei", "2026-01-06T09:00:00+08:00", "amount", {
+        "projects/east/P-1.yaml": project("P-1", "prospecting", amount="2000000")})
+    script.git("switch", "-q", "main")
+    script.commit("li.na", "2026-01-07T09:00:00+08:00", "amount", {
+        "projects/east/P-1.yaml": project("P-1", "prospecting", amount="3000000")})
+    script.git("switch", "-q", "feature")
+    script.as_("zhang.wei", "2026-01-08T09:00:00+08:00")
+    subprocess.run(["git", "merge", "-q", "main"], cwd=script.root, capture_output=True, check=False)
+    write(script.root / "projects/east/P-1.yaml", project("P-1", "negotiation", amount="3000000"))
+    script.git("add", "-A")
+    script.git("commit", "-q", "-m", "merge, resolved")
+    merge = script.head()
+    moves = [(r["from"], r["to"], r["commit"]) for r in history(holp)]
+    assert moves[-1] == ("prospecting", "negotiation", merge)
+    review = holp("review", "main", "--format", "json")
+    assert review.exit_code == 1  # the merge skipped three stages without a reason
+    assert "skipped entry, proposal, bidding without a Holp-Reason" in review.stdout
+
+
+def test_history__warm_equals_cold_after_a_broken_file_is_fixed(script: Script, holp: Callable[..., Result]) -> None:
+    config = template("init", "holp.yaml").read_text(encoding="utf-8")
+    script.commit("li.na", "2026-01-05T09:00:00+08:00", "start", {
+        "holp.yaml": config, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER,
+        "projects/east/P-1.yaml": project("P-1", "prospecting")})
+    script.commit("zhang.wei", "2026-01-06T09:00:00+08:00", "entry", {"projects/east/P-1.yaml": project("P-1", "entry")})
+    script.commit("zhang.wei", "2026-01-07T09:00:00+08:00", "broken", {"projects/east/P-1.yaml": "id: P-1\nstage: [x\n"})
+    history(holp)  # the cache now ends at the broken version
+    script.commit("zhang.wei", "2026-01-08T09:00:00+08:00", "fixed",
+                  {"projects/east/P-1.yaml": project("P-1", "proposal")})
+    warm = history(holp)
+    assert [(r["from"], r["to"]) for r in warm][-1] == ("entry", "proposal")
+    assert json.loads(holp("--no-cache", "history", "--format", "json").stdout) == warm

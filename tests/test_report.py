@@ -374,3 +374,29 @@ def test_report__html_loads_in_headless_chromium(generated: tuple[Script, list[T
     subprocess.run(["chromium", *flags, "--window-size=1100,900", f"--screenshot={shot}", out.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_report__as_of_a_date_is_the_same_in_every_time_zone(generated: tuple[Script, list[Truth], str, dt.date],
+                                                             holp: Callable[..., Result],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = []
+    for zone in ("UTC", "Asia/Shanghai", "America/Los_Angeles", "Pacific/Kiritimati"):
+        monkeypatch.setenv("TZ", zone)
+        answers.append(report(holp, "funnel", "--as-of", "2026-01-31")["revision"])
+    assert len(set(answers)) == 1
+
+
+def test_report__a_sales_repository_in_a_subfolder_sees_uncommitted_edits(repo: Path, holp: Callable[..., Result]) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=repo.parent, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo.parent, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "start"], cwd=repo.parent, check=True)
+    path = repo / "projects/east/P-2026-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("amount: 3200000", "amount: 4000000"), encoding="utf-8")
+    data = report(holp, "funnel")
+    assert data["open"]["amount"] == "4000000.00"  # type: ignore[index]
+    listed = json.loads(holp("list", "--format", "json").stdout)
+    assert listed[0]["amount"] == "4000000.00"
+    path.unlink()
+    assert report(holp, "funnel")["open"]["count"] == 0  # type: ignore[index]

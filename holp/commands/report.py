@@ -94,7 +94,12 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     label = load_labels(lang or snap.process.language, root)
     in_git = git.toplevel(root) is not None
     needs_history = kind not in ("funnel", "receivables") or fmt == "html"
-    hist = history.read(root, use_cache=use_cache) if in_git and needs_history else None
+    if not (in_git and needs_history):
+        hist = None
+    elif revision is not None:  # the history that commit has, not HEAD's cut by a date
+        hist = history.read(root, use_cache=use_cache, revisions=[revision])
+    else:
+        hist = history.read(root, use_cache=use_cache)
     if hist is not None and hist.shallow:
         click.echo(shallow_warning(), err=True)
     for path in snap.unreadable:
