@@ -1,38 +1,55 @@
-"""Pipeline arithmetic shared by list, show and the reports: exact Decimals, rounded once at the end."""
+"""Pipeline arithmetic shared by list, show, review and the reports: exact Decimals, rounded once at the end.
+
+A "deal" here is anything with a ``stage``, an ``amount`` and a
+``probability`` override (a model `Project`, a report `Deal`, a history
+`Summary` once its text is read as numbers).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from holp.model import Process, Project
+from holp.model import Process
 
 
-def probability(process: Process, project: Project) -> Decimal:
-    """The project's own probability if set, else its stage's (0 for lost or unknown stages)."""
-    if project.probability is not None:
-        return project.probability
-    stage = process.stage(project.stage)
+class Weighable(Protocol):
+    @property
+    def stage(self) -> str | None: ...
+
+    @property
+    def amount(self) -> Decimal | None: ...
+
+    @property
+    def probability(self) -> Decimal | None: ...
+
+
+def probability(process: Process, deal: Weighable) -> Decimal:
+    """The deal's own probability if set, else its stage's (0 for lost or unknown stages)."""
+    if deal.probability is not None:
+        return deal.probability
+    stage = process.stage(deal.stage or "")
     return stage.probability if stage else Decimal(0)
 
 
-def weighted(process: Process, project: Project) -> Decimal:
-    return (project.amount or Decimal(0)) * probability(process, project)
+def weighted(process: Process, deal: Weighable) -> Decimal:
+    return (deal.amount or Decimal(0)) * probability(process, deal)
+
+
+class _Numbers:
+    """A history summary with its amount and probability read as numbers."""
+
+    def __init__(self, summary: Any) -> None:
+        self.stage: str | None = summary.stage
+        self.amount = _decimal(summary.amount)
+        self.probability = _decimal(summary.probability)
 
 
 def open_weighted(process: Process, summaries: Iterable[Any]) -> Decimal:
-    """The weighted open pipeline of project summaries (`holp.history.Summary`): amount × probability."""
-    total = Decimal(0)
-    for s in summaries:
-        if s.stage is None or not process.is_open(s.stage):
-            continue
-        amount = _decimal(s.amount)
-        override = _decimal(s.probability)
-        stage = process.stage(s.stage)
-        share = override if override is not None else (stage.probability if stage else Decimal(0))
-        total += (amount or Decimal(0)) * share
-    return total
+    """The weighted open pipeline of project summaries (`holp.history.Summary`)."""
+    return sum((weighted(process, _Numbers(s)) for s in summaries if s.stage and process.is_open(s.stage)),
+               Decimal(0))
 
 
 def _decimal(text: str | None) -> Decimal | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,7 +104,7 @@ class Repository:
     def project(self, project_id: str) -> Project:
         found = self.projects.get(project_id)
         if found is None:
-            hint = _closest(project_id, self.projects)
+            hint = closest(project_id, self.projects)
             raise HolpError(f"no project with id {project_id}{hint}")
         if project_id in self.duplicates:
             raise HolpError(f"project id {project_id} is in {len(self.duplicates[project_id])} files "
@@ -127,7 +127,8 @@ class Repository:
         yield from self.project_docs
 
 
-def _closest(wanted: str, known: Mapping[str, object]) -> str:
+def closest(wanted: str, known: Iterable[str]) -> str:
+    """' (did you mean X?)' for the known name closest to a mistyped one, or nothing."""
     import difflib
 
     close = difflib.get_close_matches(wanted, list(known), n=1)

@@ -21,6 +21,7 @@ from holp.history import History, Transition
 from holp.labels import Labels
 from holp.model import LOST, Process
 from holp.output import money, money_plain
+from holp.pipeline import weighted
 from holp.snapshot import Deal, Snapshot
 
 KINDS = ("funnel", "forecast", "conversion", "aging", "stalled", "reps", "receivables", "changes")
@@ -65,19 +66,8 @@ class Totals:
         return found
 
 
-def probability(process: Process, deal: Deal) -> Decimal:
-    if deal.probability is not None:
-        return deal.probability
-    stage = process.stage(deal.stage)
-    return stage.probability if stage else ZERO
-
-
 def amount(deal: Deal) -> Decimal:
     return deal.amount or ZERO
-
-
-def weighted(process: Process, deal: Deal) -> Decimal:
-    return amount(deal) * probability(process, deal)
 
 
 def state(process: Process, deal: Deal) -> str:

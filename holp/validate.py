@@ -20,7 +20,7 @@ from holp.clock import today
 from holp.gates import EvidenceSyntaxError, gate, parse_evidence
 from holp.model import LOST, Project
 from holp.problems import WARNING, Problem
-from holp.repo import Repository
+from holp.repo import Repository, closest
 from holp.yaml import Document
 
 
@@ -286,13 +286,7 @@ def _reference(doc: Document, data: dict[str, Any], key: str, known: Mapping[str
                code: str, what: str, path: list[Any] | None = None) -> Iterator[Problem]:
     value = data.get(key)
     if isinstance(value, str) and value not in known:
-        hint = ""
-        import difflib
-
-        close = difflib.get_close_matches(value, list(known), n=1)
-        if close:
-            hint = f" (did you mean {close[0]}?)"
-        yield doc.problem([*(path or []), key], code, f"{what} '{value}' does not exist{hint}")
+        yield doc.problem([*(path or []), key], code, f"{what} '{value}' does not exist{closest(value, known)}")
 
 
 def check_references(repo: Repository) -> Iterator[Problem]:

@@ -14,7 +14,7 @@ from holp.errors import HolpError
 from holp.evaluation import evaluate_scores
 from holp.model import LOST
 from holp.output import money, money_plain, table
-from holp.report import weighted
+from holp.pipeline import weighted
 from holp.snapshot import Deal, Snapshot
 
 
