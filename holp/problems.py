@@ -6,7 +6,6 @@ and the command decides the exit code from their severities.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -42,10 +41,6 @@ class Problem:
         if self.severity == ERROR:
             return self
         return Problem(self.path, self.line, self.column, ERROR, self.code, self.message)
-
-
-def has_errors(problems: Iterable[Problem]) -> bool:
-    return any(p.severity == ERROR for p in problems)
 
 
 def summary(problems: list[Problem], files: int) -> str:

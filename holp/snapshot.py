@@ -21,7 +21,7 @@ from holp import git, yaml
 from holp.cache import Cache
 from holp.clock import today
 from holp.errors import HolpError
-from holp.model import LOST, Process, Team, as_date, as_decimal, build_process, build_team
+from holp.model import Process, Team, as_date, as_decimal, build_process, build_team
 from holp.repo import CONFIG, CUSTOMERS, PROJECTS, TEAM, load_config, read_document, record_files
 
 
@@ -289,7 +289,3 @@ def resolve_as_of(root: Path, value: str, option: str = "--as-of") -> tuple[str,
         raise HolpError(f"{option} {value}: neither a date (YYYY-MM-DD) nor a revision of this repository")
     stamp = git.run(["show", "-s", "--format=%cI", commit, "--"], root).strip()
     return commit, dt.datetime.fromisoformat(stamp).date()
-
-
-def is_lost(deal: Deal) -> bool:
-    return deal.stage == LOST
