@@ -61,7 +61,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     if project.lost_reason:
         facts.append((label("lost_reason"), process.choice_label(process.lost_reasons, project.lost_reason, lang)))
     if evaluation.started:
-        totals = " / ".join(f"{g.group.label.get(lang)} {g.total}/{g.maximum}" for g in evaluation.groups)
+        totals = " · ".join(f"{g.group.label.get(lang)} {g.total}/{g.maximum}" for g in evaluation.groups)
         grade = label(evaluation.grade, "levels") if evaluation.grade else "—"
         facts.append((label("assessment"), f"{totals} · {label('grade')}: {grade}"))
     out.append(table(facts))
