@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from holp.cli import main
 from holp.resources import template
+
+# CI runs the same examples every time (a red run must be reproducible); locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 TEAM = """\
 regions:
