@@ -19,6 +19,7 @@ def write_atomic(path: Path, data: bytes, *, create_only: bool = False) -> None:
     """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
+    _sweep(folder, path.name)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -45,6 +46,19 @@ def write_atomic(path: Path, data: bytes, *, create_only: bool = False) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+STALE_SECONDS = 600  # a temp file this old was left by a write that was killed, not by one under way
+
+
+def _sweep(folder: Path, name: str) -> None:
+    """Remove what killed writes of this file left behind (never a temp file a live write may still use)."""
+    import time
+
+    for leftover in folder.glob(f".{name}.*.holp-tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
 
 
 def _fsync_dir(folder: Path) -> None:

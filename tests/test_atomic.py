@@ -83,3 +83,19 @@ def test_create_only_never_overwrites(tmp_path: Path) -> None:
         write_atomic(target, b"id: other\n", create_only=True)
     assert target.read_bytes() == b"id: C-0001\n"
     assert os.listdir(tmp_path) == ["C-0001.yaml"]
+
+
+def test_leftovers_of_killed_writes_are_swept_but_fresh_ones_kept(tmp_path: Path) -> None:
+    target = tmp_path / "P-2026-001.yaml"
+    target.write_bytes(OLD)
+    stale = tmp_path / ".P-2026-001.yaml.abc123.holp-tmp"
+    fresh = tmp_path / ".P-2026-001.yaml.def456.holp-tmp"
+    other = tmp_path / ".P-2026-002.yaml.abc123.holp-tmp"
+    for leftover in (stale, fresh, other):
+        leftover.write_bytes(b"half a file")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    write_atomic(target, b"stage: proposal\n")
+    assert target.read_bytes() == b"stage: proposal\n"
+    assert not stale.exists() and fresh.exists() and other.exists()
