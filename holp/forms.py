@@ -118,8 +118,9 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
               "level_label": label(str(r.get("level")), "levels"), "note": _text(r.get("note")),
               "mitigation": _text(r.get("mitigation"))}
              for r in project.data.get("risks") or [] if isinstance(r, Mapping)]
-    items = [{"id": s.item.id, "text": s.item.text.get(lang), "met": s.met, "detail": s.detail or "",
-              "evidence": s.item.evidence or ""} for s in status.items] if status else []
+    # templates print None as "None": empty text instead
+    items = [{**r, "detail": r["detail"] or "", "evidence": r["evidence"] or ""}
+             for r in status.records(lang)] if status else []
     grades = dict(process.grades)
     return {
         "id": project.id, "name": project.name, "stage": project.stage,
@@ -151,7 +152,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
     }
 
 
-def context(repo: Repository, kind: str, record: Project | Customer, label: Labels) -> dict[str, Any]:
+def context(repo: Repository, record: Project | Customer, label: Labels) -> dict[str, Any]:
     """The variables of a template: the record (`project` or `customer`), labels `L`, and a few facts."""
     variables: dict[str, Any] = {"L": labels_for(label), "lang": label.lang, "today": today().isoformat(),
                                  "company": repo.process.company, "currency": repo.process.currency}

@@ -140,6 +140,11 @@ class GateStatus:
     def missing(self) -> tuple[ItemStatus, ...]:
         return tuple(s for s in self.items if not s.met)
 
+    def records(self, lang: str) -> list[dict[str, Any]]:
+        """The checklist as plain records (for JSON and templates)."""
+        return [{"id": s.item.id, "text": s.item.text.get(lang), "met": s.met, "evidence": s.item.evidence,
+                 "detail": s.detail} for s in self.items]
+
 
 def evidence_root(project: Project, customer: Customer | None) -> dict[str, Any]:
     root = dict(project.data)

@@ -222,6 +222,16 @@ def as_decimal(value: Any) -> Decimal | None:
     return None
 
 
+def decimal_text(text: str | None) -> Decimal | None:
+    """A number kept as text (in the cache, in a summary) back as an exact, finite Decimal."""
+    if text is None:
+        return None
+    try:
+        return as_decimal(Decimal(text))
+    except ArithmeticError:
+        return None
+
+
 def as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value

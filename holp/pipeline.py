@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Protocol
 
-from holp.model import Process
+from holp.model import Process, decimal_text
 
 
 class Weighable(Protocol):
@@ -42,8 +42,8 @@ class _Numbers:
 
     def __init__(self, summary: Any) -> None:
         self.stage: str | None = summary.stage
-        self.amount = _decimal(summary.amount)
-        self.probability = _decimal(summary.probability)
+        self.amount = decimal_text(summary.amount)
+        self.probability = decimal_text(summary.probability)
 
 
 def open_weighted(process: Process, summaries: Iterable[Any]) -> Decimal:
@@ -51,12 +51,3 @@ def open_weighted(process: Process, summaries: Iterable[Any]) -> Decimal:
     return sum((weighted(process, _Numbers(s)) for s in summaries if s.stage and process.is_open(s.stage)),
                Decimal(0))
 
-
-def _decimal(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
-        return None
-    return value if value.is_finite() else None

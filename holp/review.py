@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from holp import git, history, yaml
+from holp.cache import Cache
 from holp.errors import HolpError
 from holp.gates import GateStatus, gate
 from holp.model import LOST, Customer, Process, Project, build_customer, build_project
@@ -153,7 +154,8 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     base_sha = resolve_base(root, base)
     head = git.rev_parse(root, "HEAD")
     assert head is not None
-    found = history.read(root, use_cache=False, revisions=[f"{base_sha}..{head}"], projects=PROJECTS)
+    cache = Cache(root, use_cache)
+    found = history.read(root, revisions=[f"{base_sha}..{head}"], projects=PROJECTS, cache=cache)
     at = _AtCommit(root)
     moves = []
     for t in found.transitions:
@@ -165,6 +167,6 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     touched = {(root / p).resolve() for p in git.run(
         ["diff", "--name-only", "--relative", "--no-renames", base_sha, head, "--"], root).splitlines() if p}
     mine = [p for p in problems if Path(p.path).resolve() in touched]
-    before = open_weighted(repo.process, history.summaries_at(root, base_sha, use_cache=use_cache))
-    after = open_weighted(repo.process, history.summaries_at(root, head, use_cache=use_cache))
+    before = open_weighted(repo.process, history.summaries_at(root, base_sha, cache=cache))
+    after = open_weighted(repo.process, history.summaries_at(root, head, cache=cache))
     return Review(base_sha, head, moves, mine, before, after, found.shallow)

@@ -21,7 +21,7 @@ from holp import git, yaml
 from holp.cache import Cache
 from holp.clock import today
 from holp.errors import HolpError
-from holp.model import Process, Team, as_date, as_decimal, build_process, build_team
+from holp.model import Process, Team, as_date, build_process, build_team, decimal_text
 from holp.repo import CONFIG, CUSTOMERS, PROJECTS, TEAM, load_config, read_document, record_files
 
 
@@ -136,21 +136,12 @@ def _scores(value: Any) -> dict[str, dict[str, int]]:
             for group, scores in value.items() if isinstance(scores, dict)}
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        return as_decimal(Decimal(text))
-    except ArithmeticError:
-        return None
-
-
 def _deal(e: dict[str, Any], path: str) -> Deal:
     payments = tuple(
-        Payment(as_date(due), _decimal(amount) or Decimal(0), as_date(received), _decimal(received_amount))
+        Payment(as_date(due), decimal_text(amount) or Decimal(0), as_date(received), decimal_text(received_amount))
         for due, amount, received, received_amount in e["payments"])
     visits = tuple((d, tuple(by)) for date, by in e["visits"] if (d := as_date(date)) is not None)
-    return Deal(e["id"], e["name"] or e["id"], e["stage"] or "", _decimal(e["amount"]), _decimal(e["probability"]),
+    return Deal(e["id"], e["name"] or e["id"], e["stage"] or "", decimal_text(e["amount"]), decimal_text(e["probability"]),
                 as_date(e["expected_close"]), e["owner"], e["customer"], e["region"], e["business_line"],
                 e["lost_reason"], e["lost_stage"], payments, visits, path, e.get("assessment") or {})
 
@@ -196,10 +187,10 @@ def _work_tree_entries(root: Path, folder: str) -> tuple[list[tuple[str, str]], 
 
 
 def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = None,
-         use_cache: bool = True) -> Snapshot:
+         use_cache: bool = True, cache: Cache | None = None) -> Snapshot:
     """The repository at ``revision`` (a commit sha) or, without one, as the work tree has it."""
     in_git = git.toplevel(root) is not None
-    cache = Cache(root, use_cache)
+    cache = cache or Cache(root, use_cache)
     extracted: dict[str, list[tuple[dict[str, Any] | None, str]]] = {CUSTOMERS: [], PROJECTS: []}
     if revision is not None:
         config = yaml.read(CONFIG, _blob(root, revision, CONFIG))

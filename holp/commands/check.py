@@ -24,11 +24,6 @@ def gate_lines(status: GateStatus, lang: str, key_node_label: str) -> list[str]:
     return lines
 
 
-def status_dict(status: GateStatus, lang: str) -> list[dict[str, object]]:
-    return [{"id": s.item.id, "text": s.item.text.get(lang), "met": s.met, "evidence": s.item.evidence,
-             "detail": s.detail} for s in status.items]
-
-
 def _headline(process: Process, project: Project, lang: str) -> str:
     return f"{project.id} {project.name} — {process.stage_label(project.stage, lang)}"
 
@@ -54,7 +49,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     if fmt == "json":
         click.echo(json.dumps({
             "project": project.id, "stage": stage.id, "next": following.id if following else None,
-            "ready": status.met, "items": status_dict(status, lang),
+            "ready": status.met, "items": status.records(lang),
         }, ensure_ascii=False, indent=2))
         return 0 if status.met else 1
     label = labelling.load(lang, root)

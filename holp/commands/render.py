@@ -60,7 +60,7 @@ def run(root: Path, name: str, record_id: str, fmt: str, output: Path | None, la
         raise HolpError(f"no template named {name}: `holp render --list` names them")
     record = _record(repo, name, record_id)
     label = labelling.load(lang or repo.process.language, root)
-    variables = context(repo, name, record, label)
+    variables = context(repo, record, label)
     own_html = fmt == "html" and any((base / "render" / f"{name}{SUFFIX['html']}").is_file() for base in folders(root))
     if fmt == "md" or own_html:
         text = render(root, f"render/{name}{SUFFIX[fmt]}", variables)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from holp import git, history, report, report_output, snapshot
+from holp.cache import Cache
 from holp.commands import emit
 from holp.commands.history import shallow_warning
 from holp.errors import HolpError
@@ -17,7 +18,7 @@ from holp.pipeline import open_weighted
 ALL = "all"
 
 
-def series(root: Path, snap: snapshot.Snapshot, months: int = 12) -> list[tuple[dt.date, Decimal]]:
+def series(root: Path, snap: snapshot.Snapshot, cache: Cache, months: int = 12) -> list[tuple[dt.date, Decimal]]:
     """Weighted open pipeline at the end of each of the last months, read from git; the last point is now."""
     points: list[tuple[dt.date, Decimal]] = []
     first = snap.as_of.replace(day=1)
@@ -26,7 +27,7 @@ def series(root: Path, snap: snapshot.Snapshot, months: int = 12) -> list[tuple[
         day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
         sha = snapshot.commit_on_or_before(root, day)
         if sha is not None:
-            points.append((day, open_weighted(snap.process, history.summaries_at(root, sha))))
+            points.append((day, open_weighted(snap.process, history.summaries_at(root, sha, cache=cache))))
     now = sum((report.weighted(snap.process, d) for d in snap.deals if report.state(snap.process, d) == "open"),
               Decimal(0))
     points.append((snap.as_of, now))
@@ -53,12 +54,12 @@ def new_customers(root: Path, snap: snapshot.Snapshot) -> dict[str, int]:
 
 
 def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: history.History | None, *,
-          by: str | None, period: str, since: str | None) -> list[report.Report]:
+          by: str | None, period: str, since: str | None, cache: Cache) -> list[report.Report]:
     in_git = git.toplevel(root) is not None
     if kind == ALL:
         kinds = ["funnel", "forecast", "conversion", "aging", "reps", "receivables"]
         return [r for k in kinds for r in build(root, k, snap, label, hist, by=by if k == "funnel" else None,
-                                                period=period, since=None)]
+                                                period=period, since=None, cache=cache)]
     if kind == "funnel":
         return [report.funnel(snap, label, by)]
     if kind == "forecast":
@@ -77,7 +78,7 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
         if not in_git:
             raise HolpError("report changes reads git history, but this is not a git repository")
         sha, day = snapshot.resolve_as_of(root, since, "--since")
-        before = open_weighted(snap.process, history.summaries_at(root, sha))
+        before = open_weighted(snap.process, history.summaries_at(root, sha, cache=cache))
         after = sum((report.weighted(snap.process, d) for d in snap.deals if report.state(snap.process, d) == "open"),
                     Decimal(0))
         return [report.changes(snap, label, hist, day, before, after)]
@@ -90,16 +91,17 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     if kind == ALL and fmt in ("json", "csv"):
         raise HolpError("--format json and csv take one report: name it (funnel, forecast, ...)")
     revision, day = snapshot.resolve_as_of(root, as_of) if as_of else (None, None)
-    snap = snapshot.load(root, revision, as_of=day, use_cache=use_cache)
+    cache = Cache(root, use_cache)  # one connection for the snapshot, the history and the trend
+    snap = snapshot.load(root, revision, as_of=day, cache=cache)
     label = load_labels(lang or snap.process.language, root)
     in_git = git.toplevel(root) is not None
     needs_history = kind not in ("funnel", "receivables") or fmt == "html"
     if not (in_git and needs_history):
         hist = None
     elif revision is not None:  # the history that commit has, not HEAD's cut by a date
-        hist = history.read(root, use_cache=use_cache, revisions=[revision])
+        hist = history.read(root, revisions=[revision], cache=cache)
     else:
-        hist = history.read(root, use_cache=use_cache)
+        hist = history.read(root, cache=cache)
     if hist is not None and hist.shallow:
         click.echo(shallow_warning(), err=True)
     for path in snap.unreadable:
@@ -108,7 +110,7 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
         if report.state(snap.process, deal) == "unknown":
             click.echo(f"holp: warning: {deal.path} is at stage '{deal.stage}', which holp.yaml does not have: "
                        "left out of every total", err=True)
-    reports = build(root, kind, snap, label, hist, by=by, period=period, since=since)
+    reports = build(root, kind, snap, label, hist, by=by, period=period, since=since, cache=cache)
     if hist is not None and hist.shallow:  # said in the figures too, never silently wrong
         for r in reports:
             if r.kind not in ("funnel", "receivables"):
@@ -123,7 +125,7 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
         text = report_output.markdown(reports, label)
     elif fmt == "html":
         title = f"{snap.process.company} · {reports[0].title if len(reports) == 1 else label('report_funnel')}"
-        points = series(root, snap) if in_git and hist is not None else None
+        points = series(root, snap, cache) if in_git and hist is not None else None
         text = report_output.page(reports, label, title, points, label.lang)
     else:
         text = report_output.text(reports, label)

@@ -8,7 +8,7 @@ import click
 
 from holp import labels as labelling
 from holp import repo as repository
-from holp.commands.check import gate_lines, status_dict
+from holp.commands.check import gate_lines
 from holp.evaluation import evaluate
 from holp.gates import gate
 from holp.output import money, money_plain, table
@@ -39,7 +39,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "probability": str(probability(process, project)),
             "weighted": money_plain(weighted(process, project)),
             "expected_close": project.expected_close.isoformat() if project.expected_close else None,
-            "gate": status_dict(status, lang) if status else [],
+            "gate": status.records(lang) if status else [],
             "grade": evaluation.grade,
             "contacts": [c.__dict__ for c in customer.contacts] if customer else [],
         }, ensure_ascii=False, indent=2, default=str))
