@@ -343,3 +343,23 @@ def test_check__evidence_disappears_when_the_coach_is_removed(repo: Path, holp: 
                     encoding="utf-8")
     result = holp("check", "P-2026-001", "--lang", "en")
     assert "  ✗ A hidden supporter (coach) identified  [evidence: customer.contacts[role=coach]]" in result.output
+
+
+def test_schema__write_refreshes_the_editor_schemas(repo: Path, holp: Callable[..., Result]) -> None:
+    config = repo / "holp.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("id: service\n", "id: after_sales\n"),
+                      encoding="utf-8")
+    result = holp("schema", "--write")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [f".holp/schema/{k}.schema.json" for k in ("project", "customer", "team",
+                                                                                      "config")]
+    project = json.loads((repo / ".holp/schema/project.schema.json").read_text(encoding="utf-8"))
+    assert project["properties"]["stage"]["enum"][-2:] == ["after_sales", "lost"]
+    assert (repo / ".holp/schema/project.schema.json").read_text(encoding="utf-8") == holp("schema", "project").output
+
+
+def test_options_work_after_the_command_name(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             holp: Callable[..., Result]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert holp("validate", "-C", str(repo), "--no-cache").output == "4 files checked, no problems.\n"
+    assert holp("list", "-C", str(repo), "--format", "json").exit_code == 0

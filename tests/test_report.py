@@ -400,3 +400,60 @@ def test_report__a_sales_repository_in_a_subfolder_sees_uncommitted_edits(repo: 
     assert listed[0]["amount"] == "4000000.00"
     path.unlink()
     assert report(holp, "funnel")["open"]["count"] == 0  # type: ignore[index]
+
+
+def test_report__output_format_follows_the_suffix(generated: tuple[Script, list[Truth], str, dt.date],
+                                                  holp: Callable[..., Result], tmp_path: Path) -> None:
+    for name, start in (("r.html", "<!DOCTYPE html>"), ("r.md", "## 销售漏斗"), ("r.json", "{"),
+                        ("r.csv", "group,stage,label,count,amount,weighted"), ("r.txt", "销售漏斗 — ")):
+        assert holp("report", "funnel", "-o", str(tmp_path / name)).exit_code == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+    assert holp("report", "funnel", "-o", str(tmp_path / "x.html"), "--format", "json").exit_code == 0
+    assert (tmp_path / "x.html").read_text(encoding="utf-8").startswith("{")
+
+
+def test_report__output_never_replaces_a_file_git_keeps(generated: tuple[Script, list[Truth], str, dt.date],
+                                                        holp: Callable[..., Result]) -> None:
+    target = next((generated[0].root / "projects").rglob("P-000.yaml"))
+    before = target.read_bytes()
+    result = holp("report", "funnel", "-o", str(target))
+    assert result.exit_code == 2
+    assert result.output == f"holp: {target} is a file git keeps: write the output somewhere else\n"
+    assert target.read_bytes() == before
+
+
+def test_report__receivables_buckets(repo: Path, holp: Callable[..., Result]) -> None:
+    path = repo / "projects/east/P-2026-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("stage: entry", "stage: collection") + """\
+payments:
+  - {due: 2026-11-30, amount: 100.00}
+  - {due: 2026-11-10, amount: 200.00}
+  - {due: 2026-10-01, amount: 300.00, received: 2026-10-05, received_amount: 120.50}
+  - {due: 2026-09-01, amount: 400.00}
+  - {due: 2026-07-01, amount: 500.00}
+  - {due: 2026-06-01, amount: 600.00, received: 2026-06-02}
+""", encoding="utf-8")
+    data = report(holp, "receivables")
+    # as of 2026-11-24: 14, 54, 84 and 146 days overdue; the last one paid in full
+    assert data["by_customer"] == [{
+        "key": "C-0001", "label": "华东某钢铁集团", "not_due": "100.00", "overdue_0_30": "200.00",
+        "overdue_31_60": "179.50", "overdue_61_90": "400.00", "overdue_90": "500.00", "outstanding": "1379.50",
+        "overdue": "1279.50"}]
+    assert data["received_this_year"] == "720.50"
+    assert [(r["due"], r["days_overdue"]) for r in data["overdue"]] == [  # type: ignore[union-attr]
+        ("2026-07-01", 146), ("2026-09-01", 84), ("2026-10-01", 54), ("2026-11-10", 14)]
+
+
+def test_report__forecast_by_month_and_the_stalled_list(generated: tuple[Script, list[Truth], str, dt.date],
+                                                        holp: Callable[..., Result]) -> None:
+    _, deals, _, _ = generated
+    months = report(holp, "forecast", "--period", "month")["periods"]
+    assert [p["period"] for p in months][1:13] == [f"2026-{m:02d}" for m in range(1, 13)]  # type: ignore[index]
+    quarters = report(holp, "forecast")["periods"]
+    for q in range(4):
+        in_quarter = months[1 + 3 * q: 4 + 3 * q]  # type: ignore[index]
+        assert sum(p["count"] for p in in_quarter) == quarters[1 + q]["count"]  # type: ignore[index]
+    stalled = report(holp, "stalled")
+    opened = [d for d in deals if d.path[-1][0] != "lost" and STAGES.index(d.path[-1][0]) < WON]
+    expected = sorted(d.id for d in opened if (TODAY - d.path[-1][1]).days >= 30)
+    assert sorted(r["project"] for r in stalled["stalled"]) == expected  # type: ignore[union-attr]
