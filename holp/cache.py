@@ -19,8 +19,8 @@ from typing import Any
 
 from holp import __version__, git
 
-SCHEMA = 4
-TABLES = ("light", "full")  # blob summaries: for history (regex fast path) and for reports (full parse)
+SCHEMA = 5
+TABLES = ("project", "customer")  # per blob: the row of its record, or the problem reading it found
 
 
 class Cache:

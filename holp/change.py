@@ -79,10 +79,10 @@ def _lock_path(root: Path, commit: bool) -> Path:
 
 
 def _refuse_broken_process(repo: repository.Repository) -> None:
-    from holp.schema import config_schema
-    from holp.validate import check_config, schema_problems, schema_validator
+    from holp.model.schema import config_schema
+    from holp.model.shape import config_problems, schema_problems, schema_validator
 
-    problems = [p for p in [*repo.config.problems, *check_config(repo),
+    problems = [p for p in [*repo.config.problems, *config_problems(repo.config, repo.process),
                             *schema_problems(repo.config, schema_validator(config_schema()), "config")]
                 if p.severity == "error"]
     if problems:

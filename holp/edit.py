@@ -320,7 +320,7 @@ def change(path: str, raw: bytes, textual: Callable[[Source], str], expect: Call
     before = yaml.read(path, raw)
     if not before.ok:
         raise HolpError(f"{path} has problems; fix them first (holp validate)", FAILED, before.problems)
-    wanted = copy.deepcopy(before.data)
+    wanted = copy.deepcopy(before.tree)
     expect(wanted)
     if round_trip is not None:
         # ruamel may be exact, but it must prove it: one line changed and the data as intended
@@ -335,9 +335,17 @@ def change(path: str, raw: bytes, textual: Callable[[Source], str], expect: Call
 
 def _reads_as(path: str, raw: bytes, wanted: Any) -> bool:
     after = yaml.read(path, raw)
-    return after.ok and after.data == wanted
+    return after.ok and after.tree == wanted
 
 
 def _one_line_changed(old: str, new: str) -> bool:
     old_lines, new_lines = old.split("\n"), new.split("\n")
     return len(old_lines) == len(new_lines) and sum(a != b for a, b in zip(old_lines, new_lines, strict=True)) == 1
+
+
+def item_index(source: Source, key: str, line: int) -> int | None:
+    """The index of the item of the top-level list ``key`` that starts on ``line`` (1-based), if there is one."""
+    entry = _entry(_root(source), key)
+    if entry is None or not isinstance(entry[1], SequenceNode):
+        return None
+    return next((i for i, item in enumerate(entry[1].value) if item.start_mark.line + 1 == line), None)

@@ -37,7 +37,7 @@ class Evaluation:
 
 
 def evaluate(process: Process, project: Project) -> Evaluation:
-    return evaluate_scores(process, project.data.get("assessment"))
+    return evaluate_scores(process, project.assessment.scores)
 
 
 def evaluate_scores(process: Process, data: object) -> Evaluation:

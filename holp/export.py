@@ -6,12 +6,13 @@ also as integer cents, so it can be summed exactly there too).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from holp.history import History
-from holp.model import Team
+from holp.model import Team, plain
 from holp.output import cents, money_plain
 from holp.pipeline import probability, weighted
 from holp.repo import Repository
@@ -29,22 +30,12 @@ TABLES: dict[str, tuple[str, ...]] = {
 MONEY = frozenset(["amount", "weighted", "received_amount"])
 
 
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    return str(value)
+def _money(value: Decimal | None) -> str | None:
+    return money_plain(value) if value is not None else None
 
 
-def _money(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        return None
-    return money_plain(Decimal(value))
-
-
-def _joined(value: Any) -> str | None:
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return _text(value)
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -59,18 +50,15 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             "expected_close": p.expected_close.isoformat() if p.expected_close else None,
             "lost_reason": p.lost_reason, "path": p.path,
         }
-        for v in p.data.get("visits") or []:
-            if isinstance(v, dict):
-                findings: dict[str, Any] = v["findings"] if isinstance(v.get("findings"), dict) else {}
-                yield "visits", {"project": p.id, "date": _text(v.get("date")), "by": _joined(v.get("by")),
-                                 "met": _joined(v.get("met")), "purpose": _text(v.get("purpose")),
-                                 **{k: _text(findings.get(k)) for k in ("policy", "personnel", "needs", "activities")},
-                                 "next_step": _text(v.get("next_step"))}
-        for pay in p.data.get("payments") or []:
-            if isinstance(pay, dict):
-                yield "payments", {"project": p.id, "due": _text(pay.get("due")), "amount": _money(pay.get("amount")),
-                                   "received": _text(pay.get("received")),
-                                   "received_amount": _money(pay.get("received_amount"))}
+        for v in p.visits:
+            findings = plain(v.findings) if v.findings else {}
+            yield "visits", {"project": p.id, "date": _day(v.date), "by": "; ".join(v.by), "met": "; ".join(v.met),
+                             "purpose": v.purpose, **{k: findings.get(k) for k in ("policy", "personnel", "needs",
+                                                                                   "activities")},
+                             "next_step": v.next_step}
+        for pay in p.payments:
+            yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
+                               "received": _day(pay.received), "received_amount": _money(pay.received_amount)}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         yield "customers", {"id": c.id, "name": c.name, "industry": c.industry, "region": c.region,
                             "owner": c.owner, "credit": c.credit, "path": c.path}

@@ -13,7 +13,7 @@ from holp.clock import today
 from holp.evaluation import evaluate
 from holp.gates import gate
 from holp.labels import Labels
-from holp.model import Customer, Project
+from holp.model import Contact, Customer, Findings, Project, Visit, plain
 from holp.output import money
 from holp.pipeline import probability, weighted
 from holp.repo import Repository
@@ -39,7 +39,7 @@ def _text(value: Any) -> str:
 def labels_for(label: Labels) -> dict[str, Any]:
     """Every label in the chosen language: L.visit_plan, L.roles.coach, ..."""
     flat: dict[str, Any] = {}
-    for key, entry in label.data.items():
+    for key, entry in label.table.items():
         if isinstance(entry, Mapping) and ("zh" in entry or "en" in entry):
             flat[key] = label(key)
         elif isinstance(entry, Mapping):
@@ -47,48 +47,42 @@ def labels_for(label: Labels) -> dict[str, Any]:
     return flat
 
 
-def contact(c: Mapping[str, Any], label: Labels) -> dict[str, Any]:
-    found = {k: _text(v) for k, v in c.items() if not isinstance(v, (dict, list))}
-    found.update({k: _text(c.get(k)) for k in ("influenced_by", "influences")})
+def contact(c: Contact, label: Labels) -> dict[str, Any]:
+    found = {k: _text(v) for k, v in plain(c).items() if not isinstance(v, (dict, list))}
+    found.update({k: _text(list(getattr(c, k))) for k in ("influenced_by", "influences")})
     for key, group in (("role", "roles"), ("stance", "stances"), ("influence", "levels"),
                        ("personality", "personalities")):
-        value = c.get(key)
-        found[f"{key}_label"] = label(value, group) if isinstance(value, str) else ""
-    personality = c.get("personality")
-    found["advice"] = label(personality, "advice_by_personality") if isinstance(personality, str) else ""
-    for key in ("name", "title", "department", "closeness", "trust", "gender", "age", "hometown", "interests",
+        value = getattr(c, key)
+        found[f"{key}_label"] = label(value, group) if value is not None else ""
+    found["advice"] = label(c.personality, "advice_by_personality") if c.personality is not None else ""
+    for key in ("name", "title", "department", "phone", "email", "gender", "age", "hometown", "interests",
                 "birthday", "education", "introduced_by", "family", "background", "focus", "notes", "role",
                 "stance", "influence", "personality"):
         found.setdefault(key, "")
     return found
 
 
-def _visit(v: Mapping[str, Any], repo: Repository) -> dict[str, Any]:
-    by = v.get("by")
-    names = [(rep.name if (rep := repo.team.rep(b)) else b) for b in (by if isinstance(by, list) else [by])
-             if isinstance(b, str)]
-    findings = v.get("findings") if isinstance(v.get("findings"), Mapping) else {}
-    assert isinstance(findings, Mapping)
-    return {"date": _text(v.get("date")), "by": ", ".join(names), "met": _text(v.get("met")),
-            "purpose": _text(v.get("purpose")), "next_step": _text(v.get("next_step")),
-            **{k: _text(findings.get(k)) for k in ("policy", "personnel", "needs", "activities")}}
+def _visit(v: Visit, repo: Repository) -> dict[str, Any]:
+    names = [(rep.name if (rep := repo.team.rep(b)) else b) for b in v.by]
+    findings = v.findings or Findings()
+    return {"date": _text(v.date), "by": ", ".join(names), "met": _text(list(v.met)),
+            "purpose": _text(v.purpose), "next_step": _text(v.next_step),
+            **{k: _text(getattr(findings, k)) for k in ("policy", "personnel", "needs", "activities")}}
 
 
 def customer_context(repo: Repository, customer: Customer, label: Labels) -> dict[str, Any]:
     lang, process = label.lang, repo.process
     owner = repo.team.rep(customer.owner) if customer.owner else None
     region = repo.team.region(customer.region or "")
-    overview = customer.data.get("overview")
     projects = [p for p in repo.projects.values() if p.customer == customer.id]
     return {
         "id": customer.id, "name": customer.name, "industry": customer.industry or "", "credit": customer.credit or "",
         "owner_name": owner.name if owner else (customer.owner or ""),
         "region_label": region.label.get(lang) if region else (customer.region or ""),
-        "address": _text(customer.data.get("address")), "size": _text(customer.data.get("size")),
-        "notes": _text(customer.data.get("notes")),
-        "overview": [{"key": k, "text": _text(v)} for k, v in overview.items()] if isinstance(overview, Mapping)
-        else [],
-        "contacts": [contact(c, label) for c in customer.data.get("contacts") or [] if isinstance(c, Mapping)],
+        "address": _text(customer.address), "size": _text(customer.size),
+        "notes": _text(customer.notes),
+        "overview": [{"key": k, "text": _text(v)} for k, v in customer.overview.items()],
+        "contacts": [contact(c, label) for c in customer.contacts],
         "projects": [{"id": p.id, "name": p.name, "stage_label": process.stage_label(p.stage, lang),
                       "amount": money(p.amount), "expected_close": _text(p.expected_close)}
                      for p in sorted(projects, key=lambda p: p.id)],
@@ -103,21 +97,13 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
     status = gate(stage, project, customer) if stage else None
     owner = repo.team.rep(project.owner) if project.owner else None
     region = repo.team.region(repo.region_of(project) or "")
-    visits = sorted((_visit(v, repo) for v in project.data.get("visits") or [] if isinstance(v, Mapping)),
-                    key=lambda v: v["date"])
+    visits = sorted((_visit(v, repo) for v in project.visits), key=lambda v: v["date"])
     evaluation = evaluate(process, project)
-    notes = project.data.get("assessment", {}).get("notes") if isinstance(project.data.get("assessment"),
-                                                                           Mapping) else None
-    notes = notes if isinstance(notes, Mapping) else {}
-    competitors = []
-    for c in project.data.get("competitors") or []:
-        entry = c if isinstance(c, Mapping) else {"name": c}
-        competitors.append({k: _text(entry.get(k)) for k in ("name", "strength", "weakness", "relationship",
-                                                            "note")})
-    risks = [{"kind": _text(r.get("kind")), "level": _text(r.get("level")),
-              "level_label": label(str(r.get("level")), "levels"), "note": _text(r.get("note")),
-              "mitigation": _text(r.get("mitigation"))}
-             for r in project.data.get("risks") or [] if isinstance(r, Mapping)]
+    notes = project.assessment.notes
+    competitors = [{k: _text(getattr(c, k)) for k in ("name", "strength", "weakness", "relationship", "note")}
+                   for c in project.competitors]
+    risks = [{"kind": _text(r.kind), "level": _text(r.level), "level_label": label(str(r.level), "levels"),
+              "note": _text(r.note), "mitigation": _text(r.mitigation)} for r in project.risks]
     # templates print None as "None": empty text instead
     items = [{**r, "detail": r["detail"] or "", "evidence": r["evidence"] or ""}
              for r in status.records(lang)] if status else []
@@ -134,7 +120,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
         "business_line_label": process.choice_label(process.business_lines, project.business_line or "", lang),
         "owner_name": owner.name if owner else (project.owner or ""),
         "region_label": region.label.get(lang) if region else (repo.region_of(project) or ""),
-        "notes": _text(project.data.get("notes")),
+        "notes": _text(project.notes),
         "competitors": competitors, "risks": risks, "visits": visits,
         "last_visit": visits[-1] if visits else None,
         "gate": {"checklist": items, "unmet": [i for i in items if not i["met"]], "met": bool(status and status.met),

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from holp.errors import HolpError
 
@@ -154,7 +155,15 @@ class Commit:
         return text or None
 
 
-Change = tuple[tuple[str, ...], str, str, str]  # the parents' blobs, the new blob, status, path
+class Change(NamedTuple):
+    """One file a commit changed: its blob in each parent and after, and their modes (a link is 120000)."""
+
+    olds: tuple[str, ...]
+    new: str
+    status: str
+    path: str  # from the top of the git repository
+    old_modes: tuple[str, ...] = ()
+    new_mode: str = "100644"
 
 
 def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
@@ -199,8 +208,9 @@ def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
             continue
         parents_count = len(meta) - len(meta.lstrip(":"))  # "::" in a merge's combined diff
         words = meta.lstrip(":").split(" ")
-        shas = words[parents_count + 1: 2 * parents_count + 2]
-        changes.append((tuple(shas[:-1]), shas[-1], words[-1][:1], fields[i + 1].decode("utf-8", "replace")))
+        modes, shas = words[:parents_count + 1], words[parents_count + 1: 2 * parents_count + 2]
+        changes.append(Change(tuple(shas[:-1]), shas[-1], words[-1][:1], fields[i + 1].decode("utf-8", "replace"),
+                              tuple(modes[:-1]), modes[-1]))
     return Commit(sha, parents.split(), author, email, date, message), changes
 
 
@@ -276,3 +286,52 @@ def ls_tree(root: Path, revision: str, paths: list[str]) -> list[tuple[str, str]
         if kind == "blob":
             found.append((sha, path[len(prefix):] if prefix and path.startswith(prefix) else path))
     return found
+
+
+def _prefix(root: Path) -> str:
+    return run(["rev-parse", "--show-prefix"], root).strip()
+
+
+def _inside(path: str, prefix: str) -> str:
+    """git names paths from its top; holp from the sales repository, which may be a subfolder."""
+    return path[len(prefix):] if prefix and path.startswith(prefix) else path
+
+
+def tree(root: Path, revision: str, paths: list[str]) -> list[tuple[str, str, str]]:
+    """(mode, object, path relative to ``root``) of every entry under ``paths`` at ``revision``, links included."""
+    out = run(["ls-tree", "-r", "-z", "--full-name", "--end-of-options", revision, "--", *paths], root)
+    prefix = _prefix(root)
+    found = []
+    for entry in out.split("\0"):
+        if entry:
+            meta, _, path = entry.partition("\t")
+            mode, _kind, sha = meta.split()[:3]
+            found.append((mode, sha, _inside(path, prefix)))
+    return found
+
+
+def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """What the index holds unchanged under ``paths`` as (mode, blob, path), and the paths to read from disk.
+
+    The second list is every path `git status` reports changed or new (untracked included), relative to
+    ``root``; a deleted file is in neither list.
+    """
+    index = run(["ls-files", "--stage", "-z", "--full-name", "--", *paths], root)
+    status = run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths], root)
+    changed: set[str] = set()
+    deleted: set[str] = set()
+    for entry in status.split("\0"):
+        if len(entry) > 3:
+            code, path = entry[:2], entry[3:]
+            (deleted if "D" in code else changed).add(path)
+    prefix = _prefix(root)
+    clean = []
+    for line in index.split("\0"):
+        if not line:
+            continue
+        meta, _, path = line.partition("\t")
+        if path in changed or path in deleted:
+            continue
+        mode, sha = meta.split()[:2]
+        clean.append((mode, sha, _inside(path, prefix)))
+    return clean, sorted(_inside(p, prefix) for p in changed)

@@ -7,78 +7,34 @@ moving its file is no transition, and a commit touching several projects
 gives several. Merges carry no diff of their own here, so a move made on a
 branch counts once, at the commit that made it.
 
+Every blob is read the one way every record is (`holp.reading`): the same
+limits and the same record as `validate`, so history can never see a stage
+the file does not have. A blob that is no record (unreadable, a committed
+link, a hidden copy) is a `problems` entry with its commit, never a guess.
 Speed: one ``git log --raw`` stream and one ``git cat-file --batch`` process;
-only blobs not seen before are parsed, and from each only what history needs
-(id, stage, amount, expected close), with a regex on the top-level lines and a
-full parse only when the regex cannot be sure. The cache (under the git
-folder, keyed by blob id, plus the transitions up to the last commit walked)
-makes a second run read only new commits.
+only blobs not seen before are read. The cache (under the git folder, keyed
+by blob id, plus the transitions up to the last commit walked) makes a
+second run read only new commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from holp import git, yaml
+from holp import fileset, git, reading
 from holp.cache import Cache
 from holp.model import Team
+from holp.model.views import Summary, summary_from_row
+from holp.problems import Problem
+
+__all__ = ["History", "Summary", "Transition", "light_summaries", "read", "select", "summaries_at"]
 
 FIELDS = ("amount", "expected_close")
-_TOP = re.compile(rb"^(id|stage|amount|expected_close|probability)[ \t]*:(?:[ \t]+(.*?))?[ \t]*\r?$", re.MULTILINE)
-_SAFE_VALUE = re.compile(rb"[A-Za-z0-9_.+-][A-Za-z0-9_.:+-]*")
-
-
-class Summary(NamedTuple):
-    """What history needs of one version of a project file (a tuple: it is cached by the hundred thousand)."""
-
-    id: str
-    stage: str | None
-    amount: str | None
-    expected_close: str | None
-    probability: str | None = None
-
-
-def summarize(raw: bytes) -> Summary | None:
-    """The id, stage, amount and close date of a project file's bytes; None if it has no readable id."""
-    found: dict[bytes, bytes] = {}
-    fast = b"\n---" not in raw and not raw.lstrip(b"\xef\xbb\xbf").startswith((b"{", b"%", b"---"))
-    if fast:
-        for match in _TOP.finditer(raw):
-            key, value = match.group(1), _strip_comment(match.group(2) or b"")
-            if key in found or not _SAFE_VALUE.fullmatch(value):
-                fast = False
-                break
-            found[key] = value
-    if fast and b"id" in found and b"stage" in found:
-        return _summary({k.decode(): yaml.resolve_plain(v.decode()) for k, v in found.items()})
-    doc = yaml.read("blob", raw)
-    return _summary(doc.data) if doc.ok and isinstance(doc.data, dict) else None
-
-
-def _strip_comment(value: bytes) -> bytes:
-    cut = value.find(b" #")
-    return value[:cut].rstrip() if cut >= 0 else value
-
-
-def _summary(data: dict[str, Any]) -> Summary | None:
-    project_id = data.get("id")
-    if not isinstance(project_id, str) or not project_id:
-        return None
-    stage = data.get("stage")
-
-    def text(value: Any) -> str | None:
-        if value is None or isinstance(value, (bool, dict, list)):
-            return None
-        return str(value)
-
-    return Summary(project_id, stage if isinstance(stage, str) else None, text(data.get("amount")),
-                   text(data.get("expected_close")), text(data.get("probability")))
 
 
 @dataclass(frozen=True)
@@ -116,6 +72,19 @@ class History:
     shallow: bool
     commits: int  # walked in this run (0 when everything came from the cache)
     touched: dict[str, str] = field(default_factory=dict)  # project id → date of the last commit changing it
+    problems: list[BlobProblem] = field(default_factory=list)  # files of commits that are no records
+
+
+@dataclass(frozen=True)
+class BlobProblem:
+    """A file a commit made that is no record: unreadable, a link, a hidden copy."""
+
+    commit: str
+    date: str
+    problem: Problem
+
+    def as_text(self) -> str:
+        return f"{self.problem.as_text()} (at commit {self.commit[:8]})"
 
 
 def _sort_key(t: Transition, order: dict[str, int]) -> tuple[dt.datetime, int]:
@@ -128,15 +97,10 @@ def _scope(root: Path) -> str:
     return os.path.relpath(root.resolve(), top.resolve()) if top else "."
 
 
-def light_summaries(root: Path, cache: Cache, shas: Iterable[str]) -> dict[str, Summary | None]:
-    """The summaries of these blobs: from the cache, the rest read in one cat-file batch and cached."""
-    wanted = [sha for sha in dict.fromkeys(shas) if sha != git.ZERO]
-    found = {sha: Summary(*v) if v is not None else None for sha, v in cache.get("light", wanted).items()}
-    missing = [sha for sha in wanted if sha not in found]
-    new = {sha: summarize(raw) for sha, raw in git.CatFile(root).read(missing).items()}
-    cache.put("light", {sha: list(v) if v is not None else None for sha, v in new.items()})
-    found.update(new)
-    return found
+def light_summaries(root: Path, cache: Cache, shas: Iterable[str]) -> dict[str, Summary | Problem]:
+    """The summaries of these project blobs (or the problem reading one found), through the one reading."""
+    return {sha: row if isinstance(row, Problem) else summary_from_row(row)
+            for sha, row in reading.blob_rows(root, cache, fileset.PROJECTS, shas).items()}
 
 
 def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = None,
@@ -158,13 +122,12 @@ def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = No
     order: dict[str, int] = {}
     touched: dict[str, str] = {}
     last_known: dict[str, Summary] = {}
+    problems: list[BlobProblem] = []
     if saved and saved["head"] == head:
         transitions = [Transition(**t) for t in saved["transitions"]]
         order = saved["order"]
         transitions.sort(key=lambda t: _sort_key(t, order))
-        return History(transitions, head, shallow, 0, saved["touched"])
-    if revisions is not None:
-        last_known = {}
+        return History(transitions, head, shallow, 0, saved["touched"], _problems(saved["problems"]))
     if revisions is not None:
         walk = revisions
     elif saved and git.is_ancestor(root, saved["head"], head):
@@ -172,16 +135,32 @@ def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = No
         previous = [Transition(**t) for t in saved["transitions"]]
         order, touched = saved["order"], saved["touched"]
         last_known = {k: Summary(*v) for k, v in saved["last_known"].items()}
+        problems = _problems(saved["problems"])
     else:
         walk = [head]
-    new, count = _walk(root, walk, projects, cache, order, touched, last_known)
+    new, count = _walk(root, walk, projects, cache, _Walk(order, touched, last_known, problems))
     transitions = previous + new
     if revisions is None:
         cache.set_meta(key, {"head": head, "order": order, "touched": touched, "shallow": depth,
                              "last_known": {k: list(v) for k, v in last_known.items()},
-                             "transitions": [t.__dict__ for t in transitions]})
+                             "transitions": [t.__dict__ for t in transitions],
+                             "problems": [[b.commit, b.date, *b.problem.__dict__.values()] for b in problems]})
     transitions.sort(key=lambda t: _sort_key(t, order))
-    return History(transitions, head, shallow, count, touched)
+    return History(transitions, head, shallow, count, touched, problems)
+
+
+def _problems(saved: list[list[Any]]) -> list[BlobProblem]:
+    return [BlobProblem(commit, date, Problem(*rest)) for commit, date, *rest in saved]
+
+
+@dataclass
+class _Walk:
+    """What a walk carries from commit to commit (and, through the cache, from run to run)."""
+
+    order: dict[str, int]
+    touched: dict[str, str]
+    last_known: dict[str, Summary]
+    problems: list[BlobProblem]
 
 
 def _shallow_state(root: Path) -> str | None:
@@ -193,25 +172,46 @@ def _shallow_state(root: Path) -> str | None:
         return None
 
 
-def _walk(root: Path, revisions: list[str], projects: str, cache: Cache, order: dict[str, int],
-          touched: dict[str, str], last_known: dict[str, Summary]) -> tuple[list[Transition], int]:
+def _walk(root: Path, revisions: list[str], projects: str, cache: Cache, state: _Walk) -> tuple[list[Transition], int]:
     commits = list(git.log(root, revisions, [projects]))
-    start = len(order)
-    for i, (commit, _) in enumerate(commits):
-        order[commit.sha] = start + i
-    summaries = light_summaries(root, cache, (sha for _, changes in commits for olds, new, _, _ in changes
-                                              for sha in (*olds, new)))
+    start = len(state.order)
+    prefix = git.run(["rev-parse", "--show-prefix"], root).strip()
+    changes: list[list[tuple[git.Change, fileset.Entry | None]]] = []
+    for i, (commit, raw) in enumerate(commits):
+        state.order[commit.sha] = start + i
+        # which files are records is decided as everywhere else: by the one file set, with git's modes
+        changes.append([(c, fileset.classify_git(c.path[len(prefix):] if prefix and c.path.startswith(prefix)
+                                                 else c.path, c.new_mode)) for c in raw])
+    summaries = light_summaries(root, cache, (sha for listed in changes for c, entry in listed if entry is not None
+                                              for sha in _readable(c, entry)))
     transitions: list[Transition] = []
-    for commit, changes in commits:
-        found, ids = _commit_transitions(commit, changes, summaries, last_known)
+    for (commit, _), listed in zip(commits, changes, strict=True):
+        found, ids = _commit_transitions(commit, listed, summaries, state)
         transitions.extend(found)
         for project_id in ids:
-            touched[project_id] = max(touched.get(project_id, ""), commit.date[:10])
+            state.touched[project_id] = max(state.touched.get(project_id, ""), commit.date[:10])
     return transitions, len(commits)
 
 
-def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], summaries: dict[str, Summary | None],
-                        last_known: dict[str, Summary]) -> tuple[list[Transition], set[str]]:
+def _old_records(change: git.Change) -> list[str]:
+    """The parents' blobs of a change that were records (a link was not, whatever it pointed at)."""
+    modes = change.old_modes or ("100644",) * len(change.olds)
+    return [old for old, mode in zip(change.olds, modes, strict=False) if mode != fileset.LINK_MODE and old != git.ZERO]
+
+
+def _readable(change: git.Change, entry: fileset.Entry) -> list[str]:
+    """The blobs of a change to read: never a link, never a hidden copy."""
+    if _hidden(entry):
+        return []
+    return _old_records(change) + ([change.new] if entry.ok else [])
+
+
+def _hidden(entry: fileset.Entry) -> bool:
+    return entry.problem is not None and entry.problem.code == "hidden-record"
+
+
+def _commit_transitions(commit: git.Commit, changes: list[tuple[git.Change, fileset.Entry | None]],
+                        summaries: dict[str, Summary | Problem], state: _Walk) -> tuple[list[Transition], set[str]]:
     """The moves of one commit: each project after it against its version in each parent.
 
     A project moves when its stage now is none of its parents' stages (for an
@@ -221,28 +221,31 @@ def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], summa
     after: dict[str, Summary] = {}
     unreadable_before = False
     blobs: dict[str, str] = {}
-    for olds, new, _, _ in changes:
-        for old in olds:
-            if old == git.ZERO:
-                continue
+    for change, entry in changes:
+        if entry is None:
+            continue
+        for old in [] if _hidden(entry) else _old_records(change):
             summary = summaries.get(old)
-            if summary is not None:
+            if isinstance(summary, Summary):
                 before.setdefault(summary.id, []).append(summary)
             else:
                 unreadable_before = True
-        if new != git.ZERO:
-            summary = summaries.get(new)
-            if summary is not None:
-                after[summary.id] = summary
-                blobs[summary.id] = new
+        if change.new == git.ZERO:
+            continue
+        problem = entry.problem or summaries.get(change.new)
+        if isinstance(problem, Problem):
+            state.problems.append(BlobProblem(commit.sha, commit.date, reading.at(problem, entry.path)))
+        elif isinstance(problem, Summary):
+            after[problem.id] = problem
+            blobs[problem.id] = change.new
     trailers = commit.trailers()
     note, reason = commit.note(), trailers.get("Holp-Reason")
     forced = trailers.get("Holp-Forced") == "true"
     found = []
     for project_id, now in after.items():
         was = before.get(project_id) or []
-        if not was and unreadable_before and project_id in last_known:
-            was = [last_known[project_id]]  # it was broken just before: compare with its last good state
+        if not was and unreadable_before and project_id in state.last_known:
+            was = [state.last_known[project_id]]  # it was broken just before: compare with its last good state
         if now.stage not in [w.stage for w in was] or not was:
             source = was[0].stage if was else None
             if source != now.stage:
@@ -254,7 +257,7 @@ def _commit_transitions(commit: git.Commit, changes: Iterable[git.Change], summa
                 if new_value not in [getattr(w, name) for w in was]:
                     found.append(Transition(project_id, getattr(was[0], name), new_value, commit.sha,
                                             commit.author, commit.email, commit.date, note, reason, field=name))
-        last_known[project_id] = now
+        state.last_known[project_id] = now
     return found, set(after) | set(before)
 
 
@@ -283,8 +286,9 @@ def select(transitions: Iterable[Transition], team: Team | None, *, project: str
 
 def summaries_at(root: Path, revision: str, *, use_cache: bool = True, projects: str = "projects",
                  cache: Cache | None = None) -> list[Summary]:
-    """The summary of every project file at ``revision``, read from git (the work tree is not touched)."""
+    """The summary of every project at ``revision``, read from git (the work tree is not touched)."""
     cache = cache or Cache(root, use_cache)
-    entries = [sha for sha, path in git.ls_tree(root, revision, [projects]) if path.endswith((".yaml", ".yml"))]
-    summaries = light_summaries(root, cache, entries)
-    return [s for sha in entries if (s := summaries.get(sha)) is not None]
+    entries = [e for mode, sha, path in git.tree(root, revision, [projects])
+               if (e := fileset.classify_git(path, mode, sha)) is not None and e.ok and e.blob]
+    summaries = light_summaries(root, cache, [e.blob for e in entries if e.blob])
+    return [s for e in entries if isinstance(s := summaries.get(e.blob or ""), Summary)]

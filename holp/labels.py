@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from holp import yaml
+from holp.model.fields import mapping_of
+from holp.reading import read_file
 from holp.resources import template
 
 FILE = "labels.yaml"
@@ -22,7 +23,7 @@ class Labels:
         self.lang = lang
 
     @property
-    def data(self) -> Mapping[str, Any]:
+    def table(self) -> Mapping[str, Any]:
         return self._data
 
     def __call__(self, key: str, group: str | None = None) -> str:
@@ -37,10 +38,9 @@ class Labels:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}
-    doc = yaml.read(str(path), path.read_bytes())
-    return doc.data if isinstance(doc.data, dict) else {}
+    return dict(mapping_of(read_file(path, str(path))) or {})
 
 
 def load(lang: str, root: Path | None = None) -> Labels:

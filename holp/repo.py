@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from holp import yaml
+from holp import fileset, reading, yaml
 from holp.errors import FAILED, HolpError
-from holp.model import Customer, Process, Project, Team, build_customer, build_process, build_project, build_team
+from holp.fileset import CUSTOMERS, PROJECTS
+from holp.model import Customer, Process, Project, Team
+from holp.model.process import load_process, load_team
 from holp.problems import ERROR, Problem
 from holp.resources import template
 
 CONFIG = "holp.yaml"
 TEAM = "team.yaml"
-CUSTOMERS = "customers"
-PROJECTS = "projects"
-RECORD_FOLDERS = (CUSTOMERS, PROJECTS)
+RECORD_FOLDERS = fileset.FOLDERS
 
 
 def find_root(start: Path, explicit: bool = False) -> Path:
@@ -56,33 +54,14 @@ def relative_to(root: Path, path: Path) -> str:
 
 
 def read_document(path: Path) -> yaml.Document:
-    shown = display_path(path)
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device would never end
-            return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "not-a-file",
-                                                           "not a regular file: holp reads only files")])
-        raw = path.read_bytes()
-    except OSError as e:
-        return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "unreadable",
-                                                       f"cannot read: {e.strerror or e}")])
-    return yaml.read(shown, raw)
+    return reading.read_file(path, display_path(path))
 
 
 def default_process() -> Process:
     """The Holp process that `holp init` writes, for use outside any repository."""
-    doc = yaml.read(CONFIG, template("init", CONFIG).read_bytes())
-    return build_process(doc.data)
-
-
-def record_files(root: Path, folder: str) -> list[Path]:
-    """Every .yaml/.yml file under ``root/folder``, in a stable order; dot-folders skipped."""
-    base = root / folder
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath) / f for f in sorted(filenames)
-                     if f.endswith((".yaml", ".yml")) and not f.startswith("."))
-    return found
+    process = load_process(yaml.read(CONFIG, template("init", CONFIG).read_bytes()))
+    assert process is not None, "the built-in holp.yaml is a mapping"
+    return process
 
 
 @dataclass
@@ -97,6 +76,12 @@ class Repository:
     customers: dict[str, Customer] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # id → every file that holds it
+    unreadable: dict[str, Problem] = field(default_factory=dict)  # path → why it is no record
+    entry_problems: list[Problem] = field(default_factory=list)  # links, hidden copies: never read
+    docs: dict[str, yaml.Document] = field(default_factory=dict)  # path in the repository → its document
+
+    def document(self, path: str) -> yaml.Document:
+        return self.docs[path]
 
     def relative(self, path: Path) -> str:
         return relative_to(self.root, path)
@@ -104,6 +89,9 @@ class Repository:
     def project(self, project_id: str) -> Project:
         found = self.projects.get(project_id)
         if found is None:
+            for path, problem in self.unreadable.items():
+                if project_id in (Path(path).stem, self.docs[path].probable_id()) and fileset.folder_of(path) == PROJECTS:
+                    raise HolpError(f"project {project_id} cannot be read", FAILED, [problem])
             hint = closest(project_id, self.projects)
             raise HolpError(f"no project with id {project_id}{hint}")
         if project_id in self.duplicates:
@@ -115,8 +103,8 @@ class Repository:
         return self.customers.get(project.customer) if project.customer else None
 
     def region_of(self, project: Project) -> str | None:
-        if project.own_region:
-            return project.own_region
+        if project.region:
+            return project.region
         customer = self.customer_of(project)
         return customer.region if customer else None
 
@@ -138,10 +126,10 @@ def closest(wanted: str, known: Iterable[str]) -> str:
 def load_config(root: Path) -> tuple[yaml.Document, Process]:
     """holp.yaml, or exit 1 naming its problems when it cannot be read at all."""
     doc = read_document(root / CONFIG)
-    if not doc.ok or not isinstance(doc.data, dict):
+    process = load_process(doc)
+    if process is None:
         problems = doc.problems or [Problem(doc.path, 1, 1, ERROR, "bad-config", "holp.yaml must be a mapping")]
         raise HolpError(f"{CONFIG} cannot be read", FAILED, problems)
-    process = build_process(doc.data)
     if not process.stages:
         raise HolpError(f"{CONFIG} defines no stages", FAILED,
                         [doc.problem(("stages",), "bad-config", "the process needs at least one stage")])
@@ -157,7 +145,7 @@ def load(root: Path, *, records: bool = True) -> Repository:
         shown = display_path(team_path)
         team_doc = yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "missing-file",
                                                            "team.yaml is missing: it names the regions and reps")])
-    repo = Repository(root, config, team_doc, process, build_team(team_doc.data))
+    repo = Repository(root, config, team_doc, process, load_team(team_doc))
     if records:
         _load_records(repo)
     return repo
@@ -168,21 +156,22 @@ def _load_records(repo: Repository) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        kinds: tuple[tuple[str, Any, list[yaml.Document], dict[str, Any]], ...] = (
-            (CUSTOMERS, build_customer, repo.customer_docs, repo.customers),
-            (PROJECTS, build_project, repo.project_docs, repo.projects),
-        )
-        for folder, build, docs, records in kinds:
-            for path in record_files(repo.root, folder):
-                doc = read_document(path)
-                docs.append(doc)
-                record = build(doc.data, repo.relative(path))
-                if record is None:
-                    continue
-                if record.id in records:  # validate reports it; a command must not pick one of the files
-                    repo.duplicates.setdefault(record.id, [records[record.id].path]).append(record.path)
-                else:
-                    records[record.id] = record
+        for entry in fileset.walk(repo.root, lambda full: display_path(full)):
+            if entry.problem is not None:
+                repo.entry_problems.append(entry.problem)
+                continue
+            doc = repo.docs[entry.path] = read_document(repo.root / entry.path)
+            (repo.customer_docs if entry.folder == CUSTOMERS else repo.project_docs).append(doc)
+            found = reading.record_of(entry.folder, doc, entry.path)
+            if isinstance(found, Problem):
+                repo.unreadable[entry.path] = found
+                continue
+            records: dict[str, Customer] | dict[str, Project] = (
+                repo.customers if isinstance(found, Customer) else repo.projects)
+            if found.id in records:  # validate reports it; a command must not pick one of the files
+                repo.duplicates.setdefault(found.id, [records[found.id].path]).append(found.path)
+            else:
+                records[found.id] = found  # type: ignore[assignment]
     finally:
         if enabled:
             gc.enable()

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from holp import git, history, yaml
+from holp import fileset, git, history, reading, yaml
 from holp.cache import Cache
 from holp.errors import HolpError
+from holp.fileset import CUSTOMERS, PROJECTS
 from holp.gates import GateStatus, gate
-from holp.model import LOST, Customer, Process, Project, build_customer, build_project
+from holp.model import LOST, Customer, Process, Project
 from holp.pipeline import open_weighted
 from holp.problems import Problem
-from holp.repo import CUSTOMERS, PROJECTS, Repository
+from holp.repo import Repository
 
 
 @dataclass
@@ -46,10 +47,12 @@ class Review:
     pipeline_before: Decimal
     pipeline_after: Decimal
     shallow: bool
+    blob_problems: list[history.BlobProblem] = field(default_factory=list)  # files of the branch that are no records
 
     @property
     def legal(self) -> bool:
-        return all(m.legal for m in self.moves) and not any(p.severity == "error" for p in self.problems)
+        return (all(m.legal for m in self.moves) and not self.blob_problems
+                and not any(p.severity == "error" for p in self.problems))
 
 
 def resolve_base(root: Path, base: str | None) -> str:
@@ -69,31 +72,33 @@ def resolve_base(root: Path, base: str | None) -> str:
 
 
 class _AtCommit:
-    """Customers and projects as a commit had them, parsed once per blob."""
+    """Customers and projects as a commit had them, each blob read once, the one way (`holp.reading`)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.cat = git.CatFile(root)
         self.customers: dict[str, dict[str, Customer]] = {}
-        self.parsed: dict[str, object] = {}
+        self.read: dict[str, object] = {}
 
-    def _data(self, shas: list[str]) -> None:
-        missing = [s for s in shas if s not in self.parsed]
-        for sha, raw in self.cat.read(missing).items():
-            self.parsed[sha] = yaml.read(sha, raw).data
+    def _records(self, folder: str, blobs: dict[str, str]) -> None:
+        missing = [b for b in blobs if b not in self.read]
+        for blob, raw in self.cat.read(missing).items():
+            self.read[blob] = reading.record_of(folder, yaml.read(blobs[blob], raw), blobs[blob])
 
     def project(self, blob: str, path: str) -> Project | None:
-        self._data([blob])
-        return build_project(self.parsed.get(blob), path)
+        self._records(PROJECTS, {blob: path})
+        found = self.read.get(blob)
+        return found if isinstance(found, Project) else None
 
     def customer(self, commit: str, customer_id: str | None) -> Customer | None:
         if commit not in self.customers:
-            entries = git.ls_tree(self.root, commit, [CUSTOMERS])
-            self._data([sha for sha, _ in entries])
+            entries = [e for mode, sha, path in git.tree(self.root, commit, [CUSTOMERS])
+                       if (e := fileset.classify_git(path, mode, sha)) is not None and e.ok and e.blob]
+            self._records(CUSTOMERS, {e.blob: e.path for e in entries if e.blob})
             found: dict[str, Customer] = {}
-            for sha, path in entries:
-                customer = build_customer(self.parsed.get(sha), path)
-                if customer is not None:
+            for e in entries:
+                customer = self.read.get(e.blob or "")
+                if isinstance(customer, Customer):
                     found.setdefault(customer.id, customer)
             self.customers[commit] = found
         return self.customers[commit].get(customer_id) if customer_id else None
@@ -169,4 +174,4 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     mine = [p for p in problems if Path(p.path).resolve() in touched]
     before = open_weighted(repo.process, history.summaries_at(root, base_sha, cache=cache))
     after = open_weighted(repo.process, history.summaries_at(root, head, cache=cache))
-    return Review(base_sha, head, moves, mine, before, after, found.shallow)
+    return Review(base_sha, head, moves, mine, before, after, found.shallow, found.problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from holp import edit, yaml
@@ -41,10 +42,15 @@ def visit_lines(visit: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def contact_edits(customer: Customer, changes: list[Mapping[str, Any]]) -> FileEdit | None:
+def contact_edits(customer_root: Path, customer: Customer, changes: list[Mapping[str, Any]]) -> FileEdit | None:
     """Closeness and trust moved one step (within 1–5) for each key person the visit changed."""
-    contacts = customer.data.get("contacts") or []
-    index = {c.get("name"): i for i, c in enumerate(contacts) if isinstance(c, Mapping)}
+    source = edit.Source.of(customer.path, (customer_root / customer.path).read_bytes())
+    index: dict[str, int] = {}
+    for contact in customer.contacts:  # the contact's place in the file, found by its line: never another's
+        found = edit.item_index(source, "contacts", contact.line)
+        if found is not None:
+            index.setdefault(contact.name, found)
+    by_name = {c.name: c for c in customer.contacts}
     steps: list[tuple[int, str, int]] = []
     for change in changes:
         name = change.get("contact")
@@ -55,8 +61,8 @@ def contact_edits(customer: Customer, changes: list[Mapping[str, Any]]) -> FileE
         for field in ("closeness", "trust"):
             delta = TRENDS.get(str(change.get(field, "same")), 0)
             if delta:
-                current = contacts[i].get(field)
-                current = current if isinstance(current, int) and not isinstance(current, bool) else 3
+                current = getattr(by_name[name], field)
+                current = current if current is not None else 3
                 steps.append((i, field, min(5, max(1, current + delta))))
     if not steps:
         return None

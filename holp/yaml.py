@@ -58,6 +58,26 @@ _PROBABLE_ID = re.compile(r"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MU
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
+class Map(dict):
+    """A mapping read from a file, knowing the 1-based line it starts on."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+
+
+class Seq(list):
+    """A list read from a file, knowing the 1-based line it starts on."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, values: Any = (), line: int = 0) -> None:
+        super().__init__(values)
+        self.line = line
+
+
 class _Composer(_CParser):
     """libyaml's composer with resolution left to `_construct`."""
 
@@ -74,12 +94,12 @@ class _Composer(_CParser):
 class Document:
     """One YAML file as read: its data, the problems reading found, and positions."""
 
-    __slots__ = ("_root", "data", "path", "problems", "text")
+    __slots__ = ("_root", "path", "problems", "text", "tree")
 
-    def __init__(self, path: str, text: str, data: Any, problems: list[Problem]) -> None:
+    def __init__(self, path: str, text: str, tree: Any, problems: list[Problem]) -> None:
         self.path = path
         self.text = text
-        self.data = data
+        self.tree = tree  # the plain values read; only holp.model turns them into records
         self.problems = problems
         self._root: Node | bool | None = False  # False: not composed yet
 
@@ -201,7 +221,7 @@ def read(path: str, raw: bytes) -> Document:
         return fail(1, 1, "empty", "file is empty: it needs at least an id")
     doc = Document(path, text, None, problems)
     seen: set[int] = set()
-    doc.data = _construct(root, doc, (), seen, 0)
+    doc.tree = _construct(root, doc, (), seen, 0)
     return doc
 
 
@@ -252,8 +272,9 @@ def _construct(node: Node, doc: Document, where: tuple[Any, ...], seen: set[int]
     if isinstance(node, SequenceNode):
         if tag == _TAG + "map":
             doc.problems.append(_at(doc, node, "yaml-tag", "a sequence tagged !!map"))
-        return [_construct(child, doc, (*where, i), seen, depth + 1) for i, child in enumerate(node.value)]
-    result: dict[str, Any] = {}
+        return Seq((_construct(child, doc, (*where, i), seen, depth + 1) for i, child in enumerate(node.value)),
+                   node.start_mark.line + 1)
+    result = Map(node.start_mark.line + 1)
     for knode, vnode in node.value:
         if not isinstance(knode, ScalarNode) or tag_of(knode) not in ("?", "!", _TAG + "str"):
             doc.problems.append(_at(doc, knode, "yaml-key", "mapping keys must be plain text"))

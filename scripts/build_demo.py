@@ -65,8 +65,8 @@ def leading_date(value: Any) -> dt.date | None:
 class Demo:
     def __init__(self, dest: Path) -> None:
         self.dest = dest
-        self.process: Process = build_process(yaml.read("holp.yaml", (EXAMPLE / "holp.yaml").read_bytes()).data)
-        team = build_team(yaml.read("team.yaml", (EXAMPLE / "team.yaml").read_bytes()).data)
+        self.process: Process = build_process(yaml.read("holp.yaml", (EXAMPLE / "holp.yaml").read_bytes()).tree)
+        team = build_team(yaml.read("team.yaml", (EXAMPLE / "team.yaml").read_bytes()).tree)
         self.reps = {r.id: r for r in team.reps}
         self.managers = {r.id: r.manager for r in team.regions}
         self.clock: dict[dt.date, int] = {}
@@ -104,7 +104,7 @@ class Demo:
         first_day = TODAY
         for path in sorted((EXAMPLE / "projects").rglob("*.yaml")):
             text = path.read_text(encoding="utf-8")
-            data = yaml.read(str(path), text.encode()).data
+            data = yaml.read(str(path), text.encode()).tree
             project_events = self.project_events(path.relative_to(EXAMPLE).as_posix(), text, data)
             first_day = min([first_day, *(e.day for e in project_events)])
             events += project_events

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from holp import edit, yaml
 from holp.change import move_change
-from holp.model import build_project
+from holp.model import project_from
 from holp.repo import default_process
 from holp.stages import Move
 
@@ -69,7 +69,7 @@ def test_a_move_changes_only_the_stage_line(case: tuple[bytes, str]) -> None:
     raw, target = case
     before = yaml.read("p.yaml", raw)
     assert before.ok, before.problems
-    project = build_project(before.data, "p.yaml")
+    project = project_from(before.tree, "p.yaml")
     assert project is not None
     index = {s: i for i, s in enumerate(STAGES)}
     kind = "forward" if index[target] > index[project.stage] else "backward"
@@ -84,6 +84,6 @@ def test_a_move_changes_only_the_stage_line(case: tuple[bytes, str]) -> None:
     assert old_line.lstrip(b"\xef\xbb\xbf").startswith(b"stage: ") and new_line.lstrip(b"\xef\xbb\xbf").startswith(
         b"stage: ")
     assert new.startswith(b"\xef\xbb\xbf") == raw.startswith(b"\xef\xbb\xbf")
-    after = yaml.read("p.yaml", new).data
-    assert after == {**before.data, "stage": target}
+    after = yaml.read("p.yaml", new).tree
+    assert after == {**before.tree, "stage": target}
     assert isinstance(after["amount"], Decimal)

@@ -17,14 +17,14 @@ from holp.model import build_process
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example-repo"
-PROCESS = build_process(yaml.read("holp.yaml", (EXAMPLE / "holp.yaml").read_bytes()).data)
-LABELS = yaml.read("labels.yaml", (ROOT / "templates" / "labels.yaml").read_bytes()).data
+PROCESS = build_process(yaml.read("holp.yaml", (EXAMPLE / "holp.yaml").read_bytes()).tree)
+LABELS = yaml.read("labels.yaml", (ROOT / "templates" / "labels.yaml").read_bytes()).tree
 PROJECTS = ["P-2026-023", "P-2026-014", "P-2026-004", "P-2025-001"]  # prospecting, proposal, negotiation, collection
 
 
 def data(kind: str, record_id: str) -> dict[str, Any]:
     path = next((EXAMPLE / kind).rglob(f"{record_id}.yaml"))
-    found = yaml.read(str(path), path.read_bytes()).data
+    found = yaml.read(str(path), path.read_bytes()).tree
     assert isinstance(found, dict)
     return found
 
@@ -118,7 +118,7 @@ def test_key_persons_and_customer_overview(holp: Callable[..., Result], lang: st
     assert render(holp, "key-persons", "P-2026-004", "--lang", lang) == sheet
     overview = render(holp, "customer-overview", "C-0002", "--lang", lang)
     for project in (EXAMPLE / "projects").rglob("*.yaml"):
-        record = yaml.read(str(project), project.read_bytes()).data
+        record = yaml.read(str(project), project.read_bytes()).tree
         if record["customer"] == "C-0002":
             assert f"| {record['id']} | {record['name']} | {PROCESS.stage_label(record['stage'], lang)} |" in overview
 

@@ -14,7 +14,7 @@ from holp import yaml
 def data(text: str) -> object:
     doc = yaml.read("f.yaml", text.encode("utf-8"))
     assert doc.problems == []
-    return doc.data
+    return doc.tree
 
 
 def test_the_c_parser_is_in_use() -> None:
@@ -62,18 +62,18 @@ def test_keys_are_text_and_order_is_kept() -> None:
 def test_complex_keys_are_refused() -> None:
     doc = yaml.read("f.yaml", b"? [a, b]\n: 1\nc: 2\n")
     assert [(p.line, p.column, p.code) for p in doc.problems] == [(1, 3, "yaml-key")]
-    assert doc.data == {"c": 2}
+    assert doc.tree == {"c": 2}
 
 
 def test_merge_keys_are_plain_keys_not_merges() -> None:
     doc = yaml.read("f.yaml", b"a: {x: 1}\nb:\n  <<: {y: 2}\n")
-    assert doc.data == {"a": {"x": 1}, "b": {"<<": {"y": 2}}}
+    assert doc.tree == {"a": {"x": 1}, "b": {"<<": {"y": 2}}}
 
 
 def test_bom_and_crlf_read_like_plain_lf() -> None:
     plain = yaml.read("f.yaml", "id: P-1\nname: 改造\n".encode())
     odd = yaml.read("f.yaml", b"\xef\xbb\xbf" + "id: P-1\r\nname: 改造\r\n".encode())
-    assert plain.data == odd.data == {"id": "P-1", "name": "改造"}
+    assert plain.tree == odd.tree == {"id": "P-1", "name": "改造"}
     assert odd.locate(["name"]) == (2, 7)
 
 
@@ -102,11 +102,11 @@ plain_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 def test_scalar_writes_text_that_reads_back_exactly(value: str) -> None:
     doc = yaml.read("f.yaml", f"x: {yaml.scalar(value)}\n".encode())
     assert doc.problems == []
-    assert doc.data == {"x": value}
+    assert doc.tree == {"x": value}
 
 
 @given(st.one_of(st.integers(), st.decimals(allow_nan=False, allow_infinity=False, places=2), st.booleans(),
                  st.none()))
 def test_scalar_round_trips_numbers_and_constants(value: object) -> None:
     doc = yaml.read("f.yaml", f"x: {yaml.scalar(value)}\n".encode())
-    assert doc.data == {"x": value}
+    assert doc.tree == {"x": value}

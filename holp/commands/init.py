@@ -10,7 +10,7 @@ from holp import git
 from holp.commands.schema import files as schema_files
 from holp.errors import HolpError
 from holp.files import write_atomic
-from holp.model import build_process
+from holp.model.process import load_process
 from holp.resources import template
 from holp.yaml import read
 
@@ -34,7 +34,8 @@ def _editor_settings() -> str:
 def scaffold(lang: str) -> dict[Path, str]:
     """Every file `holp init` writes, by path relative to the new repository."""
     config = _config(lang)
-    process = build_process(read("holp.yaml", config.encode()).data)
+    process = load_process(read("holp.yaml", config.encode()))
+    assert process is not None, "the built-in holp.yaml is a mapping"
     found = {
         Path("holp.yaml"): config,
         Path("team.yaml"): template("init", "team.yaml").read_text(encoding="utf-8"),

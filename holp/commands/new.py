@@ -13,9 +13,9 @@ from holp import yaml
 from holp.clock import date_option, today
 from holp.errors import HolpError
 from holp.files import write_atomic
+from holp.model.schema import ID_PATTERN, schema
+from holp.model.shape import schema_problems, schema_validator
 from holp.render import render
-from holp.schema import ID_PATTERN, schema
-from holp.validate import schema_problems, schema_validator
 
 _CUSTOMER_ID = re.compile(r"C-(\d+)\Z")
 

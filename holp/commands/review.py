@@ -63,6 +63,11 @@ def markdown(result: Review, repo: repository.Repository, lang: str, root: Path)
         lines += ["### Problems in files this branch touched", ""]
         lines += [f"- `{p.path}:{p.line}:{p.column}` {p.severity}[{p.code}]: {_cell(p.message)}" for p in result.problems]
         lines.append("")
+    if result.blob_problems:
+        lines += ["### Files this branch committed that are no records", ""]
+        lines += [f"- `{b.problem.path}:{b.problem.line}:{b.problem.column}` at `{b.commit[:8]}` "
+                  f"{b.problem.severity}[{b.problem.code}]: {_cell(b.problem.message)}" for b in result.blob_problems]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -81,7 +86,8 @@ def as_json(result: Review, repo: repository.Repository, lang: str) -> str:
             "checklist": [{"id": s.item.id, "text": s.item.text.get(lang), "met": s.met, "detail": s.detail}
                           for s in m.gate.items] if m.gate else [],
         } for m in result.moves],
-        "problems": [p.as_dict() for p in result.problems],
+        "problems": [p.as_dict() for p in result.problems]
+                    + [{**b.problem.as_dict(), "commit": b.commit} for b in result.blob_problems],
         "weighted_pipeline": {"before": money_plain(result.pipeline_before),
                               "after": money_plain(result.pipeline_after),
                               "change": money_plain(result.pipeline_after - result.pipeline_before)},

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from holp import schema as schemas
 from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model import Process
+from holp.model import schema as schemas
 from holp.repo import default_process, load_config
 
 if TYPE_CHECKING:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -11,13 +10,9 @@ from holp import repo as repository
 from holp.commands.check import gate_lines
 from holp.evaluation import evaluate
 from holp.gates import gate
+from holp.model import plain
 from holp.output import money, money_plain, table
 from holp.pipeline import probability, weighted
-
-
-def _visits(project_data: Any) -> list[dict[str, Any]]:
-    visits = project_data.get("visits")
-    return [v for v in visits if isinstance(v, dict)] if isinstance(visits, list) else []
 
 
 def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
@@ -29,7 +24,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     stage = process.stage(project.stage)
     status = gate(stage, project, customer) if stage else None
     evaluation = evaluate(process, project)
-    visits = sorted(_visits(project.data), key=lambda v: str(v.get("date", "")))
+    visits = sorted(project.visits, key=lambda v: v.date.isoformat() if v.date else "")
     if fmt == "json":
         click.echo(json.dumps({
             "id": project.id, "name": project.name, "path": project.path,
@@ -41,7 +36,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "expected_close": project.expected_close.isoformat() if project.expected_close else None,
             "gate": status.records(lang) if status else [],
             "grade": evaluation.grade,
-            "contacts": [c.__dict__ for c in customer.contacts] if customer else [],
+            "contacts": [plain(c) for c in customer.contacts] if customer else [],
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -77,17 +72,12 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         out += gate_lines(status, lang, label("key_node"))
     if visits:
         last = visits[-1]
-        met = ", ".join(str(m) for m in last.get("met", []) if isinstance(m, str)) if isinstance(
-            last.get("met"), list) else ""
-        out += ["", f"{label('last_visit')}: {last.get('date', '')} {met} {last.get('purpose', '')}".rstrip()]
-        if last.get("next_step"):
-            out.append(f"{label('next_step')}: {last['next_step']}")
-    risks = project.data.get("risks")
-    if isinstance(risks, list) and risks:
+        out += ["", f"{label('last_visit')}: {last.date or ''} {', '.join(last.met)} {last.purpose or ''}".rstrip()]
+        if last.next_step:
+            out.append(f"{label('next_step')}: {last.next_step}")
+    if project.risks:
         out += ["", f"{label('risks')}:"]
-        for risk in risks:
-            if isinstance(risk, dict):
-                out.append(f"  [{label(str(risk.get('level', '')), 'levels')}] {risk.get('kind', '')}: "
-                           f"{risk.get('note', '')}".rstrip(": "))
+        for risk in project.risks:
+            out.append(f"  [{label(risk.level or '', 'levels')}] {risk.kind or ''}: {risk.note or ''}".rstrip(": "))
     click.echo("\n".join(str(line) for line in out))
     return 0

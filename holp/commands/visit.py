@@ -12,9 +12,10 @@ from holp.clock import date_option, today
 from holp.commands.advance import report
 from holp.errors import HolpError
 from holp.model import Project
+from holp.model.fields import mapping_of
+from holp.model.schema import project_schema
+from holp.model.shape import schema_validator
 from holp.repo import Repository
-from holp.schema import project_schema
-from holp.validate import schema_validator
 from holp.visits import FINDINGS, contact_edits, visit_lines
 
 TEMPLATE = """\
@@ -64,11 +65,12 @@ def _edited(repo: Repository, project: Project, visit: dict[str, Any]) -> dict[s
     if result is None:
         raise HolpError("the visit was not saved: nothing written")
     doc = yaml.read("visit.yaml", result.encode("utf-8"))
-    if not doc.ok or not isinstance(doc.data, dict):
+    edited = mapping_of(doc)
+    if edited is None:
         first = doc.problems[0] if doc.problems else None
         where = f" (line {first.line}: {first.message})" if first else ""
         raise HolpError(f"the edited visit is not a YAML mapping{where}: nothing written")
-    data = {k: v for k, v in doc.data.items() if v not in (None, "", [], {})}
+    data = {k: v for k, v in edited.items() if v not in (None, "", [], {})}
     if isinstance(data.get("findings"), dict):
         data["findings"] = {k: v for k, v in data["findings"].items() if v not in (None, "")}
         if not data["findings"]:
@@ -113,7 +115,7 @@ def run(root: Path, project_id: str, *, date: str | None, by: tuple[str, ...], m
             data["visits"].append(record)
 
         customer = repo.customer_of(project)
-        also = contact_edits(customer, visit.get("changes") or []) if customer else None
+        also = contact_edits(repo.root, customer, visit.get("changes") or []) if customer else None
         met_names = ", ".join(visit.get("met") or [])
         return Change(
             subject=f"{project.id}: visit {visit['date']}" + (f" ({met_names})" if met_names else ""),

@@ -1,17 +1,18 @@
-"""The model: the process, the team, customers and projects as frozen dataclasses.
+"""The process (holp.yaml) and the team (team.yaml) as frozen dataclasses.
 
 Builders here are lenient on purpose: they take data that may not have passed
-the schema (reports read whatever is in the repository) and never raise; a
-field of the wrong type reads as missing. Strictness lives in `validate`.
+the schema and never raise; a field of the wrong type reads as missing.
+Strictness lives in `validate`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from holp.model import coerce
 
 LOST = "lost"  # the terminal state of a lost deal: fixed by the file format, not a stage
 LANGUAGES = ("zh", "en")
@@ -154,101 +155,15 @@ class Team:
         return next((r for r in self.reps if r.email and r.email.lower() == email), None)
 
 
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    title: str | None
-    department: str | None
-    role: str | None
-    stance: str | None
-    influence: str | None
-    personality: str | None
-    closeness: int | None
-    trust: int | None
-
-
-@dataclass(frozen=True)
-class Customer:
-    id: str
-    name: str
-    region: str | None
-    owner: str | None
-    industry: str | None
-    credit: str | None
-    contacts: tuple[Contact, ...]
-    path: str
-    data: Mapping[str, Any] = field(repr=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Project:
-    id: str
-    name: str
-    customer: str | None
-    owner: str | None
-    business_line: str | None
-    amount: Decimal | None
-    expected_close: dt.date | None
-    stage: str
-    own_region: str | None
-    probability: Decimal | None
-    checklist: Mapping[str, Mapping[str, Any]]
-    lost_reason: str | None
-    path: str
-    data: Mapping[str, Any] = field(repr=False, compare=False)
-
-
 def _text(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return str(value)
-    return None
+    return coerce.text(data.get(key))
 
 
 def _int(data: Mapping[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return coerce.integer(data.get(key))
 
 
-def as_decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal) and value.is_finite():
-        return value
-    return None
-
-
-def decimal_text(text: str | None) -> Decimal | None:
-    """A number kept as text (in the cache, in a summary) back as an exact, finite Decimal."""
-    if text is None:
-        return None
-    try:
-        return as_decimal(Decimal(text))
-    except ArithmeticError:
-        return None
-
-
-def as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+_map, _list, as_decimal = coerce.mapping, coerce.items, coerce.decimal
 
 
 def label(value: Any, fallback: str) -> Label:
@@ -338,58 +253,13 @@ def build_team(data: Any) -> Team:
     return Team(regions, reps, tuple(targets))
 
 
-def build_customer(data: Any, path: str) -> Customer | None:
-    data = _map(data)
-    customer_id = _text(data, "id")
-    if not customer_id:
+def load_process(doc: Any) -> Process | None:
+    """holp.yaml's process from its document, or None when the file could not be read as a mapping."""
+    if not doc.ok or not isinstance(doc.tree, Mapping):
         return None
-    contacts = tuple(
-        Contact(
-            name=_text(c, "name") or "",
-            title=_text(c, "title"),
-            department=_text(c, "department"),
-            role=_text(c, "role"),
-            stance=_text(c, "stance"),
-            influence=_text(c, "influence"),
-            personality=_text(c, "personality"),
-            closeness=_int(c, "closeness"),
-            trust=_int(c, "trust"),
-        )
-        for c in map(_map, _list(data.get("contacts")))
-    )
-    return Customer(
-        id=customer_id,
-        name=_text(data, "name") or customer_id,
-        region=_text(data, "region"),
-        owner=_text(data, "owner"),
-        industry=_text(data, "industry"),
-        credit=_text(data, "credit"),
-        contacts=contacts,
-        path=path,
-        data=data,
-    )
+    return build_process(doc.tree)
 
 
-def build_project(data: Any, path: str) -> Project | None:
-    data = _map(data)
-    project_id = _text(data, "id")
-    if not project_id:
-        return None
-    checklist = {k: _map(v) for k, v in _map(data.get("checklist")).items()}
-    probability = as_decimal(data.get("probability"))
-    return Project(
-        id=project_id,
-        name=_text(data, "name") or project_id,
-        customer=_text(data, "customer"),
-        owner=_text(data, "owner"),
-        business_line=_text(data, "business_line"),
-        amount=as_decimal(data.get("amount")),
-        expected_close=as_date(data.get("expected_close")),
-        stage=_text(data, "stage") or "",
-        own_region=_text(data, "region"),
-        probability=probability,
-        checklist=checklist,
-        lost_reason=_text(_map(data.get("lost")), "reason"),
-        path=path,
-        data=data,
-    )
+def load_team(doc: Any) -> Team:
+    """team.yaml's team from its document (empty when it could not be read)."""
+    return build_team(doc.tree)

@@ -1,0 +1,146 @@
+"""Which files are records: one answer for the work tree, the index, any commit and every history walk.
+
+A record is a ``.yaml`` or ``.yml`` file under ``customers/`` or ``projects/``
+(at any depth). Everything else there (a README, ``.gitkeep``, an editor's
+swap file) is not holp's business. Three things look like records but are
+not, and each is a reported problem wherever it is found, never read and
+never silently dropped: a record file or folder whose name starts with a dot
+(a hidden copy would be read by one tool and not another), a symbolic link
+(in the work tree, or committed as a link: holp never follows one), and
+anything that is not a regular file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from holp.problems import ERROR, Problem
+
+CUSTOMERS = "customers"
+PROJECTS = "projects"
+FOLDERS = (CUSTOMERS, PROJECTS)
+SUFFIXES = (".yaml", ".yml")
+LINK_MODE = "120000"
+FILE_MODES = ("100644", "100755")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file that is (or looks like) a record: ``folder`` is customers or projects, ``path`` is relative."""
+
+    folder: str
+    path: str
+    blob: str | None = None  # the git object, when it was listed from git
+    problem: Problem | None = None  # set when it looks like a record but is not one
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def folder_of(path: str) -> str | None:
+    first = path.split("/", 1)[0]
+    return first if first in FOLDERS else None
+
+
+def classify(path: str, *, link: bool = False, regular: bool = True, shown: str | None = None) -> Entry | None:
+    """What ``path`` (relative to the sales repository, with ``/``) is: a record, a problem, or None (not ours)."""
+    folder = folder_of(path)
+    if folder is None:
+        return None
+    parts = path.split("/")
+    where = shown or path
+    if len(parts) == 1:  # the folder itself, listed as a file: a link or a file in its place
+        if link or not regular:
+            return Entry(folder, path, problem=_problem(where, "symlink" if link else "not-a-folder",
+                                                        f"{folder}/ must be a folder, not a "
+                                                        f"{'symbolic link' if link else 'file'}"))
+        return None
+    if not parts[-1].endswith(SUFFIXES) and not link:
+        return None  # notes, .gitkeep, swap files: not records
+    if link:
+        return Entry(folder, path, problem=_problem(where, "symlink", "a symbolic link: holp never follows links; "
+                                                    "put the file itself here"))
+    hidden = next((p for p in parts[1:] if p.startswith(".")), None)
+    if hidden is not None:
+        what = "file" if hidden == parts[-1] else f"folder {hidden}/"
+        return Entry(folder, path, problem=_problem(where, "hidden-record", f"in a hidden {what}: holp does not "
+                                                    "read it as a record; move it out of there or delete it"))
+    if not regular:
+        return Entry(folder, path, problem=_problem(where, "not-a-file", "not a regular file: holp reads only files"))
+    return Entry(folder, path)
+
+
+def _problem(path: str, code: str, message: str) -> Problem:
+    return Problem(path, 1, 1, ERROR, code, message)
+
+
+def classify_git(path: str, mode: str, blob: str | None = None, shown: str | None = None) -> Entry | None:
+    """A path as git lists it, with its mode (a link is 120000; a submodule 160000 is not a file)."""
+    entry = classify(path, link=mode == LINK_MODE, regular=mode in FILE_MODES or mode == LINK_MODE, shown=shown)
+    if entry is not None and blob is not None:
+        entry = Entry(entry.folder, entry.path, blob, entry.problem)
+    return entry
+
+
+def walk(root: Path, show: Callable[[Path], str] | None = None) -> list[Entry]:
+    """Every record (and look-alike) in the work tree, in a stable order; links are reported, never followed.
+
+    ``show`` names a file in problems (default: its path in the repository).
+    """
+    show = show or (lambda full: full.relative_to(root).as_posix())
+    found: list[Entry] = []
+    for folder in FOLDERS:
+        base = root / folder
+        try:
+            mode = base.lstat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+            entry = classify(folder, link=stat.S_ISLNK(mode), regular=False, shown=show(base))
+            if entry is not None:
+                found.append(entry)
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            relative = Path(dirpath).relative_to(root).as_posix()
+            names = sorted(dirnames + filenames)
+            dirnames[:] = []
+            for name in names:
+                full = Path(dirpath) / name
+                try:
+                    mode = full.lstat().st_mode
+                except OSError:
+                    continue
+                path = f"{relative}/{name}"
+                if stat.S_ISDIR(mode):
+                    if name.startswith("."):
+                        found.extend(_hidden_folder(root, full, show))
+                    else:
+                        dirnames.append(name)
+                    continue
+                if stat.S_ISLNK(mode) and os.path.isdir(full):
+                    found.append(Entry(folder, path, problem=_problem(show(full), "symlink", "a symbolic link to "
+                                                                      "a folder: holp never follows links")))
+                    continue
+                entry = classify(path, link=stat.S_ISLNK(mode), regular=stat.S_ISREG(mode), shown=show(full))
+                if entry is not None:
+                    found.append(entry)
+            dirnames.sort()
+    return found
+
+
+def _hidden_folder(root: Path, folder: Path, show: Callable[[Path], str]) -> list[Entry]:
+    """The record files inside a hidden folder, each a problem (a folder of notes alone is fine)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            entry = classify(full.relative_to(root).as_posix(), shown=show(full))
+            if entry is not None:
+                found.append(entry)
+    return found

@@ -1,0 +1,57 @@
+"""The model: every record holp reads, declared once, read one way.
+
+`holp.model.records` declares customers, projects and what they hold
+(contacts, visits, payments, risks, competitors, the assessment, a lost
+deal) as frozen dataclasses whose fields carry how they are read and their
+JSON Schema; `holp.model.process` holds holp.yaml and team.yaml;
+`holp.model.views` the compact rows reports and history keep by the ten
+thousand, derived from the records; `holp.model.schema` the JSON Schemas;
+`holp.model.coerce` the one way a value is read as a type. Nothing outside
+this package reads the values of a file (`holp.yaml.Document.tree`).
+"""
+
+from holp.model.coerce import date as as_date
+from holp.model.coerce import decimal as as_decimal
+from holp.model.coerce import decimal_text
+from holp.model.fields import plain
+from holp.model.process import (
+    LANGUAGES,
+    ChecklistItem,
+    Choice,
+    CriteriaGroup,
+    Label,
+    Process,
+    Region,
+    Rep,
+    Stage,
+    Target,
+    Team,
+    build_process,
+    build_team,
+    choices,
+    label,
+)
+from holp.model.records import (
+    LOST,
+    Assessment,
+    Competitor,
+    Contact,
+    ContactChange,
+    Customer,
+    Findings,
+    Lost,
+    Payment,
+    Project,
+    Risk,
+    Visit,
+    customer_from,
+    project_from,
+)
+from holp.model.views import Account, Deal, Summary
+
+__all__ = [
+    "LANGUAGES", "LOST", "Account", "Assessment", "ChecklistItem", "Choice", "Competitor", "Contact",
+    "ContactChange", "CriteriaGroup", "Customer", "Deal", "Findings", "Label", "Lost", "Payment", "Process",
+    "Project", "Region", "Rep", "Risk", "Stage", "Summary", "Target", "Team", "Visit", "as_date", "as_decimal",
+    "build_process", "build_team", "choices", "customer_from", "decimal_text", "label", "plain", "project_from",
+]

@@ -1,0 +1,78 @@
+"""One way to read a value of a file as a type: lenient, never raising.
+
+The builders of `holp.model` take data that may not have passed the schema
+(reports and history read whatever is committed), so a value of the wrong
+type reads as missing here and is reported by validation, never guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+
+def text(value: Any) -> str | None:
+    """A string as it is; a number as its decimal text; anything else (bool, list, mapping, None) is missing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    """One text or a list of them (``by: zhang.wei`` or ``by: [zhang.wei, li.na]``)."""
+    values = value if isinstance(value, list) else [value]
+    return tuple(found for v in values if (found := text(v)) is not None)
+
+
+def integer(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def decimal(value: Any) -> Decimal | None:
+    """An exact, finite number (money, a probability); a bool or a non-finite value is missing."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return value
+    return None
+
+
+def decimal_text(value: str | None) -> Decimal | None:
+    """A number kept as text (in the cache, in a summary) back as an exact, finite Decimal."""
+    if value is None:
+        return None
+    try:
+        return decimal(Decimal(value))
+    except ArithmeticError:
+        return None
+
+
+def date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def line(value: Any) -> int:
+    """The 1-based line a mapping or list of a file starts on (0 when it was not read from a file)."""
+    found = getattr(value, "line", 0)
+    return found if isinstance(found, int) else 0

@@ -1,0 +1,143 @@
+"""Evidence rules: paths into a project and its customer that prove a checklist item.
+
+An evidence rule is a path into the project, where ``customer`` stands for the
+project's customer record:
+
+    customer.contacts[role=coach]     a contact whose role is coach
+    assessment.real                   the evaluation's first group, filled in
+    payments[received]                a payment with a received date
+    visits[!next_step]                a visit without a next step
+
+A path holds when it resolves to something non-empty. Segments are names;
+each may carry filters ``[key=value]``, ``[key]`` (non-empty), ``[!key]``
+(empty or missing) or ``[N]`` (the Nth element, from 0). Lists are walked
+through, so ``customer.contacts.name`` is every contact's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from holp.model.fields import MISSING, get, is_record
+
+_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\[\]]*\])*)")
+_FILTER = re.compile(r"\[([^\[\]]*)\]")
+_CONDITION = re.compile(r"(!?)([A-Za-z_][A-Za-z0-9_-]*)(?:=(.*))?\Z|([0-9]+)\Z")
+
+
+@dataclass(frozen=True)
+class Root:
+    """Where an evidence path starts: the project's fields, and ``customer`` for its customer."""
+
+    project: Any
+    customer: Any
+
+    def child(self, name: str) -> Any:
+        if name == "customer":
+            return MISSING if self.customer is None else self.customer
+        return get(self.project, name)
+
+
+class EvidenceSyntaxError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class _Filter:
+    negate: bool
+    key: str | None
+    value: str | None
+    index: int | None
+
+    def keep(self, item: Any) -> bool:
+        if not isinstance(item, Mapping) and not is_record(item):
+            return False
+        assert self.key is not None
+        found = get(item, self.key)
+        found = None if found is MISSING else found
+        if self.value is not None:
+            return _same(found, self.value)
+        return not filled(found) if self.negate else filled(found)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A parsed evidence rule."""
+
+    text: str
+    segments: tuple[tuple[str, tuple[_Filter, ...]], ...]
+
+    def resolve(self, root: Any) -> list[Any]:
+        """What the path finds in ``root`` (records, their values, mappings), without the empty."""
+        current: list[Any] = [root]
+        for name, filters in self.segments:
+            found: list[Any] = []
+            for value in current:
+                child = get(value, name)
+                if child is MISSING:
+                    continue
+                if isinstance(child, (list, tuple)):
+                    found.extend(child)
+                else:
+                    found.append(child)
+            for f in filters:
+                if f.index is not None:
+                    found = found[f.index:f.index + 1]
+                else:
+                    found = [item for item in found if f.keep(item)]
+            current = found
+        return [v for v in current if filled(v)]
+
+
+def parse_evidence(text: str) -> Evidence:
+    """Parse a rule; raises EvidenceSyntaxError with the reason."""
+    if not isinstance(text, str) or not text.strip():
+        raise EvidenceSyntaxError("an evidence rule is a non-empty path such as customer.contacts[role=coach]")
+    segments = []
+    for part in text.strip().split("."):
+        match = _SEGMENT.fullmatch(part)
+        if not match:
+            raise EvidenceSyntaxError(f"'{part}' is not a path segment (name, then optional [filters])")
+        filters = []
+        for raw in _FILTER.findall(match.group(2)):
+            cond = _CONDITION.match(raw.strip())
+            if not cond:
+                raise EvidenceSyntaxError(f"'[{raw}]' is not a filter: use [key=value], [key], [!key] or [N]")
+            if cond.group(4) is not None:
+                filters.append(_Filter(False, None, None, int(cond.group(4))))
+            else:
+                negate, key, value = cond.group(1) == "!", cond.group(2), cond.group(3)
+                if negate and value is not None:
+                    raise EvidenceSyntaxError(f"'[{raw}]': [!key] takes no value")
+                filters.append(_Filter(negate, key, value.strip() if value is not None else None, None))
+        segments.append((match.group(1), tuple(filters)))
+    return Evidence(text, tuple(segments))
+
+
+def filled(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != () and value != {}
+
+
+def _same(found: Any, wanted: str) -> bool:
+    if isinstance(found, bool):
+        return wanted == ("true" if found else "false")
+    return found is not None and str(found) == wanted
+
+
+def describe(value: Any) -> str:
+    """A found value in a few words, for the reviewer: a record by its name, date or id."""
+    if isinstance(value, Mapping) or is_record(value):
+        for key in ("name", "date", "due", "id"):
+            found = get(value, key)
+            if found is not MISSING and filled(found):
+                return str(found)
+        items = value.items() if isinstance(value, Mapping) else (
+            (k, v) for k, v in ((f, get(value, f)) for f in type(value).__dataclass_fields__) if v not in (None, ()))
+        return ", ".join(f"{k}={v}" for k, v in items if not isinstance(v, (Mapping, list, tuple))
+                         and not is_record(v) and k not in ("line", "path"))
+    return str(value)
+
+

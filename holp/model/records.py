@@ -1,0 +1,327 @@
+"""Customers and projects, and everything a file of theirs holds, as frozen dataclasses.
+
+Each record is declared once (see `holp.model.fields`): a field's name is its
+key in the file, its metadata says how it is read and what its JSON Schema
+is. Every record keeps where it came from: the file (``path``, on customers
+and projects) and the 1-based ``line`` its mapping starts on. Keys a team
+adds itself (``x_...``) and keys holp does not know are kept in ``extra``;
+validation reports the unknown ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from holp.model import coerce
+from holp.model.fields import build, key, record, records
+from holp.model.process import LOST
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?![\s\S])"  # not `$`: Python lets it match before a final newline
+ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "user", "other")
+STANCES = ("supporter", "neutral", "opponent", "unknown")
+LEVELS = ("high", "medium", "low")
+PERSONALITIES = ("tiger", "peacock", "owl", "koala")
+TRENDS = ("up", "down", "same")
+MAX_MONEY = 10**15  # a quadrillion is a typo, not a deal
+MONEY_KEYS = frozenset(["amount", "received_amount"])
+
+ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
+TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
+STRING: dict[str, Any] = {"type": "string"}
+DATE: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+MONEY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
+SCORE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 5}
+TEXTS: dict[str, Any] = {"type": "array", "items": TEXT}
+
+text, texts, integer, decimal, date = coerce.text, coerce.texts, coerce.integer, coerce.decimal, coerce.date
+
+
+def or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """A list or mapping a rep may leave empty by writing just its key (`visits:`)."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def array_of(cls: type, **options: Any) -> dict[str, Any]:
+    from holp.model.fields import schema_of
+
+    return or_empty({"type": "array", "items": schema_of(cls, **options)})
+
+
+def _enum(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"enum": list(values)}
+
+
+def _strings(value: Any) -> Mapping[str, str]:
+    return {k: v for k, v in coerce.mapping(value).items() if isinstance(v, str)}
+
+
+# -- customers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A key person (关键人物) at a customer."""
+
+    name: str = key(TEXT, lambda v: text(v) or "", required=True, default="")
+    title: str | None = key(STRING, text)
+    department: str | None = key(STRING, text)
+    role: str | None = key(_enum(ROLES), text)
+    stance: str | None = key(_enum(STANCES), text)
+    influence: str | None = key(_enum(LEVELS), text)
+    personality: str | None = key(_enum(PERSONALITIES), text)
+    closeness: int | None = key(SCORE, integer)
+    trust: int | None = key(SCORE, integer)
+    phone: str | None = key(STRING, text)
+    email: str | None = key(STRING, text)
+    gender: str | None = key(STRING, text)
+    age: int | None = key({"type": "integer", "minimum": 0, "maximum": 130}, integer)
+    birthday: str | None = key(STRING, text)
+    hometown: str | None = key(STRING, text)
+    education: str | None = key(STRING, text)
+    interests: str | None = key(STRING, text)
+    family: str | None = key(STRING, text)
+    background: str | None = key(STRING, text)
+    introduced_by: str | None = key(STRING, text)
+    influenced_by: tuple[str, ...] = key(TEXTS, texts, default=())
+    influences: tuple[str, ...] = key(TEXTS, texts, default=())
+    focus: str | None = key(STRING, text)
+    notes: str | None = key(STRING, text)
+    line: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str = key(ID, lambda v: text(v) or "", required=True, default="")
+    name: str = key(TEXT, text, required=True, default="")
+    short_name: str | None = key(STRING, text)
+    industry: str | None = key(STRING, text)
+    region: str | None = key(ID, text, required=True)
+    owner: str | None = key(ID, text, required=True)
+    credit: str | None = key(STRING, text)
+    address: str | None = key(STRING, text)
+    website: str | None = key(STRING, text)
+    size: str | None = key(STRING, text)
+    overview: Mapping[str, str] = key(or_empty({"type": "object", "additionalProperties": STRING}), _strings,
+                                      factory=dict)
+    contacts: tuple[Contact, ...] = key(lambda _: array_of(Contact, extensions=True), records(Contact), default=())
+    notes: str | None = key(STRING, text)
+    tags: tuple[str, ...] = key(TEXTS, texts, default=())
+    path: str = ""
+    line: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+# -- projects ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a visit brought back (拜访记录): policy, personnel, needs, activities."""
+
+    policy: str | None = key(STRING, text)
+    personnel: str | None = key(STRING, text)
+    needs: str | None = key(STRING, text)
+    activities: str | None = key(STRING, text)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """How a visit moved a key person's closeness (亲近度) and trust (信任度)."""
+
+    contact: str | None = key(TEXT, text, required=True)
+    closeness: str | None = key(_enum(TRENDS), text)
+    trust: str | None = key(_enum(TRENDS), text)
+
+
+@dataclass(frozen=True)
+class Visit:
+    date: dt.date | None = key(DATE, date, required=True)
+    by: tuple[str, ...] = key({"anyOf": [ID, {"type": "array", "items": ID, "minItems": 1}]}, texts,
+                              required=True, default=())
+    met: tuple[str, ...] = key(TEXTS, texts, default=())
+    purpose: str | None = key(STRING, text)
+    findings: Findings | None = key(lambda _: _schema(Findings, extensions=True), record(Findings))
+    changes: tuple[ContactChange, ...] = key(lambda _: {"type": "array", "items": _schema(ContactChange)},
+                                             records(ContactChange), default=())
+    next_step: str | None = key(STRING, text)
+    notes: str | None = key(STRING, text)
+    line: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Payment:
+    due: dt.date | None = key(DATE, date, required=True)
+    amount: Decimal | None = key(MONEY, decimal, required=True)
+    received: dt.date | None = key(DATE, date)
+    received_amount: Decimal | None = key(MONEY, decimal)
+    note: str | None = key(STRING, text)
+    line: int = 0
+
+    @property
+    def paid(self) -> Decimal:
+        if self.received_amount is not None:
+            return self.received_amount
+        return (self.amount or Decimal(0)) if self.received is not None else Decimal(0)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(Decimal(0), (self.amount or Decimal(0)) - self.paid)
+
+
+@dataclass(frozen=True)
+class Risk:
+    kind: str | None = key(TEXT, text, required=True)
+    level: str | None = key(_enum(LEVELS), text, required=True)
+    note: str | None = key(STRING, text)
+    mitigation: str | None = key(STRING, text)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Competitor:
+    name: str | None = key(TEXT, text, required=True)
+    strength: str | None = key(STRING, text)
+    weakness: str | None = key(STRING, text)
+    relationship: str | None = key(STRING, text)
+    note: str | None = key(STRING, text)
+    line: int = 0
+
+
+def _competitors(value: Any) -> tuple[Competitor, ...]:
+    """A competitor is a name, or a mapping with a name and what is known of them."""
+    found = []
+    for item in coerce.items(value):
+        if isinstance(item, Mapping):
+            found.append(build(Competitor, item))
+        elif (name := text(item)) is not None:
+            found.append(Competitor(name=name))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Lost:
+    reason: str | None = key(lambda p: {"enum": [c.id for c in p.lost_reasons]}, text, required=True)
+    stage: str | None = key(lambda p: {"enum": list(p.stage_ids)}, text)
+    date: dt.date | None = key(DATE, date)
+    note: str | None = key(STRING, text)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The ten-criterion opportunity evaluation (销售机会评估表): scores 1–5 by group, and notes."""
+
+    scores: Mapping[str, Mapping[str, int]]
+    notes: Mapping[str, str]
+
+    def as_plain(self) -> dict[str, Any]:
+        found: dict[str, Any] = {group: dict(scores) for group, scores in self.scores.items()}
+        if self.notes:
+            found["notes"] = dict(self.notes)
+        return found
+
+    def child(self, name: str) -> Any:
+        """What an evidence path finds here: ``assessment.real`` is a group's scores, ``assessment.notes`` the notes."""
+        from holp.model.fields import MISSING
+
+        if name == "notes":
+            return self.notes
+        return self.scores.get(name, MISSING)
+
+    @staticmethod
+    def read(value: Any) -> Assessment:
+        data = coerce.mapping(value)
+        scores = {group: {k: v for k, v in s.items() if coerce.integer(v) is not None}
+                  for group, s in data.items() if group != "notes" and isinstance(s, Mapping)}
+        return Assessment(scores, _strings(data.get("notes")))
+
+    @staticmethod
+    def schema(process: Any) -> dict[str, Any]:
+        groups: dict[str, Any] = {
+            g.id: {"type": "object", "properties": {c.id: SCORE for c in g.criteria}, "additionalProperties": False}
+            for g in process.assessment
+        }
+        groups["notes"] = {"type": "object", "additionalProperties": STRING}
+        return or_empty({"type": "object", "properties": groups, "additionalProperties": False})
+
+
+def _ticks(value: Any) -> Mapping[str, Mapping[str, str]]:
+    """Manual checklist ticks by stage: a date or a short note each (anything else is no tick)."""
+    return {stage: {item: tick for item, tick in coerce.mapping(ticks).items() if isinstance(tick, str)}
+            for stage, ticks in coerce.mapping(value).items()}
+
+
+def _checklist_schema(process: Any) -> dict[str, Any]:
+    return or_empty({"type": "object", "additionalProperties": False, "properties": {
+        stage.id: or_empty({"type": "object", "additionalProperties": False,
+                            "properties": {item.id: TEXT for item in stage.checklist}})
+        for stage in process.stages}})
+
+
+def _business_line_schema(process: Any) -> dict[str, Any]:
+    ids = [c.id for c in process.business_lines]
+    return {"enum": ids} if ids else TEXT
+
+
+def _competitor_schema(_: Any) -> dict[str, Any]:
+    return or_empty({"type": "array", "items": {"anyOf": [TEXT, _schema(Competitor)]}})
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str = key(ID, lambda v: text(v) or "", required=True, default="")
+    name: str = key(TEXT, text, required=True, default="")
+    customer: str | None = key(ID, text, required=True)
+    owner: str | None = key(ID, text, required=True)
+    business_line: str | None = key(_business_line_schema, text)
+    region: str | None = key(ID, text)  # its own; else its customer's (Repository.region_of)
+    amount: Decimal | None = key(MONEY, decimal)
+    expected_close: dt.date | None = key(DATE, date)
+    stage: str = key(lambda p: {"enum": [*p.stage_ids, LOST]}, lambda v: text(v) or "", required=True, default="")
+    probability: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, decimal)
+    checklist: Mapping[str, Mapping[str, str]] = key(_checklist_schema, _ticks, factory=dict)
+    lost: Lost | None = key(lambda p: _schema(Lost, p), record(Lost))
+    assessment: Assessment = key(Assessment.schema, Assessment.read, factory=lambda: Assessment({}, {}))
+    competitors: tuple[Competitor, ...] = key(_competitor_schema, _competitors, default=())
+    risks: tuple[Risk, ...] = key(lambda _: array_of(Risk), records(Risk), default=())
+    visits: tuple[Visit, ...] = key(lambda p: or_empty({"type": "array", "items": _schema(Visit, p, extensions=True)}),
+                                    records(Visit), default=())
+    payments: tuple[Payment, ...] = key(lambda _: array_of(Payment), records(Payment), default=())
+    notes: str | None = key(STRING, text)
+    tags: tuple[str, ...] = key(TEXTS, texts, default=())
+    path: str = ""
+    line: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def lost_reason(self) -> str | None:
+        return self.lost.reason if self.lost else None
+
+
+def _schema(cls: type, process: Any = None, **options: Any) -> dict[str, Any]:
+    from holp.model.fields import schema_of
+
+    return schema_of(cls, process, **options)
+
+
+def customer_from(tree: Any, path: str) -> Customer | None:
+    """The customer a file's values hold, or None without an id."""
+    if not isinstance(tree, Mapping) or not text(tree.get("id")):
+        return None
+    customer = build(Customer, tree, path)
+    return customer if customer.name else dataclasses.replace(customer, name=customer.id)
+
+
+def project_from(tree: Any, path: str) -> Project | None:
+    """The project a file's values hold, or None without an id."""
+    if not isinstance(tree, Mapping) or not text(tree.get("id")):
+        return None
+    project = build(Project, tree, path)
+    return project if project.name else dataclasses.replace(project, name=project.id)

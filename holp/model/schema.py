@@ -1,0 +1,139 @@
+"""JSON Schemas (draft 2020-12) of holp's files: exactly what `holp validate` accepts for one file.
+
+Customers and projects are derived from their records in `holp.model.records`
+(one declaration gives the record, its reading and its schema); the project
+schema is built from the process (stage ids, checklist items,
+lost reasons, business lines and evaluation criteria come from holp.yaml), so
+an editor completes the team's own stages. Cross-file rules (a customer that
+exists, an owner in team.yaml, unique ids) are not a single file's business
+and live in `validate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from holp.model.fields import schema_of
+from holp.model.process import Process
+from holp.model.records import ID, ID_PATTERN, LOST, MAX_MONEY, MONEY, MONEY_KEYS, TEXT, Customer, Project
+
+__all__ = ["ID_PATTERN", "KINDS", "MAX_MONEY", "MONEY_KEYS", "schema"]
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+KINDS = ("project", "customer", "team", "config")
+
+_ID, _TEXT, _MONEY = ID, TEXT, MONEY
+_EXTENSIONS: dict[str, Any] = {"^x[-_]": {}}  # x_anything: a team's own fields
+
+
+def _object(properties: dict[str, Any], required: tuple[str, ...] = (), *,
+            extensions: bool = False, **extra: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    if extensions:
+        schema["patternProperties"] = _EXTENSIONS
+    schema.update(extra)
+    return schema
+
+
+def _document(kind: str, title: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": DIALECT, "$id": f"https://holp.dev/schema/{kind}.schema.json", "title": title, **body}
+
+
+_LABEL = _object({"zh": _TEXT, "en": _TEXT}, ("zh", "en"))
+_CHOICES = {
+    "type": "array",
+    "items": {"anyOf": [_ID, _object({"id": _ID, "label": _LABEL}, ("id",))]},
+}
+
+
+def customer_schema() -> dict[str, Any]:
+    return _document("customer", "holp customer", schema_of(Customer, extensions=True))
+
+
+def project_schema(process: Process) -> dict[str, Any]:
+    return _document("project", "holp project", schema_of(Project, process, extensions=True, allOf=[{
+        "if": {"properties": {"stage": {"const": LOST}}, "required": ["stage"]},
+        "then": {"required": ["lost"]},
+    }]))
+
+
+def team_schema() -> dict[str, Any]:
+    return _document("team", "holp team", _object(
+        {
+            "regions": {"type": "array", "items": _object(
+                {"id": _ID, "label": _LABEL, "manager": _ID},
+                ("id", "label"),
+            )},
+            "reps": {"type": "array", "items": _object(
+                {
+                    "id": _ID,
+                    "name": _TEXT,
+                    "email": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$"},
+                    "region": _ID,
+                    "role": {"enum": ["rep", "manager", "director"]},
+                    "handle": {"type": "string", "pattern": r"^@?[A-Za-z0-9][A-Za-z0-9_./-]*$"},
+                },
+                ("id", "name", "email"),
+            )},
+            "targets": {"type": "array", "items": _object(
+                {"year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                 "region": _ID, "rep": _ID, "amount": _MONEY},
+                ("year", "amount"),
+                oneOf=[{"required": ["region"]}, {"required": ["rep"]}],
+            )},
+        },
+        ("regions", "reps"),
+    ))
+
+
+def config_schema() -> dict[str, Any]:
+    item = _object({"id": _ID, "text": _LABEL, "evidence": _TEXT}, ("id", "text"))
+    stage = _object(
+        {
+            "id": _ID,
+            "label": _LABEL,
+            "probability": {"type": "number", "minimum": 0, "maximum": 1},
+            "key_node": _LABEL,
+            "checklist": {"type": "array", "items": item},
+        },
+        ("id", "label", "probability"),
+    )
+    group = _object({
+        "id": _ID,
+        "label": _LABEL,
+        "criteria": {"type": "array", "minItems": 1, "items": _object({"id": _ID, "label": _LABEL}, ("id", "label"))},
+    }, ("id", "label", "criteria"))
+    return _document("config", "holp process (holp.yaml)", _object(
+        {
+            "holp": {"const": 1},
+            "company": {"type": "string"},
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "language": {"enum": ["zh", "en"]},
+            "stale_after_days": {"type": "integer", "minimum": 1},
+            "won_from": _ID,
+            "lost_label": _LABEL,
+            "lost_reasons": {**_CHOICES, "minItems": 1},
+            "business_lines": _CHOICES,
+            "stages": {"type": "array", "minItems": 1, "items": stage},
+            "assessment": _object({
+                "grades": _object({"high": {"type": "integer", "minimum": 0},
+                                   "medium": {"type": "integer", "minimum": 0}}, ("high", "medium")),
+                "groups": {"type": "array", "items": group},
+            }),
+        },
+        ("holp", "won_from", "lost_reasons", "stages"),
+    ))
+
+
+def schema(kind: str, process: Process) -> dict[str, Any]:
+    if kind == "project":
+        return project_schema(process)
+    if kind == "customer":
+        return customer_schema()
+    if kind == "team":
+        return team_schema()
+    if kind == "config":
+        return config_schema()
+    raise ValueError(kind)

@@ -1,0 +1,103 @@
+"""The compact views of a project that reports and history keep by the ten thousand, derived from the record.
+
+A report needs a few fields of every project, history fewer still; both are
+computed from the one `Project` record read from a file or blob, kept in the
+cache as a JSON-able row (`project_row`) and brought back from it
+(`deal_from_row`, `summary_from_row`), so a warm run parses nothing and can
+never read a field differently from `show` or `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from holp.model import coerce
+from holp.model.records import Customer, Payment, Project
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A project as reports use it."""
+
+    id: str
+    name: str
+    stage: str
+    amount: Decimal | None
+    probability: Decimal | None
+    expected_close: dt.date | None
+    owner: str | None
+    customer: str | None
+    region: str | None
+    business_line: str | None
+    lost_reason: str | None = None
+    lost_stage: str | None = None
+    payments: tuple[Payment, ...] = ()
+    visits: tuple[tuple[dt.date, tuple[str, ...]], ...] = ()
+    path: str = ""
+    assessment: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A customer as reports use it."""
+
+    id: str
+    name: str
+    region: str | None
+    owner: str | None
+    path: str = ""
+
+
+class Summary(NamedTuple):
+    """What history needs of one version of a project file (a tuple: history holds them by the hundred thousand)."""
+
+    id: str
+    stage: str | None
+    amount: str | None
+    expected_close: str | None
+    probability: str | None = None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _number(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def project_row(p: Project) -> dict[str, Any]:
+    return {"id": p.id, "name": p.name, "stage": p.stage, "amount": _number(p.amount),
+            "probability": _number(p.probability), "expected_close": _iso(p.expected_close), "owner": p.owner,
+            "customer": p.customer, "region": p.region, "business_line": p.business_line,
+            "lost_reason": p.lost_reason, "lost_stage": p.lost.stage if p.lost else None,
+            "payments": [[_iso(x.due), _number(x.amount), _iso(x.received), _number(x.received_amount)]
+                         for x in p.payments],
+            "visits": [[_iso(v.date), list(v.by)] for v in p.visits],
+            "assessment": {group: dict(scores) for group, scores in p.assessment.scores.items()}}
+
+
+def deal_from_row(row: dict[str, Any], path: str) -> Deal:
+    number, day = coerce.decimal_text, coerce.date
+    payments = tuple(Payment(due=day(due), amount=number(amount), received=day(received),
+                             received_amount=number(received_amount))
+                     for due, amount, received, received_amount in row["payments"])
+    visits = tuple((d, tuple(by)) for date, by in row["visits"] if (d := day(date)) is not None)
+    return Deal(row["id"], row["name"], row["stage"], number(row["amount"]), number(row["probability"]),
+                day(row["expected_close"]), row["owner"], row["customer"], row["region"], row["business_line"],
+                row["lost_reason"], row["lost_stage"], payments, visits, path, row["assessment"])
+
+
+def summary_from_row(row: dict[str, Any]) -> Summary:
+    return Summary(row["id"], row["stage"] or None, row["amount"], row["expected_close"], row["probability"])
+
+
+def customer_row(c: Customer) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "region": c.region, "owner": c.owner}
+
+
+def account_from_row(row: dict[str, Any], path: str) -> Account:
+    return Account(row["id"], row["name"], row["region"], row["owner"], path)

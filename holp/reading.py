@@ -1,0 +1,92 @@
+"""One reading of a record, wherever its bytes come from: a file of the work tree, a blob of any commit.
+
+Every path that reads customers and projects — `validate`, `list`, `show`,
+reports (work tree or `--as-of`), history, `review` and the cache fill —
+comes through here: the same limits (`holp.yaml.read`), the same record
+(`holp.model`), and the same verdict on a file that cannot be read (a
+`Problem` with its line, never a guess). The cache keeps, per blob, either
+the record's row or the problem, so a warm run gives the same answer as a
+cold one and a fixed file is simply a new blob.
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from holp import git, yaml
+from holp.cache import Cache
+from holp.fileset import CUSTOMERS, Entry
+from holp.model import Customer, Project, customer_from, project_from
+from holp.model.views import customer_row, project_row
+from holp.problems import ERROR, Problem
+
+Record = Customer | Project
+
+
+def read_file(path: Path, shown: str) -> yaml.Document:
+    """The file's document; its size is checked before a byte is read, and only regular files are read."""
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block, a device would never end, a link is not followed
+            return _failed(shown, "not-a-file", "not a regular file: holp reads only files")
+        if info.st_size > yaml.MAX_BYTES:
+            return _failed(shown, "too-large", f"file is {info.st_size} bytes; holp reads files up to "
+                                               f"{yaml.MAX_BYTES} bytes")
+        raw = path.read_bytes()
+    except OSError as e:
+        return _failed(shown, "unreadable", f"cannot read: {e.strerror or e}")
+    return yaml.read(shown, raw)
+
+
+def _failed(shown: str, code: str, message: str) -> yaml.Document:
+    return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, code, message)])
+
+
+def record_of(folder: str, doc: yaml.Document, path: str) -> Record | Problem:
+    """The customer or project a document holds, or the problem that keeps it from being one."""
+    if not doc.ok:
+        return next(p for p in doc.problems if p.severity == ERROR)
+    record: Record | None = (customer_from if folder == CUSTOMERS else project_from)(doc.tree, path)
+    if record is None:
+        return Problem(doc.path, 1, 1, ERROR, "no-id", "the file holds no id, so it is no record: give it `id: ...`")
+    return record
+
+
+def row_of(folder: str, doc: yaml.Document, path: str) -> dict[str, Any] | Problem:
+    found = record_of(folder, doc, path)
+    if isinstance(found, Problem):
+        return found
+    return customer_row(found) if isinstance(found, Customer) else project_row(found)
+
+
+def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str]) -> dict[str, dict[str, Any] | Problem]:
+    """blob → its record's row, or the problem reading it found: from the cache, the rest read once and cached.
+
+    A problem's path is the blob id here; callers name the file (`at`).
+    """
+    wanted = list(dict.fromkeys(b for b in blobs if b != git.ZERO))
+    table = "customer" if folder == CUSTOMERS else "project"
+    found: dict[str, dict[str, Any] | Problem] = {}
+    for blob, value in cache.get(table, wanted).items():
+        found[blob] = Problem(blob, *value["problem"]) if "problem" in value else value["row"]
+    missing = [b for b in wanted if b not in found]
+    new: dict[str, Any] = {}
+    for blob, raw in git.CatFile(root).read(missing).items():
+        result = row_of(folder, yaml.read(blob, raw), "")
+        found[blob] = result
+        new[blob] = ({"problem": [result.line, result.column, result.severity, result.code, result.message]}
+                     if isinstance(result, Problem) else {"row": result})
+    cache.put(table, new)
+    return found
+
+
+def at(problem: Problem, path: str) -> Problem:
+    """A blob's problem, named by the file it is in."""
+    return Problem(path, problem.line, problem.column, problem.severity, problem.code, problem.message)
+
+
+def entries_problems(entries: Iterable[Entry]) -> list[Problem]:
+    return [e.problem for e in entries if e.problem is not None]
