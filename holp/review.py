@@ -174,4 +174,6 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     mine = [p for p in problems if Path(p.path).resolve() in touched]
     before = open_weighted(repo.process, history.summaries_at(root, base_sha, cache=cache))
     after = open_weighted(repo.process, history.summaries_at(root, head, cache=cache))
-    return Review(base_sha, head, moves, mine, before, after, found.shallow, found.problems)
+    said = {(Path(p.path).resolve(), p.code) for p in mine}  # a file still broken at HEAD is said once
+    blobs = [b for b in found.problems if ((root / b.problem.path).resolve(), b.problem.code) not in said]
+    return Review(base_sha, head, moves, mine, before, after, found.shallow, blobs)

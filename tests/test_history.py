@@ -24,7 +24,7 @@ def t(project_id: str, source: str | None, target: str | None, commit: str, who:
 def history(holp: Callable[..., Result], *args: str) -> list[dict[str, object]]:
     result = holp("history", "--format", "json", *args)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 def test_history__equals_the_scripted_truth(script: Script, holp: Callable[..., Result]) -> None:

@@ -25,6 +25,8 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
         fmt: str, fields: bool, lang: str | None, use_cache: bool) -> int:
     repo = repository.load(root, records=False)
     found = histories.read(root, use_cache=use_cache)
+    for problem in found.problems:
+        click.echo(f"holp: warning: {problem.as_text()}: not read as a record", err=True)
     if found.shallow:
         click.echo(shallow_warning(), err=True)
     chosen = histories.select(
