@@ -279,7 +279,7 @@ def schema(options: Options, kind: str | None, write: bool) -> None:
     """
     from holp.commands import schema as command
 
-    sys.exit(command.run(options, kind, write))
+    sys.exit(command.run(options.directory, kind, write))
 
 
 def _change_options(f: Any) -> Any:
