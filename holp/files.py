@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from holp import git
 from holp.errors import HolpError
 
 
@@ -103,3 +104,13 @@ def exclusive(lock_path: Path, *, wait: float | None = None) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def refuse_tracked(output: Path) -> None:
+    """An output file must not replace one git keeps (a project file, holp.yaml ...)."""
+    target = output.resolve()
+    folder = target.parent if target.parent.is_dir() else None
+    if folder is None or git.toplevel(folder) is None or not target.exists():
+        return
+    if git.is_tracked(folder, target):
+        raise HolpError(f"{output} is a file git keeps: write the output somewhere else")

@@ -102,6 +102,11 @@ def has_changes(root: Path, path: Path) -> bool:
     return bool(run(["status", "--porcelain=v1", "--untracked-files=all", "--", str(path)], root).strip())
 
 
+def is_tracked(root: Path, path: Path | str) -> bool:
+    """Whether git keeps ``path`` (it is in the index)."""
+    return bool(run(["ls-files", "--error-unmatch", "--", str(path)], root, check=False).strip())
+
+
 def commit_paths(root: Path, paths: list[Path], message: str) -> str:
     """Commit just ``paths`` as they are in the work tree; other staged work stays staged. Returns the sha.
 
@@ -109,7 +114,7 @@ def commit_paths(root: Path, paths: list[Path], message: str) -> str:
     failed commit (a hook says no) leaves the real index as it was.
     """
     relative = [str(p) for p in paths]
-    untracked = [p for p in relative if run(["ls-files", "--error-unmatch", "--", p], root, check=False) == ""]
+    untracked = [p for p in relative if not is_tracked(root, p)]
     if untracked:
         run(["add", "--intent-to-add", "--", *untracked], root)
     try:
@@ -124,35 +129,39 @@ def commit_paths(root: Path, paths: list[Path], message: str) -> str:
 # -- reading history -----------------------------------------------------------------------
 
 ZERO = "0" * 40
-_LOG_FORMAT = "--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x02"
+# git parses the trailers itself (the rules `git interpret-trailers` uses): each "Key<GS>value", joined by RS.
+_TRAILERS = "%(trailers:only,unfold,separator=%x1e,key_value_separator=%x1d)"
+_LOG_FORMAT = f"--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f{_TRAILERS}%x1f%B%x02"
 
 
 class Commit:
-    __slots__ = ("author", "date", "email", "message", "parents", "sha")
+    __slots__ = ("_trailers", "author", "date", "email", "message", "parents", "sha")
 
-    def __init__(self, sha: str, parents: list[str], author: str, email: str, date: str, message: str) -> None:
+    def __init__(self, sha: str, parents: list[str], author: str, email: str, date: str, message: str,
+                 trailers: dict[str, str] | None = None) -> None:
         self.sha, self.parents, self.author, self.email, self.date, self.message = (
             sha, parents, author, email, date, message)
+        self._trailers = trailers or {}
 
     def trailers(self) -> dict[str, str]:
-        """The trailer lines (Key: value) of the message's last paragraph."""
-        paragraphs = self.message.strip().split("\n\n")
-        found: dict[str, str] = {}
-        if len(paragraphs) < 2:
-            return found
-        for line in paragraphs[-1].splitlines():
-            key, sep, value = line.partition(": ")
-            if not sep or " " in key:
-                return {}
-            found[key] = value.strip()
-        return found
+        """The message's trailers (Key: value), as git parsed them; a repeated key keeps its last value."""
+        return dict(self._trailers)
 
     def note(self) -> str | None:
         """The message between the subject and the trailers, if any."""
         paragraphs = self.message.strip().split("\n\n")
-        body = paragraphs[1:-1] if self.trailers() else paragraphs[1:]
+        body = paragraphs[1:-1] if self._trailers else paragraphs[1:]
         text = "\n\n".join(body).strip()
         return text or None
+
+
+def _trailers(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in text.split("\x1e"):
+        key, sep, value = line.partition("\x1d")
+        if sep:
+            found[key] = value.strip()
+    return found
 
 
 class Change(NamedTuple):
@@ -199,7 +208,7 @@ def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Co
 
 def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
     header, _, raw = part.partition(b"\x02")
-    sha, parents, author, email, date, message = header.decode("utf-8", "replace").split("\x1f", 5)
+    sha, parents, author, email, date, trailers, message = header.decode("utf-8", "replace").split("\x1f", 6)
     fields = raw.lstrip(b"\x00\n").split(b"\x00")
     changes: list[Change] = []
     for i in range(0, len(fields) - 1, 2):
@@ -211,7 +220,7 @@ def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
         modes, shas = words[:parents_count + 1], words[parents_count + 1: 2 * parents_count + 2]
         changes.append(Change(tuple(shas[:-1]), shas[-1], words[-1][:1], fields[i + 1].decode("utf-8", "replace"),
                               tuple(modes[:-1]), modes[-1]))
-    return Commit(sha, parents.split(), author, email, date, message), changes
+    return Commit(sha, parents.split(), author, email, date, message, _trailers(trailers)), changes
 
 
 class CatFile:
@@ -335,3 +344,25 @@ def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, 
         mode, sha = meta.split()[:2]
         clean.append((mode, sha, _inside(path, prefix)))
     return clean, sorted(_inside(p, prefix) for p in changed)
+
+
+def changed_paths(root: Path, base: str, head: str) -> list[str]:
+    """The files that differ between two commits, relative to ``root``."""
+    out = run(["diff", "--name-only", "--relative", "--no-renames", base, head, "--"], root)
+    return [p for p in out.splitlines() if p]
+
+
+def added(root: Path, paths: list[str]) -> dict[str, str]:
+    """When each file under ``paths`` was first added in HEAD's history: path (relative to ``root``) → author date.
+
+    Empty when there is no history to read (no commits yet).
+    """
+    out = run(["log", "--diff-filter=A", "--no-renames", "--format=%x01%aI", "--name-only", "--relative", "HEAD",
+               "--", *paths], root, check=False)
+    found: dict[str, str] = {}
+    for block in out.split("\x01"):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if lines:
+            for path in lines[1:]:
+                found.setdefault(path, lines[0])
+    return found

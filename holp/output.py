@@ -1,10 +1,13 @@
-"""Terminal output: aligned tables (Chinese counts two columns) and money."""
+"""Terminal output: aligned tables (Chinese counts two columns), money, a gate's checklist, warnings."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from holp.gates import GateStatus
 
 CENT = Decimal("0.01")
 
@@ -41,3 +44,22 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Seq
         colalign=list(align) if align else None,
         disable_numparse=True,
     )
+
+
+def gate_lines(status: GateStatus, lang: str, key_node_label: str) -> list[str]:
+    """The checklist of a gate as a rep reads it: ✓ met (with its evidence), ✗ missing."""
+    lines = []
+    if status.stage.key_node is not None:
+        lines.append(f"{key_node_label}: {status.stage.key_node.get(lang)}")
+    for s in status.items:
+        mark = "✓" if s.met else "✗"
+        detail = f"  ({s.detail})" if s.detail else ""
+        rule = f"  [evidence: {s.item.evidence}]" if s.item.evidence and not s.met else ""
+        lines.append(f"  {mark} {s.item.text.get(lang)}{detail}{rule}")
+    return lines
+
+
+def shallow_warning() -> str:
+    """What a history-reading command says on stderr when the clone is shallow."""
+    return ("holp: warning: this is a shallow clone, so history before its oldest commit is missing and "
+            "history-based figures are incomplete; run `git fetch --unshallow` for all of it")

@@ -169,8 +169,7 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
         project = at.project(t.blob, t.project) if t.blob else None
         customer = at.customer(t.commit, project.customer if project else None)
         moves.append(check_move(repo.process, t, project, customer))
-    touched = {(root / p).resolve() for p in git.run(
-        ["diff", "--name-only", "--relative", "--no-renames", base_sha, head, "--"], root).splitlines() if p}
+    touched = {(root / p).resolve() for p in git.changed_paths(root, base_sha, head)}
     mine = [p for p in problems if Path(p.path).resolve() in touched]
     before = open_weighted(repo.process, history.summaries_at(root, base_sha, cache=cache))
     after = open_weighted(repo.process, history.summaries_at(root, head, cache=cache))

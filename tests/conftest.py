@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import textwrap
 from collections.abc import Callable
@@ -94,6 +95,20 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zhang.wei@example.com")
     monkeypatch.setenv("HOLP_TODAY", "2026-11-24")
     monkeypatch.delenv("GIT_DIR", raising=False)
+
+
+def require_chromium() -> str:
+    """Headless Chromium for a browser test, called in its body (so CI reports the test failed, not an error).
+
+    Without Chromium a local run skips the test, but CI must run it: there the test fails.
+    """
+    found = shutil.which("chromium")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("headless Chromium is not on PATH, and CI must run the browser tests: install chromium "
+                        "(apt-get install chromium) in the CI image", pytrace=False)
+        pytest.skip("headless Chromium is not installed (CI would fail here)")
+    return found
 
 
 @pytest.fixture

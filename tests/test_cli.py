@@ -102,6 +102,40 @@ def test_internal_error_is_exit_3_without_traceback(repo: Path, holp: Callable[.
     assert "rerun with --debug" in result.output
 
 
+@pytest.mark.parametrize("args", [["list"], ["--debug", "list"], ["list", "--debug"]],
+                         ids=["without", "before-the-command", "after-the-command"])
+def test_debug__raises_the_internal_error_before_or_after_the_command(args: list[str], repo: Path,
+                                                                      holp: Callable[..., Result],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import holp.commands.listing as command
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(command, "run", broken)
+    if "--debug" not in args:
+        result = holp(*args)
+        assert result.exit_code == 3
+        assert result.output == ("holp: internal error: RuntimeError: boom\n"
+                                 "holp: this is a bug; rerun with --debug for the traceback and report it\n")
+        return
+    with pytest.raises(RuntimeError, match=r"^boom$"):
+        holp(*args)
+
+
+def test_debug__prints_the_traceback_in_a_real_run(repo: Path) -> None:
+    broken = "import holp.commands.listing as c, holp.cli as cli\n"
+    broken += "def run(*a, **k): raise RuntimeError('boom')\n"
+    broken += "c.run = run\ncli.main()\n"
+    for args in (["--debug", "list"], ["list", "--debug"]):
+        result = subprocess.run([sys.executable, "-c", broken, *args], cwd=repo, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("Traceback (most recent call last):")
+        assert result.stderr.endswith("RuntimeError: boom\n")
+        assert "rerun with --debug" not in result.stderr
+
+
 # -- validate output formats ---------------------------------------------------------------
 
 

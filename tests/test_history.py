@@ -27,6 +27,26 @@ def history(holp: Callable[..., Result], *args: str) -> list[dict[str, object]]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+def test_history__reads_trailers_as_git_does(script: Script, holp: Callable[..., Result]) -> None:
+    config = template("init", "holp.yaml").read_text(encoding="utf-8")
+    c1 = script.commit("li.na", "2026-01-05T09:00:00+08:00", "start", {
+        "holp.yaml": config, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER,
+        "projects/east/P-1.yaml": project("P-1", "prospecting")})
+    # by hand: a reason folded over two lines (git unfolds it), then a note `原因: …` that git does not take
+    # for a trailer (a trailer's key is ASCII letters, digits and -)
+    c2 = script.commit("zhang.wei", "2026-02-01T10:00:00+08:00",
+                       "P-1: 进入\n\n客户来电\n\nHolp-Project: P-1\nHolp-Reason: 客户\n  直接邀请\n",
+                       {"projects/east/P-1.yaml": project("P-1", "entry")})
+    c3 = script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "P-1: 提案\n\n原因: 方案已审",
+                       {"projects/east/P-1.yaml": project("P-1", "proposal")})
+    assert history(holp) == [
+        t("P-1", None, "prospecting", c1, "li.na", "2026-01-05T09:00:00+08:00"),
+        t("P-1", "prospecting", "entry", c2, "zhang.wei", "2026-02-01T10:00:00+08:00", note="客户来电",
+          reason="客户 直接邀请"),
+        t("P-1", "entry", "proposal", c3, "zhang.wei", "2026-02-02T10:00:00+08:00", note="原因: 方案已审"),
+    ]
+
+
 def test_history__equals_the_scripted_truth(script: Script, holp: Callable[..., Result]) -> None:
     config = template("init", "holp.yaml").read_text(encoding="utf-8")
     c1 = script.commit("li.na", "2026-01-05T09:00:00+08:00", "start", {

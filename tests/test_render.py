@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from conftest import git, snapshot, write
+from conftest import git, require_chromium, snapshot, write
 from holp import yaml
 from holp.model import build_process
 
@@ -142,18 +141,18 @@ def test_html_form_is_a_printable_page(holp: Callable[..., Result], tmp_path: Pa
     assert "<script" not in page and "http" not in page
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="headless Chromium is not installed")
 def test_html_form_in_headless_chromium(holp: Callable[..., Result], tmp_path: Path) -> None:
+    chromium = require_chromium()
     out = tmp_path / "form.html"
     holp("-C", str(EXAMPLE), "render", "visit-plan", "P-2026-004", "--format", "html", "-o", str(out))
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(["chromium", *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True,
+    dom = subprocess.run([chromium, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True,
                          timeout=120, check=True).stdout
     assert "炼钢厂转炉一次除尘风机变频节能改造" in dom and dom.count("<table>") == 2
     shot = tmp_path / "form.png"
-    subprocess.run(["chromium", *flags, "--window-size=900,1300", f"--screenshot={shot}", out.as_uri()],
+    subprocess.run([chromium, *flags, "--window-size=900,1300", f"--screenshot={shot}", out.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 
@@ -304,3 +303,12 @@ def test_a_template_cannot_build_huge_values(repo: Path, holp: Callable[..., Res
     result = holp("render", "visit-plan", "P-2026-001")
     assert result.exit_code == 1
     assert result.output.startswith("holp: template render/visit-plan.md.j2:1: refused by the sandbox: ")
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("", pytest.skip.Exception), ("true", pytest.fail.Exception)])
+def test_browser_tests__skip_without_chromium_but_fail_in_ci(ci: str, outcome: type[BaseException],
+                                                              monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH without chromium
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="headless Chromium is not"):
+        require_chromium()

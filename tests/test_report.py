@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import Script
+from conftest import Script, require_chromium
 from holp.resources import template
 
 STAGES = ["prospecting", "entry", "proposal", "bidding", "negotiation", "implementation", "collection",
@@ -357,21 +357,21 @@ def test_report__changes_since_a_day(generated: tuple[Script, list[Truth], str, 
     assert data["weighted_pipeline"]["before"] == cents(before)  # type: ignore[index]
 
 
-@pytest.mark.skipif(not __import__("shutil").which("chromium"), reason="headless Chromium is not installed")
 def test_report__html_loads_in_headless_chromium(generated: tuple[Script, list[Truth], str, dt.date],
                                                  holp: Callable[..., Result], tmp_path: Path) -> None:
     import subprocess
 
+    chromium = require_chromium()
     out = tmp_path / "report.html"
     assert holp("report", "--format", "html", "-o", str(out)).exit_code == 0
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(["chromium", *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True,
+    dom = subprocess.run([chromium, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True,
                          timeout=120, check=True).stdout
     assert dom.count("<svg") == 3 and "<polyline" in dom and dom.count("<rect") > 10
     shot = tmp_path / "report.png"
-    subprocess.run(["chromium", *flags, "--window-size=1100,900", f"--screenshot={shot}", out.as_uri()],
+    subprocess.run([chromium, *flags, "--window-size=1100,900", f"--screenshot={shot}", out.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
 

@@ -1,26 +1,23 @@
-"""One module per command: a plain typed function that returns an exit code."""
+"""One module per command: a plain typed function that returns an exit code.
+
+This package module holds the little the commands share that prints (so it
+needs click, which the library never imports). Commands import it and
+nothing of each other; what they share that does not print lives in the
+library (holp.output, holp.files, holp.schema_files).
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from holp.files import write_atomic
+from holp.files import refuse_tracked, write_atomic
 
-
-def refuse_tracked(output: Path) -> None:
-    """An output file must not replace one git keeps (a project file, holp.yaml ...)."""
-    from holp import git
-    from holp.errors import HolpError
-
-    target = output.resolve()
-    folder = target.parent if target.parent.is_dir() else None
-    if folder is None or git.toplevel(folder) is None or not target.exists():
-        return
-    if git.run(["ls-files", "--error-unmatch", "--", str(target)], folder, check=False).strip():
-        raise HolpError(f"{output} is a file git keeps: write the output somewhere else")
+if TYPE_CHECKING:
+    from holp.change import Applied
 
 
 def emit(text: str, output: Path | None) -> int:
@@ -31,4 +28,18 @@ def emit(text: str, output: Path | None) -> int:
     refuse_tracked(output)
     write_atomic(output, text.encode("utf-8"))
     click.echo(f"wrote {output}", err=True)
+    return 0
+
+
+def print_applied(applied: Applied) -> int:
+    """What a change command prints: the diff of a dry run, or the change and its commit."""
+    if applied.diff is not None:
+        click.echo(applied.diff, nl=False)
+        click.echo(f"dry run: {applied.subject}; nothing written")
+        return 0
+    where = f" on branch {applied.branch}" if applied.branch else ""
+    if applied.sha:
+        click.echo(f"{applied.subject}  [{applied.sha[:8]}{where}]")
+    else:
+        click.echo(f"{applied.subject}  ({applied.path} written, not committed)")
     return 0

@@ -9,7 +9,7 @@ from holp import edit
 from holp import labels as labelling
 from holp import repo as repository
 from holp.change import Change, apply
-from holp.commands.advance import report
+from holp.commands import print_applied
 from holp.errors import HolpError
 from holp.evaluation import evaluate
 from holp.model import Process, Project
@@ -57,7 +57,7 @@ def run(root: Path, project_id: str, pairs: tuple[str, ...], *, dry_run: bool, c
         return Change(subject=f"{project.id}: assessment {said}", textual=textual, expect=expect,
                       trailers=[("Holp-Project", project.id), ("Holp-Assessment", said)], branch="assessment")
 
-    code = report(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
+    code = print_applied(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
     if not dry_run:
         repo = repository.load(root)
         project = repo.project(project_id)

@@ -7,21 +7,9 @@ import click
 
 from holp import labels as labelling
 from holp import repo as repository
-from holp.gates import GateStatus, gate
+from holp.gates import gate
 from holp.model import LOST, Process, Project
-
-
-def gate_lines(status: GateStatus, lang: str, key_node_label: str) -> list[str]:
-    """The checklist of a gate as a rep reads it: ✓ met (with its evidence), ✗ missing."""
-    lines = []
-    if status.stage.key_node is not None:
-        lines.append(f"{key_node_label}: {status.stage.key_node.get(lang)}")
-    for s in status.items:
-        mark = "✓" if s.met else "✗"
-        detail = f"  ({s.detail})" if s.detail else ""
-        rule = f"  [evidence: {s.item.evidence}]" if s.item.evidence and not s.met else ""
-        lines.append(f"  {mark} {s.item.text.get(lang)}{detail}{rule}")
-    return lines
+from holp.output import gate_lines
 
 
 def _headline(process: Process, project: Project, lang: str) -> str:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from holp.change import Change, apply, move_change
 from holp.clock import today
-from holp.commands.advance import report
+from holp.commands import print_applied
 from holp.model import Project
 from holp.repo import Repository
 from holp.stages import plan_lost, plan_won
@@ -24,4 +24,4 @@ def run(root: Path, project_id: str, *, won: bool, reason: str, note: str | None
             entries.append(("note", note))
         return move_change(move, entries)
 
-    return report(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
+    return print_applied(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))

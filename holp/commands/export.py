@@ -10,10 +10,9 @@ import click
 
 from holp import git, history
 from holp import repo as repository
-from holp.commands import refuse_tracked
 from holp.errors import HolpError
 from holp.export import TABLES, rows, write_sqlite
-from holp.files import write_atomic
+from holp.files import refuse_tracked, write_atomic
 
 
 def run(root: Path, fmt: str, output: Path, use_cache: bool) -> int:

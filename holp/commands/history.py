@@ -11,14 +11,9 @@ from holp import history as histories
 from holp import labels as labelling
 from holp import repo as repository
 from holp.clock import date_option
-from holp.output import table
+from holp.output import shallow_warning, table
 
 COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note", "reason")
-
-
-def shallow_warning() -> str:
-    return ("holp: warning: this is a shallow clone, so history before its oldest commit is missing and "
-            "history-based figures are incomplete; run `git fetch --unshallow` for all of it")
 
 
 def run(root: Path, project_id: str | None, *, since: str | None, until: str | None, author: str | None,

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from holp import git
-from holp.commands.schema import files as schema_files
 from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model.process import load_process
 from holp.resources import template
+from holp.schema_files import files as schema_files
 from holp.yaml import read
 
 

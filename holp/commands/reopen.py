@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from holp.change import Change, apply, move_change
-from holp.commands.advance import report
+from holp.commands import print_applied
 from holp.model import Project
 from holp.repo import Repository
 from holp.stages import plan_reopen
@@ -14,4 +14,4 @@ def run(root: Path, project_id: str, *, to: str, reason: str, note: str | None, 
     def plan(repo: Repository, project: Project) -> Change:
         return move_change(plan_reopen(repo.process, project, to=to, reason=reason, note=note))
 
-    return report(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
+    return print_applied(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))

@@ -9,10 +9,10 @@ import click
 from holp import git, history, report, report_output, snapshot
 from holp.cache import Cache
 from holp.commands import emit
-from holp.commands.history import shallow_warning
 from holp.errors import HolpError
 from holp.labels import Labels
 from holp.labels import load as load_labels
+from holp.output import shallow_warning
 from holp.pipeline import open_weighted
 
 ALL = "all"
@@ -36,15 +36,7 @@ def series(root: Path, snap: snapshot.Snapshot, cache: Cache, months: int = 12) 
 
 def new_customers(root: Path, snap: snapshot.Snapshot) -> dict[str, int]:
     """Customers whose file was added this year, counted by owner."""
-    out = git.run(["log", "--diff-filter=A", "--no-renames", "--format=%x01%aI", "--name-only", "--relative", "HEAD",
-                   "--", "customers"], root, check=False)
-    added: dict[str, dt.date] = {}
-    for block in out.split("\x01"):
-        lines = [line for line in block.splitlines() if line.strip()]
-        if lines:
-            day = dt.datetime.fromisoformat(lines[0]).date()
-            for path in lines[1:]:
-                added.setdefault(path, day)
+    added = {path: dt.datetime.fromisoformat(stamp).date() for path, stamp in git.added(root, ["customers"]).items()}
     counts: dict[str, int] = {}
     for account in snap.accounts.values():
         when = added.get(account.path)

@@ -7,8 +7,7 @@ import click
 
 from holp import labels as labelling
 from holp import repo as repository
-from holp.commands.history import shallow_warning
-from holp.output import money, money_plain
+from holp.output import money, money_plain, shallow_warning
 from holp.review import MoveReview, Review, review
 from holp.validate import validate
 

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -10,35 +8,23 @@ from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model import Process
 from holp.model import schema as schemas
-from holp.repo import default_process, load_config
-
-if TYPE_CHECKING:
-    from holp.cli import Options
-
-SCHEMA_DIR = Path(".holp") / "schema"
+from holp.repo import default_process, find_root, load_config
+from holp.schema_files import dumps, files
 
 
-def dumps(document: dict[str, object]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def files(process: Process) -> dict[Path, str]:
-    """The schema files `holp init` and `holp schema --write` put under .holp/schema/."""
-    return {SCHEMA_DIR / f"{kind}.schema.json": dumps(schemas.schema(kind, process)) for kind in schemas.KINDS}
-
-
-def _process(options: Options) -> tuple[Path | None, Process]:
+def _process(directory: Path | None) -> tuple[Path | None, Process]:
+    """The repository's process; outside a repository the default one, unless -C named a folder."""
     try:
-        root = options.root()
+        root = find_root(directory, explicit=True) if directory is not None else find_root(Path.cwd())
     except HolpError:
-        if options.directory is not None:
+        if directory is not None:
             raise
         return None, default_process()
     return root, load_config(root)[1]
 
 
-def run(options: Options, kind: str | None, write: bool) -> int:
-    root, process = _process(options)
+def run(directory: Path | None, kind: str | None, write: bool) -> int:
+    root, process = _process(directory)
     if write:
         if root is None:
             raise HolpError("--write needs a sales repository (a folder with holp.yaml)")

@@ -7,11 +7,10 @@ import click
 
 from holp import labels as labelling
 from holp import repo as repository
-from holp.commands.check import gate_lines
 from holp.evaluation import evaluate
 from holp.gates import gate
 from holp.model import plain
-from holp.output import money, money_plain, table
+from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
 
 

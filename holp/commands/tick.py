@@ -4,7 +4,7 @@ from pathlib import Path
 
 from holp.change import Change, apply, tick_change
 from holp.clock import date_option, today
-from holp.commands.advance import report
+from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
 from holp.model import Project
 from holp.repo import Repository
@@ -37,4 +37,4 @@ def run(root: Path, project_id: str, item: str, *, note: str | None, date: str |
                             FAILED)
         return tick_change(project, stage.id, item, value)
 
-    return report(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
+    return print_applied(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))

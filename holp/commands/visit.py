@@ -9,7 +9,7 @@ import click
 from holp import edit, yaml
 from holp.change import Change, apply
 from holp.clock import date_option, today
-from holp.commands.advance import report
+from holp.commands import print_applied
 from holp.errors import HolpError
 from holp.model import Project
 from holp.model.fields import mapping_of
@@ -127,4 +127,4 @@ def run(root: Path, project_id: str, *, date: str | None, by: tuple[str, ...], m
             also=[also] if also else [],
         )
 
-    return report(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
+    return print_applied(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
