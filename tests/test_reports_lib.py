@@ -26,22 +26,15 @@ from holp.history import History, Transition
 from holp.labels import load as load_labels
 from holp.model import build_team
 from holp.repo import default_process
-from holp.reports import (
-    KINDS,
-    PAGE,
-    REPORTS,
-    Inputs,
-    aging,
-    changes,
-    conversion,
-    forecast,
-    funnel,
-    receivables,
-    render,
-    reps,
-    stalled,
-    weighted_open_pipeline,
-)
+from holp.reports import KINDS, PAGE, REPORTS, Inputs, render
+from holp.reports.aging import aging, stalled
+from holp.reports.changes import changes
+from holp.reports.common import weighted_open_pipeline
+from holp.reports.conversion import conversion
+from holp.reports.forecast import forecast
+from holp.reports.funnel import funnel
+from holp.reports.receivables import receivables
+from holp.reports.reps import reps
 from holp.snapshot import Account, Deal, Payment, Snapshot
 
 AS_OF = dt.date(2026, 6, 30)

@@ -15,7 +15,8 @@ from holp.errors import HolpError
 from holp.labels import Labels
 from holp.labels import load as load_labels
 from holp.pipeline import open_weighted
-from holp.reports import PAGE, REPORTS, Inputs, Report, render, state, weighted_open_pipeline
+from holp.reports import PAGE, REPORTS, Inputs, render
+from holp.reports.common import Report, state, weighted_open_pipeline
 
 ALL = "all"
 

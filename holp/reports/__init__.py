@@ -9,7 +9,8 @@ the SVG of `charts`). `common` holds what the kinds share. Labels come from
 holp.yaml and templates/labels.yaml; no stage id appears in this code.
 
 `REPORTS` is the registry of kinds the command line offers. Importing this
-package loads no git, YAML or history code, so the CLI can list the kinds cheaply.
+package loads none of the kinds (a kind's module is imported when it is
+built), so the CLI lists the kinds without slowing every other command.
 """
 
 from __future__ import annotations
@@ -21,49 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from holp.reports.aging import Aging, Stalled, aging, stalled
-from holp.reports.changes import Changes, changes
-from holp.reports.common import ZERO, Report, Table, Totals, state, weighted_open_pipeline
-from holp.reports.conversion import Conversion, conversion
-from holp.reports.forecast import Forecast, forecast
-from holp.reports.funnel import Funnel, funnel
-from holp.reports.receivables import Receivables, receivables
-from holp.reports.reps import Reps, reps
-
 if TYPE_CHECKING:
     from holp.history import History
+    from holp.reports.common import Report
     from holp.snapshot import Snapshot
-
-__all__ = [
-    "BY",
-    "KINDS",
-    "PAGE",
-    "PERIODS",
-    "REPORTS",
-    "Aging",
-    "Changes",
-    "Conversion",
-    "Forecast",
-    "Funnel",
-    "Inputs",
-    "Kind",
-    "Receivables",
-    "Report",
-    "Reps",
-    "Stalled",
-    "Table",
-    "Totals",
-    "aging",
-    "changes",
-    "conversion",
-    "forecast",
-    "funnel",
-    "receivables",
-    "reps",
-    "stalled",
-    "state",
-    "weighted_open_pipeline",
-]
 
 BY = ("owner", "region", "business_line", "customer", "quarter")
 PERIODS = ("quarter", "month")
@@ -79,7 +41,7 @@ class Inputs:
     period: str = "quarter"  # forecast: one of PERIODS
     new_customers: Mapping[str, int] | None = None  # reps: customers added this year, by owner
     since: dt.date | None = None  # changes: after this day
-    weighted_before: Decimal = ZERO  # changes: the weighted open pipeline on that day
+    weighted_before: Decimal = Decimal(0)  # changes: the weighted open pipeline on that day
 
 
 @dataclass(frozen=True)
@@ -90,7 +52,52 @@ class Kind:
     on_page: bool  # whether the HTML page of every report (`holp report all`) shows it
 
 
+def _funnel(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.funnel import funnel
+
+    return funnel(snapshot, inputs.lang, inputs.by)
+
+
+def _forecast(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.forecast import forecast
+
+    return forecast(snapshot, inputs.lang, inputs.history, inputs.period)
+
+
+def _conversion(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.conversion import conversion
+
+    return conversion(snapshot, inputs.lang, inputs.history)
+
+
+def _aging(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.aging import aging
+
+    return aging(snapshot, inputs.lang, inputs.history)
+
+
+def _stalled(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.aging import stalled
+
+    return stalled(snapshot, inputs.lang, inputs.history)
+
+
+def _reps(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.reps import reps
+
+    return reps(snapshot, inputs.history, inputs.new_customers)
+
+
+def _receivables(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.receivables import receivables
+
+    return receivables(snapshot)
+
+
 def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.changes import changes
+    from holp.reports.common import weighted_open_pipeline
+
     if inputs.since is None:
         raise ValueError("the changes report needs the day it starts after")
     return changes(snapshot, inputs.lang, inputs.history, inputs.since, inputs.weighted_before,
@@ -98,13 +105,13 @@ def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
 
 
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
-    Kind("funnel", lambda s, i: funnel(s, i.lang, i.by), reads_history=False, on_page=True),
-    Kind("forecast", lambda s, i: forecast(s, i.lang, i.history, i.period), reads_history=True, on_page=True),
-    Kind("conversion", lambda s, i: conversion(s, i.lang, i.history), reads_history=True, on_page=True),
-    Kind("aging", lambda s, i: aging(s, i.lang, i.history), reads_history=True, on_page=True),
-    Kind("stalled", lambda s, i: stalled(s, i.lang, i.history), reads_history=True, on_page=False),
-    Kind("reps", lambda s, i: reps(s, i.history, i.new_customers), reads_history=True, on_page=True),
-    Kind("receivables", lambda s, i: receivables(s), reads_history=False, on_page=True),
+    Kind("funnel", _funnel, reads_history=False, on_page=True),
+    Kind("forecast", _forecast, reads_history=True, on_page=True),
+    Kind("conversion", _conversion, reads_history=True, on_page=True),
+    Kind("aging", _aging, reads_history=True, on_page=True),
+    Kind("stalled", _stalled, reads_history=True, on_page=False),
+    Kind("reps", _reps, reads_history=True, on_page=True),
+    Kind("receivables", _receivables, reads_history=False, on_page=True),
     Kind("changes", _changes, reads_history=True, on_page=False),
 )})
 KINDS = tuple(REPORTS)
