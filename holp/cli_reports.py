@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from holp import reports
 from holp.cli_options import Options, lang_option, pass_options
 from holp.errors import HolpError
 
@@ -86,14 +87,11 @@ def codeowners(options: Options, check: bool) -> None:
 
 
 @click.command("report")
-@click.argument("kind", required=False,
-                type=click.Choice(["funnel", "forecast", "conversion", "aging", "stalled", "reps", "receivables",
-                                   "changes", "all"]))
-@click.option("--by", type=click.Choice(["owner", "region", "business_line", "customer", "quarter"]),
-              help="Group the funnel by this.")
+@click.argument("kind", required=False, type=click.Choice([*reports.KINDS, "all"]))
+@click.option("--by", type=click.Choice(reports.BY), help="Group the funnel by this.")
 @click.option("--as-of", "as_of", metavar="DATE|REV", help="The repository as it stood then, read from git.")
 @click.option("--since", metavar="DATE|REV", help="For `changes`: what changed after this day or commit.")
-@click.option("--period", type=click.Choice(["quarter", "month"]), default="quarter", show_default=True,
+@click.option("--period", type=click.Choice(reports.PERIODS), default="quarter", show_default=True,
               help="For `forecast`: bucket expected closes by quarter or month.")
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html"]),
               help="table (default), or what -o's suffix says: .md, .csv, .json, .html.")

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from holp import git, history, report, report_output, snapshot
+from holp import git, history, snapshot
 from holp.cache import Cache
 from holp.commands import emit
 from holp.errors import HolpError
@@ -14,6 +15,8 @@ from holp.labels import Labels
 from holp.labels import load as load_labels
 from holp.output import shallow_warning
 from holp.pipeline import open_weighted
+from holp.reports import PAGE, REPORTS, Inputs, render
+from holp.reports.common import Report, state, weighted_open_pipeline
 
 ALL = "all"
 
@@ -28,9 +31,7 @@ def series(root: Path, snap: snapshot.Snapshot, cache: Cache, months: int = 12) 
         sha = snapshot.commit_on_or_before(root, day)
         if sha is not None:
             points.append((day, open_weighted(snap.process, history.summaries_at(root, sha, cache=cache))))
-    now = sum((report.weighted(snap.process, d) for d in snap.deals if report.state(snap.process, d) == "open"),
-              Decimal(0))
-    points.append((snap.as_of, now))
+    points.append((snap.as_of, weighted_open_pipeline(snap)))
     return points
 
 
@@ -46,35 +47,23 @@ def new_customers(root: Path, snap: snapshot.Snapshot) -> dict[str, int]:
 
 
 def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: history.History | None, *,
-          by: str | None, period: str, since: str | None, cache: Cache) -> list[report.Report]:
+          by: str | None, period: str, since: str | None, cache: Cache) -> list[Report]:
+    if kind != ALL and kind not in REPORTS:
+        raise HolpError(f"unknown report {kind}")
+    names = PAGE if kind == ALL else (kind,)
     in_git = git.toplevel(root) is not None
-    if kind == ALL:
-        kinds = ["funnel", "forecast", "conversion", "aging", "reps", "receivables"]
-        return [r for k in kinds for r in build(root, k, snap, label, hist, by=by if k == "funnel" else None,
-                                                period=period, since=None, cache=cache)]
-    if kind == "funnel":
-        return [report.funnel(snap, label, by)]
-    if kind == "forecast":
-        return [report.forecast(snap, label, hist, period)]
-    if kind == "conversion":
-        return [report.conversion(snap, label, hist)]
-    if kind in ("aging", "stalled"):
-        return [report.aging(snap, label, hist, stalled_only=kind == "stalled")]
-    if kind == "reps":
-        return [report.reps(snap, label, hist, new_customers(root, snap) if in_git else None)]
-    if kind == "receivables":
-        return [report.receivables(snap, label)]
-    if kind == "changes":
+    inputs = Inputs(label.lang, hist, by=by, period=period)
+    if "reps" in names and in_git:
+        inputs = dataclasses.replace(inputs, new_customers=new_customers(root, snap))
+    if "changes" in names:
         if not since:
             raise HolpError("report changes needs --since DATE or REV (what changed since last week's meeting)")
         if not in_git:
             raise HolpError("report changes reads git history, but this is not a git repository")
         sha, day = snapshot.resolve_as_of(root, since, "--since")
         before = open_weighted(snap.process, history.summaries_at(root, sha, cache=cache))
-        after = sum((report.weighted(snap.process, d) for d in snap.deals if report.state(snap.process, d) == "open"),
-                    Decimal(0))
-        return [report.changes(snap, label, hist, day, before, after)]
-    raise HolpError(f"unknown report {kind}")
+        inputs = dataclasses.replace(inputs, since=day, weighted_before=before)
+    return [REPORTS[name].build(snap, inputs) for name in names]
 
 
 def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, since: str | None, period: str,
@@ -87,7 +76,7 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     snap = snapshot.load(root, revision, as_of=day, cache=cache)
     label = load_labels(lang or snap.process.language, root)
     in_git = git.toplevel(root) is not None
-    needs_history = kind not in ("funnel", "receivables") or fmt == "html"
+    needs_history = kind not in REPORTS or REPORTS[kind].reads_history or fmt == "html"
     if not (in_git and needs_history):
         hist = None
     elif revision is not None:  # the history that commit has, not HEAD's cut by a date
@@ -99,27 +88,23 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     for problem in snap.problems:
         click.echo(f"holp: warning: {problem.as_text()} (left out of every total)", err=True)
     for deal in snap.deals:
-        if report.state(snap.process, deal) == "unknown":
+        if state(snap.process, deal) == "unknown":
             click.echo(f"holp: warning: {deal.path} is at stage '{deal.stage}', which holp.yaml does not have: "
                        "left out of every total", err=True)
+    # a shallow history is said in the figures too (history_incomplete), never silently wrong
     reports = build(root, kind, snap, label, hist, by=by, period=period, since=since, cache=cache)
-    if hist is not None and hist.shallow:  # said in the figures too, never silently wrong
-        for r in reports:
-            if r.kind not in ("funnel", "receivables"):
-                r.data["history_incomplete"] = True
-                if label("incomplete_history") not in r.notes:
-                    r.notes.append(label("incomplete_history"))
     if fmt == "json":
-        text = report_output.as_json(reports[0])
+        text = render.as_json(reports[0])
     elif fmt == "csv":
-        text = report_output.as_csv(reports[0])
+        text = render.as_csv(reports[0], label)
     elif fmt == "markdown":
-        text = report_output.markdown(reports, label)
+        text = render.markdown(reports, label)
     elif fmt == "html":
-        title = f"{snap.process.company} · {reports[0].title if len(reports) == 1 else label('report_funnel')}"
+        name = render.title(reports[0], label) if len(reports) == 1 else label("report_funnel")
+        title = f"{snap.process.company} · {name}"
         points = series(root, snap, cache) if in_git and hist is not None else None
-        text = report_output.page(reports, label, title, points, label.lang)
+        text = render.page(reports, label, title, points, label.lang)
     else:
-        text = report_output.text(reports, label)
+        text = render.text(reports, label)
     code = emit(text, output)
     return code or (1 if snap.problems else 0)  # the figures leave files out: a check would fail

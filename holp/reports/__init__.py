@@ -1,0 +1,118 @@
+"""Reports a sales manager decides from, computed from a `Snapshot` (and git history where time matters).
+
+One module per kind (funnel, forecast, conversion, aging and stalled, reps,
+receivables, changes), each a function from a snapshot to a frozen dataclass
+of figures: money stays `Decimal` throughout, sums are exact, and it becomes
+text once, rounded half up to two places, in the report's `json()` (the
+`--format json` contract) and in `render` (terminal, Markdown, CSV, HTML with
+the SVG of `charts`). `common` holds what the kinds share. Labels come from
+holp.yaml and templates/labels.yaml; no stage id appears in this code.
+
+`REPORTS` is the registry of kinds the command line offers. Importing this
+package loads none of the kinds (a kind's module is imported when it is
+built), so the CLI lists the kinds without slowing every other command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from holp.history import History
+    from holp.reports.common import Report
+    from holp.snapshot import Snapshot
+
+BY = ("owner", "region", "business_line", "customer", "quarter")
+PERIODS = ("quarter", "month")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a report may need besides the snapshot: the options given and what the command read from git."""
+
+    lang: str
+    history: History | None = None
+    by: str | None = None  # funnel: one of BY
+    period: str = "quarter"  # forecast: one of PERIODS
+    new_customers: Mapping[str, int] | None = None  # reps: customers added this year, by owner
+    since: dt.date | None = None  # changes: after this day
+    weighted_before: Decimal = Decimal(0)  # changes: the weighted open pipeline on that day
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    build: Callable[[Snapshot, Inputs], Report]
+    reads_history: bool  # whether its figures come from git history, not the files alone
+    on_page: bool  # whether the HTML page of every report (`holp report all`) shows it
+
+
+def _funnel(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.funnel import funnel
+
+    return funnel(snapshot, inputs.lang, inputs.by)
+
+
+def _forecast(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.forecast import forecast
+
+    return forecast(snapshot, inputs.lang, inputs.history, inputs.period)
+
+
+def _conversion(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.conversion import conversion
+
+    return conversion(snapshot, inputs.lang, inputs.history)
+
+
+def _aging(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.aging import aging
+
+    return aging(snapshot, inputs.lang, inputs.history)
+
+
+def _stalled(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.aging import stalled
+
+    return stalled(snapshot, inputs.lang, inputs.history)
+
+
+def _reps(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.reps import reps
+
+    return reps(snapshot, inputs.history, inputs.new_customers)
+
+
+def _receivables(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.receivables import receivables
+
+    return receivables(snapshot)
+
+
+def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.changes import changes
+    from holp.reports.common import weighted_open_pipeline
+
+    if inputs.since is None:
+        raise ValueError("the changes report needs the day it starts after")
+    return changes(snapshot, inputs.lang, inputs.history, inputs.since, inputs.weighted_before,
+                   weighted_open_pipeline(snapshot))
+
+
+REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
+    Kind("funnel", _funnel, reads_history=False, on_page=True),
+    Kind("forecast", _forecast, reads_history=True, on_page=True),
+    Kind("conversion", _conversion, reads_history=True, on_page=True),
+    Kind("aging", _aging, reads_history=True, on_page=True),
+    Kind("stalled", _stalled, reads_history=True, on_page=False),
+    Kind("reps", _reps, reads_history=True, on_page=True),
+    Kind("receivables", _receivables, reads_history=False, on_page=True),
+    Kind("changes", _changes, reads_history=True, on_page=False),
+)})
+KINDS = tuple(REPORTS)
+PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
