@@ -19,10 +19,11 @@ from holp.cache import Cache
 from holp.errors import HolpError
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.gates import GateStatus, gate
-from holp.model import LOST, Customer, Process, Project
+from holp.model import Customer, Process, Project
 from holp.pipeline import open_weighted
 from holp.problems import Problem
 from holp.repo import Repository
+from holp.stages import FORWARD, SKIP, classify, judge
 
 
 @dataclass
@@ -106,50 +107,17 @@ class _AtCommit:
 
 def check_move(process: Process, t: history.Transition, project: Project | None,
                customer: Customer | None) -> MoveReview:
+    """A committed move judged by `holp.stages.judge`, the rule `advance` plans by, on the file as committed."""
     review = MoveReview(t, project.name if project else t.project)
-    stages = {s.id: s for s in process.stages}
-    first = process.stages[0].id
-    if t.source is None:
-        if t.target != first:
-            review.problems.append(f"a new project starts at {first}, not {t.target}")
-        return review
-    if t.target is None:
-        return review
-    if t.target not in stages and t.target != LOST:
-        review.problems.append(f"{t.target} is not a stage of holp.yaml")
-        return review
-    if t.target == LOST:
-        reason = project.lost_reason if project else None
-        configured = [c.id for c in process.lost_reasons]
-        if reason not in configured:
-            review.problems.append(f"lost without a configured reason ({', '.join(configured)}) in the file")
-        return review
-    if t.source == LOST:
-        if not t.reason:
-            review.problems.append("reopened without a Holp-Reason")
-        return review
-    if t.source not in stages:
-        review.problems.append(f"{t.source} is not a stage of holp.yaml")
-        return review
-    source, target = stages[t.source], stages[t.target]
-    if target.index < source.index:
-        if not t.reason:
-            review.problems.append("moved back without a Holp-Reason")
-        return review
-    if target.index > source.index + 1:
-        if t.reason:
-            review.flags.append(f"skipped {target.index - source.index - 1} stage(s): {t.reason}")
-        else:
-            skipped = ", ".join(s.id for s in process.stages[source.index + 1:target.index])
-            review.problems.append(f"skipped {skipped} without a Holp-Reason")
-    if project is not None:
-        review.gate = gate(source, project, customer)
-        if not review.gate.met:
-            missing = ", ".join(s.item.id for s in review.gate.missing)
-            if t.forced and t.reason:
-                review.flags.append(f"forced past an unmet gate ({missing}): {t.reason}")
-            else:
-                review.problems.append(f"left {source.id} with its gate unmet: {missing}")
+    kind = classify(process, t.source, t.target)
+    source = process.stage(t.source or "")
+    status = gate(source, project, customer) if (project is not None and source is not None
+                                                 and kind.name in (FORWARD, SKIP)) else None
+    verdict = judge(process, t.source, t.target, reason=t.reason, forced=t.forced, gate_status=status,
+                    lost_reason=project.lost_reason if project else None)
+    review.gate = status
+    review.problems.extend(text for _, text in verdict.problems)
+    review.flags.extend(verdict.flags)
     return review
 
 

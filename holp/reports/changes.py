@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from holp.model import LOST
 from holp.output import money_plain
 from holp.reports.common import Head, Report, Table, day_of, head, incomplete, incomplete_notes, shallow
+from holp.stages import BACKWARD, LOST_MOVE, NEW, REOPEN, classify
 
 if TYPE_CHECKING:
     from holp.history import History
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from holp.snapshot import Snapshot
 
 CHANGE_KINDS = ("new", "forward", "back", "won", "lost", "reopened", "pushed")
+CHANGE_OF = {NEW: "new", BACKWARD: "back", LOST_MOVE: "lost", REOPEN: "reopened"}  # a move's kind, as this report says it
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,6 @@ def changes(snapshot: Snapshot, lang: str, history: History | None, since: dt.da
     """Stage moves and pushed expected closes after ``since`` up to the snapshot's day, and the weighted pipeline
     then (``weighted_before``) and now (``weighted_after``)."""
     process = snapshot.process
-    index = {s.id: s.index for s in process.stages}
     names = {d.id: d.name for d in snapshot.deals}
 
     def shown(kind: str, value: str | None) -> str:
@@ -103,18 +103,9 @@ def changes(snapshot: Snapshot, lang: str, history: History | None, since: dt.da
                 continue
         elif t.field != "stage":
             continue
-        elif t.source is None:
-            kind = "new"
-        elif t.target == LOST:
-            kind = "lost"
-        elif t.source == LOST:
-            kind = "reopened"
-        elif t.target and process.is_won(t.target) and not process.is_won(t.source):
-            kind = "won"
-        elif index.get(t.target or "", -1) < index.get(t.source, -1):
-            kind = "back"
         else:
-            kind = "forward"
+            move = classify(process, t.source, t.target)
+            kind = "won" if move.won else CHANGE_OF.get(move.name, "forward")
         found.append(Change(kind, t.project, names.get(t.project, t.project), t.source, t.target, t.date, t.author,
                             t.email, t.reason, t.commit, shown(kind, t.source), shown(kind, t.target)))
     return Changes(head(snapshot), since, tuple(found), weighted_before, weighted_after, shallow(history))
