@@ -13,8 +13,21 @@ from holp.history import Transition
 from holp.model import LOST, Contact, Customer, Lost, Project
 from holp.repo import default_process
 from holp.review import check_move
-from holp.stages import BACKWARD, FORWARD, LOST_MOVE, NEW, REOPEN, SKIP, UNKNOWN, classify, judge, plan_advance, \
-    plan_lost, plan_reopen, plan_won
+from holp.stages import (
+    BACKWARD,
+    FORWARD,
+    LOST_MOVE,
+    NEW,
+    REOPEN,
+    SKIP,
+    UNKNOWN,
+    classify,
+    judge,
+    plan_advance,
+    plan_lost,
+    plan_reopen,
+    plan_won,
+)
 
 PROCESS = default_process()
 STAGES = PROCESS.stage_ids
