@@ -19,7 +19,8 @@ from typing import Any
 from holp import git, yaml
 from holp.cache import Cache
 from holp.fileset import CUSTOMERS, Entry
-from holp.model import Customer, Project, customer_from, project_from
+from holp.model import Customer, Project
+from holp.model.records import record_from
 from holp.model.views import customer_row, project_row
 from holp.problems import ERROR, Problem
 
@@ -49,7 +50,7 @@ def record_of(folder: str, doc: yaml.Document, path: str) -> Record | Problem:
     """The customer or project a document holds, or the problem that keeps it from being one."""
     if not doc.ok:
         return next(p for p in doc.problems if p.severity == ERROR)
-    record: Record | None = (customer_from if folder == CUSTOMERS else project_from)(doc.tree, path)
+    record = record_from(folder, doc, path)
     if record is None:
         return Problem(doc.path, 1, 1, ERROR, "no-id", "the file holds no id, so it is no record: give it `id: ...`")
     return record

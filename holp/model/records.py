@@ -311,6 +311,11 @@ def _schema(cls: type, process: Any = None, **options: Any) -> dict[str, Any]:
     return schema_of(cls, process, **options)
 
 
+def record_from(folder: str, doc: Any, path: str) -> Customer | Project | None:
+    """The customer (folder ``customers``) or project a read document holds, or None without an id."""
+    return (customer_from if folder == "customers" else project_from)(doc.tree, path)
+
+
 def customer_from(tree: Any, path: str) -> Customer | None:
     """The customer a file's values hold, or None without an id."""
     if not isinstance(tree, Mapping) or not text(tree.get("id")):
