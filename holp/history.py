@@ -133,7 +133,7 @@ def light_summaries(root: Path, cache: Cache, shas: Iterable[str]) -> dict[str, 
     wanted = [sha for sha in dict.fromkeys(shas) if sha != git.ZERO]
     found = {sha: Summary(*v) if v is not None else None for sha, v in cache.get("light", wanted).items()}
     missing = [sha for sha in wanted if sha not in found]
-    new = {sha: summarize(raw) for sha, raw in git.CatFile(root).read(missing).items()}
+    new = {sha: summarize(raw) for sha, raw in git.CatFile(root).read(missing, limit=yaml.MAX_BYTES).items()}
     cache.put("light", {sha: list(v) if v is not None else None for sha, v in new.items()})
     found.update(new)
     return found

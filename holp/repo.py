@@ -58,10 +58,16 @@ def relative_to(root: Path, path: Path) -> str:
 def read_document(path: Path) -> yaml.Document:
     shown = display_path(path)
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, a device would never end
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO would block, a device would never end
             return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "not-a-file",
                                                            "not a regular file: holp reads only files")])
-        raw = path.read_bytes()
+        if status.st_size > yaml.MAX_BYTES:  # asked before reading: a file of gigabytes is never read
+            return yaml.too_large(shown, status.st_size)
+        with path.open("rb") as file:
+            raw = file.read(yaml.MAX_BYTES + 1)  # no more, even if it grew since
+            if len(raw) > yaml.MAX_BYTES:
+                return yaml.too_large(shown, max(os.fstat(file.fileno()).st_size, len(raw)))
     except OSError as e:
         return yaml.Document(shown, "", None, [Problem(shown, 1, 1, ERROR, "unreadable",
                                                        f"cannot read: {e.strerror or e}")])

@@ -79,7 +79,7 @@ class _AtCommit:
 
     def _data(self, shas: list[str]) -> None:
         missing = [s for s in shas if s not in self.parsed]
-        for sha, raw in self.cat.read(missing).items():
+        for sha, raw in self.cat.read(missing, limit=yaml.MAX_BYTES).items():
             self.parsed[sha] = yaml.read(sha, raw).data
 
     def project(self, blob: str, path: str) -> Project | None:

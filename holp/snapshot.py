@@ -152,7 +152,7 @@ def _read_blobs(root: Path, cache: Cache, entries: list[tuple[str, str]], kind: 
     found = cache.get("full", shas)
     missing = [sha for sha in dict.fromkeys(shas) if sha not in found]
     new = {}
-    for sha, raw in git.CatFile(root).read(missing).items():
+    for sha, raw in git.CatFile(root).read(missing, limit=yaml.MAX_BYTES).items():
         doc = yaml.read(sha, raw)
         new[sha] = extract(doc.data, kind) if doc.ok else None
     cache.put("full", new)
@@ -239,7 +239,7 @@ def _blob(root: Path, revision: str, path: str) -> bytes:
     entries = git.ls_tree(root, revision, [path])
     if not entries:
         raise HolpError(f"{path} does not exist at {revision[:8]}")
-    return git.CatFile(root).read([entries[0][0]]).get(entries[0][0], b"")
+    return git.CatFile(root).read([entries[0][0]], limit=yaml.MAX_BYTES).get(entries[0][0], b"")
 
 
 def commit_on_or_before(root: Path, day: dt.date) -> str | None:

@@ -154,21 +154,6 @@ def check_schemas(repo: Repository) -> Iterator[Problem]:
         yield from schema_problems(doc, validators[kind], kind)
 
 
-def check_numbers(repo: Repository) -> Iterator[Problem]:
-    def walk(doc: Document, value: Any, path: list[Any]) -> Iterator[Problem]:
-        if isinstance(value, Decimal) and not value.is_finite():
-            yield doc.problem(path, "bad-number", f"{'.'.join(map(str, path))} is {value}: write a finite number")
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield from walk(doc, v, [*path, k])
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(doc, v, [*path, i])
-
-    for doc in repo.documents():
-        yield from walk(doc, doc.data, [])
-
-
 # -- holp.yaml and team.yaml ---------------------------------------------------------------
 
 
@@ -377,7 +362,6 @@ def check_stages(repo: Repository) -> Iterator[Problem]:
 CHECKS: tuple[Callable[[Repository], Iterable[Problem]], ...] = (
     check_shape,
     check_schemas,
-    check_numbers,
     check_config,
     check_team,
     check_ids,

@@ -27,8 +27,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from holp.git import Unread
 from holp.problems import ERROR, Problem
 
 try:  # the C parser; without ruamel.yaml.clib holp would be 20x slower, see tests
@@ -43,6 +45,9 @@ except ImportError:  # pragma: no cover - exercised only on a broken install
 MAX_BYTES = 1 << 20  # a sales file of a megabyte is a mistake, not a project
 MAX_DEPTH = 32  # no holp format nests deeper than a handful of levels
 MAX_FLOW_DEPTH = 500  # libyaml recurses in C: bound it before it can overflow
+MAX_NESTING = 500  # the same bound for block and flow collections together, checked on libyaml's events
+MAX_DIGITS = 30  # more digits than any amount or probability has: a number longer than this is a typo
+MAX_EXPONENT = 30  # numbers stay between 1e-30 and 1e30 in size
 
 _TAG = "tag:yaml.org,2002:"
 _NULL = frozenset(["", "~", "null", "Null", "NULL"])
@@ -53,6 +58,7 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_NESTERS = "-?:[{"  # every collection, block or flow, starts at one of these
 _MAYBE_TYPED = frozenset("0123456789-+.~nNtTfF")
 _PROBABLE_ID = re.compile(r"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
@@ -154,8 +160,17 @@ def _compose(text: str) -> Node | None:
         parser.dispose()
 
 
+def too_large(path: str, size: int, limit: int = MAX_BYTES) -> Document:
+    """The document of a file too large to read: callers that know the size ask this before reading."""
+    return Document(path, "", None, [Problem(path, 1, 1, ERROR, "too-large",
+                                             f"file is {size} bytes; holp reads files up to {limit} bytes")])
+
+
 def read(path: str, raw: bytes) -> Document:
-    """Read one file's bytes. Never raises for bad input: problems are in the result."""
+    """Read one file's bytes. Never raises for bad input: problems are in the result.
+
+    ``raw`` may be a `git.Unread`, a blob left unread for its size: it reads as too large.
+    """
     problems: list[Problem] = []
     text = ""
 
@@ -163,8 +178,10 @@ def read(path: str, raw: bytes) -> Document:
         problems.append(Problem(path, line, column, ERROR, code, message))
         return Document(path, text, None, problems)  # the text, if any, lets others guess what it held
 
+    if isinstance(raw, Unread):
+        return too_large(path, raw.size, raw.limit)
     if len(raw) > MAX_BYTES:
-        return fail(1, 1, "too-large", f"file is {len(raw)} bytes; holp reads files up to {MAX_BYTES} bytes")
+        return too_large(path, len(raw))
     if b"\x00" in raw:
         return fail(1, 1, "not-text", "file is binary (it contains NUL bytes), not YAML text")
     try:
@@ -186,6 +203,10 @@ def read(path: str, raw: bytes) -> Document:
     depth = _flow_depth(text)
     if depth > MAX_FLOW_DEPTH:
         return fail(1, 1, "too-deep", f"nesting deeper than {MAX_FLOW_DEPTH} levels")
+    deep = _too_deep(text)
+    if deep is not None:
+        return fail(deep.line + 1, deep.column + 1, "too-deep",
+                    f"lists and mappings nest deeper than {MAX_NESTING} levels here: holp files nest a few")
     try:
         root = _compose(text)
     except MarkedYAMLError as e:
@@ -219,6 +240,36 @@ def _flow_depth(text: str) -> int:
     return best
 
 
+def _too_deep(text: str) -> Any:
+    """Where collections first nest deeper than `MAX_NESTING`, or None.
+
+    libyaml's composer recurses in C and crashes the process some ten thousand
+    levels down, block (``- - - x``) or flow; its event parser keeps a stack of
+    its own and does not. Each collection opens at one of `_NESTERS`, so a file
+    with few of them cannot be deep, and the events are walked only when it has
+    many; the walk stops at the first level too many.
+    """
+    if sum(text.count(ch) for ch in _NESTERS) <= MAX_NESTING:
+        return None
+    parser = _Composer(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            elif event is None or isinstance(event, StreamEndEvent):
+                return None
+    except YAMLError:
+        return None  # composing reports it, and up to here the nesting is within bounds
+    finally:
+        parser.dispose()
+
+
 def _syntax_message(e: MarkedYAMLError, text: str, mark: Any) -> str:
     if mark is not None:
         lines = text.splitlines()
@@ -245,7 +296,7 @@ def _construct(node: Node, doc: Document, where: tuple[Any, ...], seen: set[int]
         return None
     tag = tag_of(node)
     if isinstance(node, ScalarNode):
-        return _scalar(node, doc)
+        return _scalar(node, doc, where)
     if tag not in ("?", "!", _TAG + "map", _TAG + "seq"):
         doc.problems.append(_at(doc, node, "yaml-tag", f"tag {tag} is not allowed: holp files use plain YAML"))
         return None
@@ -291,17 +342,22 @@ def _alias_problems(doc: Document) -> Iterator[Problem]:
                       f"alias *{first.anchor} is not allowed: write the value out{more}")
 
 
-def _scalar(node: ScalarNode, doc: Document) -> Any:
+def _scalar(node: ScalarNode, doc: Document, where: tuple[Any, ...]) -> Any:
     value: str = node.value
     tag = tag_of(node)
     if tag == "?":
         if node.style:  # quoted or block scalars are always text
             return value
-        return resolve_plain(value)
+        resolved = _resolve(value)
+        if type(resolved) is _BadNumber:
+            return _bad_number(node, doc, where, resolved)
+        return resolved
     if tag == "!" or tag == _TAG + "str":
         return value
     if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
-        resolved = resolve_plain(value)
+        resolved = _resolve(value)
+        if type(resolved) is _BadNumber:
+            return _bad_number(node, doc, where, resolved)
         want = {"int": int, "float": Decimal, "bool": bool, "null": type(None)}[tag[len(_TAG):]]
         if tag == _TAG + "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
             return Decimal(resolved)
@@ -313,30 +369,86 @@ def _scalar(node: ScalarNode, doc: Document) -> Any:
     return None
 
 
+class _BadNumber:
+    """A number holp refuses to read, and why (completing "amount ...")."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _bad_number(node: ScalarNode, doc: Document, where: tuple[Any, ...], bad: _BadNumber) -> None:
+    name = ".".join(map(str, where)) or "the value"
+    doc.problems.append(_at(doc, node, "bad-number", f"{name} {bad.why}"))
+    return None
+
+
 def resolve_plain(value: str) -> Any:
-    """What a plain (unquoted) scalar means under holp's rules (YAML 1.2 core, Decimal numbers)."""
+    """What a plain (unquoted) scalar means under holp's rules (YAML 1.2 core, Decimal numbers).
+
+    A number out of holp's bounds (`_resolve`) means None: nothing downstream computes with it.
+    """
+    resolved = _resolve(value)
+    return None if type(resolved) is _BadNumber else resolved
+
+
+def _resolve(value: str) -> Any:
     if not value or value[0] in _MAYBE_TYPED:
         if value in _NULL:
             return None
         if value in _BOOL:
             return _BOOL[value]
         if _INT.match(value):
-            return int(value)
+            return _integer(value, value.lstrip("+-"), 10)
         if _OCT.match(value):
-            return int(value[2:], 8)
+            return _integer(value, value[2:], 8)
         if _HEX.match(value):
-            return int(value[2:], 16)
+            return _integer(value, value[2:], 16)
         if _FLOAT.match(value):
-            try:
-                return Decimal(value)
-            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-                return value
-        inf = _INF.match(value)
-        if inf:
-            return Decimal(f"{inf.group(1)}Infinity")
-        if _NAN.match(value):
-            return Decimal("NaN")
+            return _decimal(value)
+        if _INF.match(value) or _NAN.match(value):
+            return _BadNumber(f"is {value}: write a finite number")
     return value
+
+
+# Bounds on the text, before any conversion: int() refuses more than 4300 digits, and a Decimal
+# with a huge exponent turns arithmetic and formatting downstream into work without end.
+_TOO_MANY_DIGITS = ("has {} digits: holp reads numbers of up to " + str(MAX_DIGITS) +
+                    " digits; write the number with fewer digits, or quote it if it is text")
+_OUT_OF_RANGE = ("is {}, out of range: holp reads numbers between 1e-" + str(MAX_EXPONENT) + " and 1e" +
+                 str(MAX_EXPONENT) + " in size; write it out (e.g. 3200000), or quote it if it is text")
+
+
+def _integer(value: str, digits: str, base: int) -> Any:
+    significant = digits.lstrip("0")
+    if len(significant) > MAX_DIGITS:
+        return _BadNumber(_TOO_MANY_DIGITS.format(len(significant)))
+    number = int(significant or "0", base)
+    if number >= 10**MAX_DIGITS:  # 30 hexadecimal digits are more than 30 decimal ones
+        return _BadNumber(_OUT_OF_RANGE.format(_shorten(value)))
+    return -number if value.startswith("-") else number
+
+
+def _decimal(value: str) -> Any:
+    mantissa, _, exponent = value.lower().partition("e")
+    whole, _, fraction = mantissa.lstrip("+-").partition(".")
+    written = whole.lstrip("0") + fraction
+    if len(written) > MAX_DIGITS:
+        return _BadNumber(_TOO_MANY_DIGITS.format(len(written)))
+    if len(exponent.lstrip("+-").lstrip("0")) > 3:
+        return _BadNumber(_OUT_OF_RANGE.format(_shorten(value)))
+    try:
+        number = Decimal(value)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return value
+    if not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        return _BadNumber(_OUT_OF_RANGE.format(_shorten(value)))
+    return number
+
+
+def _shorten(value: str) -> str:
+    return value if len(value) <= 40 else f"{value[:20]}…{value[-10:]}"
 
 
 _PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#]*\Z")
