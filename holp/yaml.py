@@ -160,10 +160,10 @@ def _compose(text: str) -> Node | None:
         parser.dispose()
 
 
-def too_large(path: str, size: int, limit: int = MAX_BYTES) -> Document:
+def too_large(path: str, size: int, limit: int | None = None) -> Document:
     """The document of a file too large to read: callers that know the size ask this before reading."""
     return Document(path, "", None, [Problem(path, 1, 1, ERROR, "too-large",
-                                             f"file is {size} bytes; holp reads files up to {limit} bytes")])
+                                             f"file is {size} bytes; holp reads files up to {limit or MAX_BYTES} bytes")])
 
 
 def read(path: str, raw: bytes) -> Document:
@@ -292,7 +292,8 @@ def _construct(node: Node, doc: Document, where: tuple[Any, ...], seen: set[int]
         return None
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        doc.problems.append(_at(doc, node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
+        if not any(p.code == "too-deep" for p in doc.problems):  # once, at the first: the rest is the same mistake
+            doc.problems.append(_at(doc, node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
         return None
     tag = tag_of(node)
     if isinstance(node, ScalarNode):
