@@ -207,7 +207,7 @@ def writes(text: str) -> Callable[[Path], None]:
     return lambda path: write(path, text).touch()
 
 
-TOO_MANY_DIGITS = "holp reads numbers of up to 30 digits; write the number with fewer digits, or quote it if it is text"
+TOO_MANY_DIGITS = "holp reads numbers of up to 40 digits; write the number with fewer digits, or quote it if it is text"
 BOUNDS = [
     # (name, make the file, the one problem validate prints for it)
     ("3 GB sparse file", sparse_3gb,
@@ -217,8 +217,8 @@ BOUNDS = [
     ("5,000-digit integer", writes(project(amount="amount: " + "9" * 5000)),
      f"{NEW}:7:9: error[bad-number]: amount has 5000 digits: {TOO_MANY_DIGITS}"),
     ("huge exponent", writes(project(amount="amount: 1e9999999999")),
-     f"{NEW}:7:9: error[bad-number]: amount is 1e9999999999, out of range: holp reads numbers between 1e-30 and "
-     "1e30 in size; write it out (e.g. 3200000), or quote it if it is text"),
+     f"{NEW}:7:9: error[bad-number]: amount is 1e9999999999, out of range: holp reads numbers between 1e-40 and "
+     "1e40 in size; write it out (e.g. 3200000), or quote it if it is text"),
     ("probability .nan", writes(project(amount="amount: 3200000\nprobability: .nan")),
      f"{NEW}:8:14: error[bad-number]: probability is .nan: write a finite number"),
 ]
@@ -327,17 +327,17 @@ def test_read__deep_but_within_the_bound_is_one_problem() -> None:
 NUMBERS = [
     # (written, the problem's message after "amount ")
     ("9" * 5000, "has 5000 digits: " + TOO_MANY_DIGITS),
-    ("-" + "9" * 31, "has 31 digits: " + TOO_MANY_DIGITS),
-    ("1." + "0" * 30, "has 31 digits: " + TOO_MANY_DIGITS),
-    ("!!int " + "9" * 40, "has 40 digits: " + TOO_MANY_DIGITS),
-    ("1e9999999999", "is 1e9999999999, out of range: holp reads numbers between 1e-30 and 1e30 in size; "
+    ("-" + "9" * 41, "has 41 digits: " + TOO_MANY_DIGITS),
+    ("1." + "0" * 40, "has 41 digits: " + TOO_MANY_DIGITS),
+    ("!!int " + "9" * 50, "has 50 digits: " + TOO_MANY_DIGITS),
+    ("1e9999999999", "is 1e9999999999, out of range: holp reads numbers between 1e-40 and 1e40 in size; "
      "write it out (e.g. 3200000), or quote it if it is text"),
-    ("1e" + "9" * 5000, "is 1e999999999999999999…9999999999, out of range: holp reads numbers between 1e-30 and "
-     "1e30 in size; write it out (e.g. 3200000), or quote it if it is text"),
-    ("1e31", "is 1e31, out of range: holp reads numbers between 1e-30 and 1e30 in size; "
+    ("1e" + "9" * 5000, "is 1e999999999999999999…9999999999, out of range: holp reads numbers between 1e-40 and "
+     "1e40 in size; write it out (e.g. 3200000), or quote it if it is text"),
+    ("1e41", "is 1e41, out of range: holp reads numbers between 1e-40 and 1e40 in size; "
      "write it out (e.g. 3200000), or quote it if it is text"),
-    ("0x" + "f" * 30, "is 0x" + "f" * 30 + ", out of range: holp reads numbers between 1e-30 and "
-     "1e30 in size; write it out (e.g. 3200000), or quote it if it is text"),
+    ("0x" + "f" * 34, "is 0x" + "f" * 34 + ", out of range: holp reads numbers between 1e-40 and "
+     "1e40 in size; write it out (e.g. 3200000), or quote it if it is text"),
     (".nan", "is .nan: write a finite number"),
     ("-.Inf", "is -.Inf: write a finite number"),
     ("!!float .inf", "is .inf: write a finite number"),
@@ -353,8 +353,8 @@ def test_read__numbers_are_bounded_before_conversion(written: str, message: str)
 
 
 @pytest.mark.parametrize(("written", "value"), [
-    ('"1e999"', "1e999"), ("'.nan'", ".nan"), ("!!str " + "9" * 5000, "9" * 5000), ("9" * 30, int("9" * 30)),
-    ("1e26", Decimal("1E+26")), ("0" * 5000 + "1", 1), ("3200000.50", Decimal("3200000.50")), ("1e-30", Decimal("1E-30")),
+    ('"1e999"', "1e999"), ("'.nan'", ".nan"), ("!!str " + "9" * 5000, "9" * 5000), ("9" * 40, int("9" * 40)),
+    ("1e26", Decimal("1E+26")), ("0" * 5000 + "1", 1), ("3200000.50", Decimal("3200000.50")), ("1e-40", Decimal("1E-40")),
 ])
 def test_read__numbers_within_bounds_and_quoted_text_read_as_before(written: str, value: object) -> None:
     assert yaml.read("f.yaml", f"amount: {written}\n".encode()).data == {"amount": value}
