@@ -12,6 +12,12 @@ rules, YAML 1.2's core schema, with two deliberate narrowings:
   are honoured), aliases are never expanded, directives are refused, and
   duplicate keys are reported with their line.
 
+Bounds come before work: a file over `MAX_BYTES` is refused by its size (callers
+that can ask the size first do, and never read it), nesting is bounded before
+libyaml composes (its composer recurses in C), and a number's digits and
+exponent are bounded on its text, before any conversion; a refused number reads
+as None, so nothing downstream computes with it.
+
 Every problem found while reading is returned, never raised, so a caller can
 report all of them in one run. Editing (`holp advance` and friends) never
 reads values through another library's rules: it re-reads what it wrote with
