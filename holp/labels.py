@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from holp import yaml
+from holp.repo import read_document
 from holp.resources import template
 
 FILE = "labels.yaml"
@@ -39,7 +39,7 @@ class Labels:
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
-    doc = yaml.read(str(path), path.read_bytes())
+    doc = read_document(path)  # the repository's reader: a file too large is refused by its size, never read
     return doc.data if isinstance(doc.data, dict) else {}
 
 

@@ -241,6 +241,12 @@ def test_validate__bounds_refuse_before_work(repo: Path, holp: Callable[..., Res
     assert fixed.output.splitlines()[-1] == "5 files checked, no problems."
 
 
+def test_report__a_huge_labels_file_is_not_read(repo: Path, holp: Callable[..., Result]) -> None:
+    sparse_3gb(repo / "templates/labels.yaml")
+    result = holp("report", "funnel", "--format", "json")
+    assert result.exit_code == 0, result.output
+
+
 def test_validate__bounds_hold_in_holp_yaml_too(repo: Path, holp: Callable[..., Result]) -> None:
     config = repo / "holp.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("probability: 0.10", "probability: .inf", 1),
