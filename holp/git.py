@@ -223,13 +223,28 @@ def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
     return Commit(sha, parents.split(), author, email, date, message, _trailers(trailers)), changes
 
 
+class Unread(bytes):
+    """What `CatFile.read` gives for a blob over its limit: no content, only the size (`holp.yaml.read`
+    turns it into a too-large problem). Empty bytes, so code that ignores the size sees nothing, not junk."""
+
+    size: int
+    limit: int
+
+    def __new__(cls, size: int, limit: int) -> Unread:
+        unread = super().__new__(cls)
+        unread.size, unread.limit = size, limit
+        return unread
+
+
 class CatFile:
     """One `git cat-file --batch` process for many objects, fed from a thread (no deadlock, no round trips)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def read(self, shas: list[str]) -> dict[str, bytes]:
+    def read(self, shas: list[str], limit: int | None = None) -> dict[str, bytes]:
+        """sha → content of each object that exists; with ``limit``, a larger one is `Unread`,
+        its content passed over in chunks as git sends it, never held."""
         import threading
 
         if not shas:
@@ -254,7 +269,15 @@ class CatFile:
             if len(header) < 3 or header[1] == b"missing":
                 continue
             size = int(header[2])
-            found[sha] = out.read(size)
+            if limit is not None and size > limit:
+                found[sha] = Unread(size, limit)
+                while size > 0:
+                    skipped = len(out.read(min(size, 1 << 20)))
+                    if not skipped:
+                        break
+                    size -= skipped
+            else:
+                found[sha] = out.read(size)
             out.read(1)
         writer.join()
         out.close()

@@ -11,6 +11,7 @@ cold one and a fixed file is simply a new blob.
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,10 +34,12 @@ def read_file(path: Path, shown: str) -> yaml.Document:
         info = path.lstat()
         if not stat.S_ISREG(info.st_mode):  # a FIFO would block, a device would never end, a link is not followed
             return _failed(shown, "not-a-file", "not a regular file: holp reads only files")
-        if info.st_size > yaml.MAX_BYTES:
-            return _failed(shown, "too-large", f"file is {info.st_size} bytes; holp reads files up to "
-                                               f"{yaml.MAX_BYTES} bytes")
-        raw = path.read_bytes()
+        if info.st_size > yaml.MAX_BYTES:  # asked before reading: a file of gigabytes is never read
+            return yaml.too_large(shown, info.st_size)
+        with path.open("rb") as file:
+            raw = file.read(yaml.MAX_BYTES + 1)  # no more, even if it grew since
+            if len(raw) > yaml.MAX_BYTES:
+                return yaml.too_large(shown, max(os.fstat(file.fileno()).st_size, len(raw)))
     except OSError as e:
         return _failed(shown, "unreadable", f"cannot read: {e.strerror or e}")
     return yaml.read(shown, raw)
@@ -75,7 +78,7 @@ def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str]) -> di
         found[blob] = Problem(blob, *value["problem"]) if "problem" in value else value["row"]
     missing = [b for b in wanted if b not in found]
     new: dict[str, Any] = {}
-    for blob, raw in git.CatFile(root).read(missing).items():
+    for blob, raw in git.CatFile(root).read(missing, limit=yaml.MAX_BYTES).items():
         result = row_of(folder, yaml.read(blob, raw), "")
         found[blob] = result
         new[blob] = ({"problem": [result.line, result.column, result.severity, result.code, result.message]}

@@ -83,7 +83,7 @@ class _AtCommit:
 
     def _records(self, folder: str, blobs: dict[str, str]) -> None:
         missing = [b for b in blobs if b not in self.read]
-        for blob, raw in self.cat.read(missing).items():
+        for blob, raw in self.cat.read(missing, limit=yaml.MAX_BYTES).items():
             self.read[blob] = reading.record_of(folder, yaml.read(blobs[blob], raw), blobs[blob])
 
     def project(self, blob: str, path: str) -> Project | None:

@@ -131,7 +131,7 @@ def _blob(root: Path, revision: str, path: str) -> bytes:
     mode, sha, _ = entries[0]
     if mode == fileset.LINK_MODE:
         raise HolpError(f"{path} at {revision[:8]} is a symbolic link: holp never follows links", FAILED)
-    return git.CatFile(root).read([sha]).get(sha, b"")
+    return git.CatFile(root).read([sha], limit=yaml.MAX_BYTES).get(sha, b"")
 
 
 def commit_on_or_before(root: Path, day: dt.date) -> str | None:

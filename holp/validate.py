@@ -36,11 +36,6 @@ def check_schemas(repo: Repository) -> Iterator[Problem]:
         yield from shape.schema_problems(doc, validators[kind], kind)
 
 
-def check_numbers(repo: Repository) -> Iterator[Problem]:
-    for doc in repo.documents():
-        yield from shape.number_problems(doc)
-
-
 def check_config(repo: Repository) -> Iterator[Problem]:
     yield from shape.config_problems(repo.config, repo.process)
 
@@ -151,7 +146,6 @@ CHECKS: tuple[Callable[[Repository], Iterable[Problem]], ...] = (
     check_files,
     check_shape,
     check_schemas,
-    check_numbers,
     check_config,
     check_team,
     check_ids,

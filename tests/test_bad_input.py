@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from conftest import PROJECT, snapshot, write
+from conftest import PROJECT, git, snapshot, write
+from holp import git as holp_git
+from holp import repo as repository
+from holp import yaml
 
 NEW = "projects/east/P-2026-002.yaml"
 
@@ -189,3 +193,176 @@ def test_validate__a_broken_customer_is_reported_once(repo: Path, holp: Callable
     result = holp("validate")
     assert result.exit_code == 1
     assert [line.split(": ")[0] for line in result.output.splitlines()[:-1]] == ["customers/east/C-0001.yaml:3:7"]
+
+
+# -- bounds before work: each refused input is one problem, found without reading, composing or computing much
+
+
+def sparse_3gb(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        file.truncate(3 * 2**30)  # no block on disk: reading it is what the bound must avoid
+
+
+def writes(text: str) -> Callable[[Path], None]:
+    return lambda path: write(path, text).touch()
+
+
+TOO_MANY_DIGITS = "holp reads numbers of up to 40 digits; write the number with fewer digits, or quote it if it is text"
+BOUNDS = [
+    # (name, make the file, the one problem validate prints for it)
+    ("3 GB sparse file", sparse_3gb,
+     f"{NEW}:1:1: error[too-large]: file is 3221225472 bytes; holp reads files up to 1048576 bytes"),
+    ("30,000 levels of '- '", writes(project(competitors="competitors:\n  " + "- " * 30000 + "x")),
+     f"{NEW}:25:1001: error[too-deep]: lists and mappings nest deeper than 500 levels here: holp files nest a few"),
+    ("5,000-digit integer", writes(project(amount="amount: " + "9" * 5000)),
+     f"{NEW}:7:9: error[bad-number]: amount has 5000 digits: {TOO_MANY_DIGITS}"),
+    ("huge exponent", writes(project(amount="amount: 1e9999999999")),
+     f"{NEW}:7:9: error[bad-number]: amount is 1e9999999999, out of range: holp reads numbers between 1e-40 and "
+     "1e40 in size; write it out (e.g. 3200000), or quote it if it is text"),
+    ("probability .nan", writes(project(amount="amount: 3200000\nprobability: .nan")),
+     f"{NEW}:8:14: error[bad-number]: probability is .nan: write a finite number"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "problem"), BOUNDS, ids=[b[0] for b in BOUNDS])
+def test_validate__bounds_refuse_before_work(repo: Path, holp: Callable[..., Result], name: str,
+                                             make: Callable[[Path], None], problem: str) -> None:
+    make(repo / NEW)
+    result = holp("validate")
+    assert result.exit_code == 1, result.output
+    assert [line for line in result.output.splitlines() if line.startswith(NEW)] == [problem]
+    for args in (("list",), ("report", "funnel", "--format", "json")):
+        other = holp(*args)
+        assert other.exit_code in (0, 1, 2), other.output
+        assert "Traceback" not in other.output
+    write(repo / NEW, project())
+    fixed = holp("validate")
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.output.splitlines()[-1] == "5 files checked, no problems."
+
+
+def test_report__a_huge_labels_file_is_not_read(repo: Path, holp: Callable[..., Result]) -> None:
+    sparse_3gb(repo / "templates/labels.yaml")
+    result = holp("report", "funnel", "--format", "json")
+    assert result.exit_code == 0, result.output
+
+
+def test_validate__bounds_hold_in_holp_yaml_too(repo: Path, holp: Callable[..., Result]) -> None:
+    config = repo / "holp.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("probability: 0.10", "probability: .inf", 1),
+                      encoding="utf-8")
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if "bad-number" in line] == [
+        "holp.yaml:33:18: error[bad-number]: stages.0.probability is .inf: write a finite number"]
+    assert holp("list").exit_code == 1
+
+
+def test_validate__quoted_big_numbers_are_text(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / NEW, project(name='name: "1e999"', business_line="business_line: waste-heat\nnotes: '.nan'"))
+    result = holp("validate")
+    assert result.exit_code == 0, result.output
+
+
+# -- the same bounds, in the reader itself
+
+
+def test_read_document__asks_the_size_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "P.yaml"
+    sparse_3gb(path)
+    doc = repository.read_document(path)
+    assert [(p.line, p.column, p.code, p.message) for p in doc.problems] == [
+        (1, 1, "too-large", "file is 3221225472 bytes; holp reads files up to 1048576 bytes")]
+    assert doc.text == "" and doc.tree is None
+
+
+def test_cat_file__passes_over_a_blob_over_the_limit(git_repo: Path) -> None:
+    write(git_repo / "big.yaml", "x: " + "a" * 5000 + "\n")
+    git(git_repo, "add", "big.yaml")
+    big = git(git_repo, "hash-object", "big.yaml").strip()
+    small = git(git_repo, "rev-parse", "HEAD:team.yaml").strip()
+    found = holp_git.CatFile(git_repo).read([big, small], limit=1000)
+    assert isinstance(found[big], holp_git.Unread) and found[big] == b"" and found[big].size == 5004
+    assert found[small] == (git_repo / "team.yaml").read_bytes()  # the stream stays in step after the skip
+    doc = yaml.read("big.yaml", found[big])
+    assert [(p.line, p.column, p.code, p.message) for p in doc.problems] == [
+        (1, 1, "too-large", "file is 5004 bytes; holp reads files up to 1000 bytes")]
+    assert holp_git.CatFile(git_repo).read([big])[big] == (git_repo / "big.yaml").read_bytes()  # no limit: all of it
+
+
+def test_report__a_committed_file_over_the_limit_is_left_out(git_repo: Path, holp: Callable[..., Result],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    size = write(git_repo / NEW, project() + "# " + "x" * 12000 + "\n").stat().st_size
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-q", "-m", "a big file")
+    monkeypatch.setattr(yaml, "MAX_BYTES", 10000)  # over holp.yaml's size, under this file's
+    for args in (("report", "funnel", "--format", "json", "--no-cache"), ("report", "stalled", "--no-cache")):
+        result = holp(*args)
+        assert result.exit_code == 1, result.output  # the figures leave a file out: said, and the check fails
+        assert (f"holp: warning: {NEW}:1:1: error[too-large]: file is {size} bytes; holp reads files up to 10000 "
+                "bytes (left out of every total)") in result.stderr
+    assert f"{NEW}:1:1: error[too-large]: file is {size} bytes; holp reads files up to 10000 bytes" in holp(
+        "validate").output
+
+
+DEEP = [
+    # (shape, text, (line, column) of the level too many)
+    ("'- ' on one line", "- " * 30000 + "x", (1, 1001)),
+    ("'? ' on one line", "? " * 30000 + "x", (1, 1001)),
+    ("'-' indented by one space a line", "".join(" " * i + "-\n" for i in range(1400)), (501, 501)),
+    ("mappings indented by one space a line", "".join(" " * i + "k:\n" for i in range(1400)), (501, 501)),
+    ("lists of mappings", "".join("  " * i + "- k:\n" for i in range(700)), (251, 501)),
+    ("lists at their key's indentation", "".join(" " * i + "k:\n" + " " * i + "-\n" for i in range(700)), (501, 251)),
+    ("block, then flow", "- " * 400 + "[" * 400 + "]" * 400, (1, 901)),
+    ("mappings, then flow", "".join(" " * i + "k:\n" for i in range(300)) + " " * 300 + "[" * 300 + "]" * 300,
+     (301, 501)),
+]
+
+
+@pytest.mark.parametrize(("shape", "text", "where"), DEEP, ids=[d[0] for d in DEEP])
+def test_read__nesting_is_bounded_before_composing(shape: str, text: str, where: tuple[int, int]) -> None:
+    doc = yaml.read("f.yaml", text.encode())
+    assert [(p.line, p.column, p.code) for p in doc.problems] == [(*where, "too-deep")]
+    assert doc.tree is None
+
+
+def test_read__deep_but_within_the_bound_is_one_problem() -> None:
+    doc = yaml.read("f.yaml", "".join("  " * i + "- - - - -\n" for i in range(100)).encode())
+    assert [p.code for p in doc.problems] == ["too-deep"]
+
+
+NUMBERS = [
+    # (written, the problem's message after "amount ")
+    ("9" * 5000, "has 5000 digits: " + TOO_MANY_DIGITS),
+    ("-" + "9" * 41, "has 41 digits: " + TOO_MANY_DIGITS),
+    ("1." + "0" * 40, "has 41 digits: " + TOO_MANY_DIGITS),
+    ("!!int " + "9" * 50, "has 50 digits: " + TOO_MANY_DIGITS),
+    ("1e9999999999", "is 1e9999999999, out of range: holp reads numbers between 1e-40 and 1e40 in size; "
+     "write it out (e.g. 3200000), or quote it if it is text"),
+    ("1e" + "9" * 5000, "is 1e999999999999999999…9999999999, out of range: holp reads numbers between 1e-40 and "
+     "1e40 in size; write it out (e.g. 3200000), or quote it if it is text"),
+    ("1e41", "is 1e41, out of range: holp reads numbers between 1e-40 and 1e40 in size; "
+     "write it out (e.g. 3200000), or quote it if it is text"),
+    ("0x" + "f" * 34, "is 0x" + "f" * 34 + ", out of range: holp reads numbers between 1e-40 and "
+     "1e40 in size; write it out (e.g. 3200000), or quote it if it is text"),
+    (".nan", "is .nan: write a finite number"),
+    ("-.Inf", "is -.Inf: write a finite number"),
+    ("!!float .inf", "is .inf: write a finite number"),
+]
+
+
+@pytest.mark.parametrize(("written", "message"), NUMBERS, ids=[n[0][:20] for n in NUMBERS])
+def test_read__numbers_are_bounded_before_conversion(written: str, message: str) -> None:
+    doc = yaml.read("f.yaml", f"id: P-1\namount: {written}\n".encode())
+    assert [(p.line, p.column, p.code, p.message) for p in doc.problems] == [(2, 9, "bad-number", f"amount {message}")]
+    assert doc.tree == {"id": "P-1", "amount": None}
+    assert yaml.resolve_plain(written) is None or written.startswith("!!")
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ('"1e999"', "1e999"), ("'.nan'", ".nan"), ("!!str " + "9" * 5000, "9" * 5000), ("9" * 40, int("9" * 40)),
+    ("1e26", Decimal("1E+26")), ("0" * 5000 + "1", 1), ("3200000.50", Decimal("3200000.50")), ("1e-40", Decimal("1E-40")),
+])
+def test_read__numbers_within_bounds_and_quoted_text_read_as_before(written: str, value: object) -> None:
+    assert yaml.read("f.yaml", f"amount: {written}\n".encode()).tree == {"amount": value}

@@ -8,7 +8,7 @@ from pathlib import Path
 HOLP = Path(__file__).resolve().parent.parent / "holp"
 # Where the values of a file are read as written: the model, the reader that makes them, and the writer's
 # check that a file it edited reads back as exactly what it meant (a comparison of values, not a record read).
-READERS = {"model", "yaml.py", "edit.py"}
+READERS = {"model", "yaml", "edit.py"}
 
 
 def _modules() -> list[Path]:

@@ -140,26 +140,6 @@ def shape_problems(doc: Document) -> Iterator[Problem]:
         yield doc.problem((), "not-a-mapping", f"the file must be a mapping of fields, not {_show(doc.tree)}")
 
 
-def number_problems(doc: Document) -> Iterator[Problem]:
-    def walk(value: Any, path: list[Any]) -> Iterator[Problem]:
-        if isinstance(value, Decimal) and not value.is_finite():
-            yield doc.problem(path, "bad-number", f"{'.'.join(map(str, path))} is {value}: write a finite number")
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield from walk(v, [*path, k])
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, [*path, i])
-
-    yield from walk(doc.tree, [])
-
-
-def record_id(doc: Document) -> str | None:
-    """The id a record file holds as written (for messages about files that are no records)."""
-    tree = doc.tree
-    return tree["id"] if isinstance(tree, dict) and isinstance(tree.get("id"), str) else None
-
-
 # -- holp.yaml and team.yaml ---------------------------------------------------------------
 
 

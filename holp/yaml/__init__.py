@@ -1,4 +1,4 @@
-"""The only module that touches the YAML library.
+"""The only package that touches the YAML library (this module reads; `write` writes; `scalars` holds the rules).
 
 Reading: libyaml (through ruamel.yaml.clib's C parser) composes the node tree,
 and holp's own constructor turns nodes into plain Python values by one set of
@@ -12,6 +12,12 @@ rules, YAML 1.2's core schema, with two deliberate narrowings:
   are honoured), aliases are never expanded, directives are refused, and
   duplicate keys are reported with their line.
 
+Bounds come before work: a file over `MAX_BYTES` is refused by its size (callers
+that can ask the size first do, and never read it), nesting is bounded before
+libyaml composes (its composer recurses in C), and a number's digits and
+exponent are bounded on its text, before any conversion; a refused number reads
+as None, so nothing downstream computes with it.
+
 Every problem found while reading is returned, never raised, so a caller can
 report all of them in one run. Editing (`holp advance` and friends) never
 reads values through another library's rules: it re-reads what it wrote with
@@ -20,16 +26,22 @@ this module and checks the result.
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, StreamEndEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from holp.git import Unread
 from holp.problems import ERROR, Problem
+from holp.yaml.scalars import MAX_DIGITS, MAX_EXPONENT, BadNumber, resolve, resolve_plain
+from holp.yaml.write import round_trip_set, scalar
+
+__all__ = ["MAX_BYTES", "MAX_DIGITS", "MAX_EXPONENT", "Document", "Map", "Seq", "compose", "read", "resolve_plain",
+           "round_trip_set", "scalar", "tag_of", "too_large"]
 
 try:  # the C parser; without ruamel.yaml.clib holp would be 20x slower, see tests
     from _ruamel_yaml import CParser as _CParser
@@ -43,17 +55,12 @@ except ImportError:  # pragma: no cover - exercised only on a broken install
 MAX_BYTES = 1 << 20  # a sales file of a megabyte is a mistake, not a project
 MAX_DEPTH = 32  # no holp format nests deeper than a handful of levels
 MAX_FLOW_DEPTH = 500  # libyaml recurses in C: bound it before it can overflow
+MAX_NESTING = 500  # the same bound for block and flow collections together, checked on libyaml's events
+# Numbers: more digits than any amount or probability has, and still every 128-bit integer (39 digits),
+# which is what tests/test_yaml.py's round trip of `scalar` draws.
 
 _TAG = "tag:yaml.org,2002:"
-_NULL = frozenset(["", "~", "null", "Null", "NULL"])
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-_MAYBE_TYPED = frozenset("0123456789-+.~nNtTfF")
+_NESTERS = "-?:[{"  # every collection, block or flow, starts at one of these
 _PROBABLE_ID = re.compile(r"^id:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
@@ -174,8 +181,17 @@ def _compose(text: str) -> Node | None:
         parser.dispose()
 
 
+def too_large(path: str, size: int, limit: int | None = None) -> Document:
+    """The document of a file too large to read: callers that know the size ask this before reading."""
+    return Document(path, "", None, [Problem(path, 1, 1, ERROR, "too-large",
+                                             f"file is {size} bytes; holp reads files up to {limit or MAX_BYTES} bytes")])
+
+
 def read(path: str, raw: bytes) -> Document:
-    """Read one file's bytes. Never raises for bad input: problems are in the result."""
+    """Read one file's bytes. Never raises for bad input: problems are in the result.
+
+    ``raw`` may be a `git.Unread`, a blob left unread for its size: it reads as too large.
+    """
     problems: list[Problem] = []
     text = ""
 
@@ -183,8 +199,10 @@ def read(path: str, raw: bytes) -> Document:
         problems.append(Problem(path, line, column, ERROR, code, message))
         return Document(path, text, None, problems)  # the text, if any, lets others guess what it held
 
+    if isinstance(raw, Unread):
+        return too_large(path, raw.size, raw.limit)
     if len(raw) > MAX_BYTES:
-        return fail(1, 1, "too-large", f"file is {len(raw)} bytes; holp reads files up to {MAX_BYTES} bytes")
+        return too_large(path, len(raw))
     if b"\x00" in raw:
         return fail(1, 1, "not-text", "file is binary (it contains NUL bytes), not YAML text")
     try:
@@ -206,6 +224,10 @@ def read(path: str, raw: bytes) -> Document:
     depth = _flow_depth(text)
     if depth > MAX_FLOW_DEPTH:
         return fail(1, 1, "too-deep", f"nesting deeper than {MAX_FLOW_DEPTH} levels")
+    deep = _too_deep(text)
+    if deep is not None:
+        return fail(deep.line + 1, deep.column + 1, "too-deep",
+                    f"lists and mappings nest deeper than {MAX_NESTING} levels here: holp files nest a few")
     try:
         root = _compose(text)
     except MarkedYAMLError as e:
@@ -239,6 +261,36 @@ def _flow_depth(text: str) -> int:
     return best
 
 
+def _too_deep(text: str) -> Any:
+    """Where collections first nest deeper than `MAX_NESTING`, or None.
+
+    libyaml's composer recurses in C and crashes the process some ten thousand
+    levels down, block (``- - - x``) or flow; its event parser keeps a stack of
+    its own and does not. Each collection opens at one of `_NESTERS`, so a file
+    with few of them cannot be deep, and the events are walked only when it has
+    many; the walk stops at the first level too many.
+    """
+    if sum(text.count(ch) for ch in _NESTERS) <= MAX_NESTING:
+        return None
+    parser = _Composer(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+            elif event is None or isinstance(event, StreamEndEvent):
+                return None
+    except YAMLError:
+        return None  # composing reports it, and up to here the nesting is within bounds
+    finally:
+        parser.dispose()
+
+
 def _syntax_message(e: MarkedYAMLError, text: str, mark: Any) -> str:
     if mark is not None:
         lines = text.splitlines()
@@ -261,11 +313,12 @@ def _construct(node: Node, doc: Document, where: tuple[Any, ...], seen: set[int]
         return None
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        doc.problems.append(_at(doc, node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
+        if not any(p.code == "too-deep" for p in doc.problems):  # once, at the first: the rest is the same mistake
+            doc.problems.append(_at(doc, node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels"))
         return None
     tag = tag_of(node)
     if isinstance(node, ScalarNode):
-        return _scalar(node, doc)
+        return _scalar(node, doc, where)
     if tag not in ("?", "!", _TAG + "map", _TAG + "seq"):
         doc.problems.append(_at(doc, node, "yaml-tag", f"tag {tag} is not allowed: holp files use plain YAML"))
         return None
@@ -312,17 +365,22 @@ def _alias_problems(doc: Document) -> Iterator[Problem]:
                       f"alias *{first.anchor} is not allowed: write the value out{more}")
 
 
-def _scalar(node: ScalarNode, doc: Document) -> Any:
+def _scalar(node: ScalarNode, doc: Document, where: tuple[Any, ...]) -> Any:
     value: str = node.value
     tag = tag_of(node)
     if tag == "?":
         if node.style:  # quoted or block scalars are always text
             return value
-        return resolve_plain(value)
+        resolved = resolve(value)
+        if type(resolved) is BadNumber:
+            return _bad_number(node, doc, where, resolved)
+        return resolved
     if tag == "!" or tag == _TAG + "str":
         return value
     if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
-        resolved = resolve_plain(value)
+        resolved = resolve(value)
+        if type(resolved) is BadNumber:
+            return _bad_number(node, doc, where, resolved)
         want = {"int": int, "float": Decimal, "bool": bool, "null": type(None)}[tag[len(_TAG):]]
         if tag == _TAG + "float" and isinstance(resolved, int) and not isinstance(resolved, bool):
             return Decimal(resolved)
@@ -334,89 +392,7 @@ def _scalar(node: ScalarNode, doc: Document) -> Any:
     return None
 
 
-def resolve_plain(value: str) -> Any:
-    """What a plain (unquoted) scalar means under holp's rules (YAML 1.2 core, Decimal numbers)."""
-    if not value or value[0] in _MAYBE_TYPED:
-        if value in _NULL:
-            return None
-        if value in _BOOL:
-            return _BOOL[value]
-        if _INT.match(value):
-            return int(value)
-        if _OCT.match(value):
-            return int(value[2:], 8)
-        if _HEX.match(value):
-            return int(value[2:], 16)
-        if _FLOAT.match(value):
-            try:
-                return Decimal(value)
-            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-                return value
-        inf = _INF.match(value)
-        if inf:
-            return Decimal(f"{inf.group(1)}Infinity")
-        if _NAN.match(value):
-            return Decimal("NaN")
-    return value
-
-
-_PLAIN_SAFE = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#]*\Z")
-
-
-def scalar(value: Any) -> str:
-    """One value written as a YAML scalar that reads back as exactly that value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    text = str(value)
-    if (
-        _PLAIN_SAFE.match(text)
-        and ": " not in text
-        and not text.endswith((" ", ":"))
-        and text.isprintable()
-        and resolve_plain(text) == text
-    ):
-        return text
-    import json
-
-    quoted = json.dumps(text, ensure_ascii=False)
-    if quoted.isprintable():
-        return quoted
-    # YAML breaks lines at U+0085, U+2028, U+2029 and refuses other controls: escape what is not printable
-    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
-                   for ch in quoted)
-
-
-def round_trip_set(text: str, keys: Sequence[str], value: Any) -> str | None:
-    """``text`` with the string at ``keys`` set through ruamel.yaml's round trip, or None.
-
-    None unless the untouched text comes back from the round trip byte for
-    byte: then ruamel.yaml can be trusted with the rest of the file.
-    """
-    from ruamel.yaml import YAML
-
-    try:
-        rt = YAML(typ="rt")
-        rt.preserve_quotes = True
-        rt.width = 1 << 16
-        data = rt.load(text)
-        out = io.StringIO()
-        rt.dump(data, out)
-        if out.getvalue() != text:
-            return None
-        target = data
-        for key in keys[:-1]:
-            target = target[key]
-        old = target[keys[-1]]
-        anchor = getattr(old, "anchor", None)
-        if not isinstance(old, str) or (anchor is not None and anchor.value):
-            return None  # an anchored value: the textual edit refuses it rather than drop the anchor
-        target[keys[-1]] = value if type(old) is str else type(old)(value)  # keep its quoting
-        out = io.StringIO()
-        rt.dump(data, out)
-        return out.getvalue()
-    except Exception:  # whatever ruamel.yaml cannot round-trip, the textual edit will do
-        return None
+def _bad_number(node: ScalarNode, doc: Document, where: tuple[Any, ...], bad: BadNumber) -> None:
+    name = ".".join(map(str, where)) or "the value"
+    doc.problems.append(_at(doc, node, "bad-number", f"{name} {bad.why}"))
+    return None
