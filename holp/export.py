@@ -41,6 +41,8 @@ def _day(value: dt.date | None) -> str | None:
 def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tuple[str, dict[str, Any]]]:
     """(table, record) for every record of the repository."""
     for p in sorted(repo.projects.values(), key=lambda p: p.id):
+        if p.id in repo.duplicates:
+            continue  # which copy holds the truth is for a person to say: neither is exported
         yield "projects", {
             "id": p.id, "name": p.name, "customer": p.customer, "owner": p.owner, "region": repo.region_of(p),
             "business_line": p.business_line, "stage": p.stage,
@@ -60,6 +62,8 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
                                "received": _day(pay.received), "received_amount": _money(pay.received_amount)}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
+        if c.id in repo.duplicates:
+            continue
         yield "customers", {"id": c.id, "name": c.name, "industry": c.industry, "region": c.region,
                             "owner": c.owner, "credit": c.credit, "path": c.path}
         for k in c.contacts:

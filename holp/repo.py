@@ -83,6 +83,13 @@ class Repository:
     def document(self, path: str) -> yaml.Document:
         return self.docs[path]
 
+    def left_out(self) -> list[Problem]:
+        """The files that are in no figure: links, hidden copies, unreadable files, and every copy of a duplicate id."""
+        found = [*self.entry_problems, *self.unreadable.values()]
+        found += [Problem(path, 1, 1, ERROR, "duplicate-id", f"id {record_id} is in {len(paths)} files: "
+                          f"{', '.join(paths)}") for record_id, paths in self.duplicates.items() for path in paths]
+        return found
+
     def relative(self, path: Path) -> str:
         return relative_to(self.root, path)
 

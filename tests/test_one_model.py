@@ -75,6 +75,13 @@ def test_review__a_hidden_copy_is_read_by_nobody(script: Script, holp: Callable[
     funnel = json.loads(holp("report", "funnel", "--format", "json").stdout)
     assert funnel["won"]["count"] == 0
     assert funnel["stages"][0]["count"] == 1
+    listed = holp("list", "--format", "json")
+    assert [p["id"] for p in json.loads(listed.stdout)] == ["P-1"]
+    warning = ("holp: warning: projects/.archive/P-1.yaml:1:1: error[hidden-record]: in a hidden folder .archive/: "
+               "holp does not read it as a record; move it out of there or delete it (left out of every total)\n")
+    assert listed.stderr == warning
+    exported = holp("export", "--format", "jsonl", "-o", str(script.root.parent / "out.jsonl"))
+    assert warning in exported.stderr
 
 
 def test_history__a_stage_line_inside_a_string_is_not_the_stage(script: Script, holp: Callable[..., Result]) -> None:
@@ -113,6 +120,10 @@ def test_report__duplicate_ids_across_folders_count_for_neither(script: Script, 
     assert (funnel["open"]["count"], funnel["won"]["count"]) == (0, 0)
     assert "projects/north/P-1.yaml:1:1: error[duplicate-id]: id P-1 is also used by projects/east/P-1.yaml" in report.stderr
     assert report.exit_code == 1
+    exported = holp("export", "--format", "jsonl", "-o", str(script.root.parent / "out.jsonl"))
+    assert "duplicate-id" in exported.stderr
+    lines = (script.root.parent / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if '"P-1"' in line and '"projects"' in line]
 
 
 def test_validate__a_linked_folder_is_reported(repo: Path, holp: Callable[..., Result]) -> None:

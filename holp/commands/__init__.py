@@ -9,12 +9,14 @@ library (holp.output, holp.files, holp.schema_files).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from holp.files import refuse_tracked, write_atomic
+from holp.problems import Problem
 
 if TYPE_CHECKING:
     from holp.change import Applied
@@ -29,6 +31,15 @@ def emit(text: str, output: Path | None) -> int:
     write_atomic(output, text.encode("utf-8"))
     click.echo(f"wrote {output}", err=True)
     return 0
+
+
+def warn_left_out(problems: Iterable[Problem]) -> bool:
+    """Say on stderr each file that is no record and so is in no figure; True when there was one."""
+    said = False
+    for problem in problems:
+        click.echo(f"holp: warning: {problem.as_text()} (left out of every total)", err=True)
+        said = True
+    return said
 
 
 def print_applied(applied: Applied) -> int:

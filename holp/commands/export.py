@@ -10,6 +10,7 @@ import click
 
 from holp import git, history
 from holp import repo as repository
+from holp.commands import warn_left_out
 from holp.errors import HolpError
 from holp.export import TABLES, rows, write_sqlite
 from holp.files import refuse_tracked, write_atomic
@@ -20,6 +21,7 @@ def run(root: Path, fmt: str, output: Path, use_cache: bool) -> int:
         raise HolpError(f"{output} is a folder: {fmt} export writes one file; name the file")
     refuse_tracked(output)
     repo = repository.load(root)
+    warn_left_out(repo.left_out())
     found = history.read(root, use_cache=use_cache) if git.toplevel(root) is not None else None
     records = rows(repo, found, repo.team)
     counts = dict.fromkeys(TABLES, 0)

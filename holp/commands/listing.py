@@ -10,6 +10,7 @@ import click
 
 from holp import labels as labelling
 from holp import snapshot as snapshots
+from holp.commands import warn_left_out
 from holp.errors import HolpError
 from holp.evaluation import evaluate_scores
 from holp.model import LOST
@@ -48,6 +49,7 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
         lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None,
         use_cache: bool = True) -> int:
     snap = snapshots.load(root, use_cache=use_cache)
+    warn_left_out(snap.problems)
     process = snap.process
     lang = lang or process.language
     filters = (
