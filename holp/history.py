@@ -228,6 +228,8 @@ def _commit_transitions(commit: git.Commit, changes: list[tuple[git.Change, file
             summary = summaries.get(old)
             if isinstance(summary, Summary):
                 before.setdefault(summary.id, []).append(summary)
+                if len(before[summary.id]) == 1:  # its state just before this commit (in the first parent):
+                    state.last_known[summary.id] = summary  # what comes next is compared with, should this break it
             else:
                 unreadable_before = True
         if change.new == git.ZERO:

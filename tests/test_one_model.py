@@ -252,3 +252,18 @@ def test_reading__a_document_is_a_record_or_a_problem() -> None:
     assert isinstance(bad, Problem) and (bad.line, bad.code) == (2, "duplicate-key")
     none = reading.record_of("customers", yaml.read("c.yaml", b"name: x\n"), "customers/c.yaml")
     assert isinstance(none, Problem) and none.code == "no-id"
+
+
+def test_review__a_broken_commit_fixed_later_is_said_but_hides_no_move(script: Script,
+                                                                       holp: Callable[..., Result]) -> None:
+    _main(script)
+    script.commit("zhang.wei", LATER, "broken", {"projects/east/P-1.yaml": "id: P-1\nstage: [entry\n"})
+    script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "fixed",
+                  {"projects/east/P-1.yaml": project("P-1", "bidding")})
+    code, review = _review(holp)
+    assert code == 1  # prospecting → bidding is judged against the last readable version: a skip without a reason
+    assert [m["problems"][0] for m in review["moves"]] == ["skipped entry, proposal without a Holp-Reason"]  # type: ignore[index]
+    assert [(p["path"], p["code"], p["commit"][:7]) for p in review["problems"] if "commit" in p] == [  # type: ignore[index,operator]
+        ("projects/east/P-1.yaml", "yaml-syntax", script.git("rev-parse", "HEAD~1").strip()[:7])]
+    markdown = holp("review", "main").output
+    assert "### Files that were no records in commits of this branch (fixed since)" in markdown

@@ -63,7 +63,7 @@ def markdown(result: Review, repo: repository.Repository, lang: str, root: Path)
         lines += [f"- `{p.path}:{p.line}:{p.column}` {p.severity}[{p.code}]: {_cell(p.message)}" for p in result.problems]
         lines.append("")
     if result.blob_problems:
-        lines += ["### Files this branch committed that are no records", ""]
+        lines += ["### Files that were no records in commits of this branch (fixed since)", ""]
         lines += [f"- `{b.problem.path}:{b.problem.line}:{b.problem.column}` at `{b.commit[:8]}` "
                   f"{b.problem.severity}[{b.problem.code}]: {_cell(b.problem.message)}" for b in result.blob_problems]
         lines.append("")
