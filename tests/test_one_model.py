@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from conftest import CUSTOMER, TEAM, Script, project, write
@@ -267,3 +268,36 @@ def test_review__a_broken_commit_fixed_later_is_said_but_hides_no_move(script: S
         ("projects/east/P-1.yaml", "yaml-syntax", script.git("rev-parse", "HEAD~1").strip()[:7])]
     markdown = holp("review", "main").output
     assert "### Files that were no records in commits of this branch (fixed since)" in markdown
+
+
+COMMITTED = [  # a bad value committed on a branch: the problem history, review and reports name
+    ("30,000 levels of '- '", "competitors:\n  " + "- " * 30000 + "x\n", "7:1001: error[too-deep]"),
+    ("5,000-digit integer", "amount: " + "9" * 5000 + "\n", "6:9: error[bad-number]"),
+    ("huge exponent", "amount: 1e9999999999\n", "6:9: error[bad-number]"),
+    ("probability .nan", "probability: .nan\n", "6:14: error[bad-number]"),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "code"), COMMITTED, ids=[c[0] for c in COMMITTED])
+def test_bad_values_committed__one_problem_on_every_path(script: Script, holp: Callable[..., Result], name: str,
+                                                          line: str, code: str) -> None:
+    _main(script)
+    bad = "id: P-1\nname: 项目\ncustomer: C-0001\nowner: zhang.wei\nstage: entry\n" + line
+    script.commit("zhang.wei", LATER, name, {"projects/east/P-1.yaml": bad})
+    problem = f"projects/east/P-1.yaml:{code}"
+    validate = holp("validate")
+    assert validate.exit_code == 1
+    assert next(x for x in validate.output.splitlines() if x.startswith("projects/east/P-1.yaml")).startswith(problem)
+    history = holp("history", "--format", "json")
+    assert history.exit_code == 0
+    assert f"holp: warning: {problem}" in history.stderr
+    exit_code, review = _review(holp)
+    assert exit_code == 1
+    assert code.split("[")[1][:-1] in {p["code"] for p in review["problems"]}  # type: ignore[index]
+    report = holp("report", "funnel", "--format", "json")
+    assert report.exit_code == 1 and f"holp: warning: {problem}" in report.stderr
+    script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "fixed", {"projects/east/P-1.yaml": project("P-1", "entry")})
+    assert holp("validate").exit_code == 0
+    assert holp("report", "funnel", "--format", "json").exit_code == 0
+    moves = json.loads(holp("history", "--format", "json").stdout)
+    assert [(t["from"], t["to"]) for t in moves] == [(None, "prospecting"), ("prospecting", "entry")]
