@@ -7,12 +7,20 @@ import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
+from holp import fileset, reading, yaml
 from holp.cli import main
+from holp.model import Customer
+from holp.model.process import load_process, load_team
+from holp.problems import ERROR, Problem
+from holp.repo import CONFIG as CONFIG_NAME
+from holp.repo import TEAM as TEAM_NAME
+from holp.repo import Repository
 from holp.resources import template
 
 # CI runs the same examples every time (a red run must be reproducible); locally hypothesis explores.
@@ -225,3 +233,59 @@ def script(tmp_path: Path, holp: Callable[..., Result], monkeypatch: pytest.Monk
     root.mkdir()
     monkeypatch.chdir(root)
     return Script(root, holp, monkeypatch)
+
+
+# -- a repository in memory ------------------------------------------------------------------
+
+PROCESS_TEXT = template("init", "holp.yaml").read_text(encoding="utf-8")
+
+
+def sales_files(**changes: str | None) -> dict[str, str]:
+    """The files of the `repo` fixture as texts; ``changes`` by path (dots and slashes as written, None deletes).
+
+    Keyword names cannot hold '/' or '.', so pass changes as ``**{"projects/east/P-1.yaml": text}``.
+    """
+    files = {"holp.yaml": PROCESS_TEXT, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER,
+             "projects/east/P-2026-001.yaml": PROJECT}
+    for path, text in changes.items():
+        if text is None:
+            files.pop(path, None)
+        else:
+            files[path] = text
+    return files
+
+
+def repo_of(files: dict[str, str], root: Path = Path("/sales")) -> Repository:
+    """A `Repository` from texts by path, loaded as `holp.repo.load` loads one from disk, without touching disk.
+
+    Records are taken in the order `fileset.walk` gives (customers, then projects, by path).
+    """
+    config = yaml.read(CONFIG_NAME, files[CONFIG_NAME].encode("utf-8"))
+    process = load_process(config)
+    assert process is not None, "holp.yaml must be a mapping"
+    if TEAM_NAME in files:
+        team_doc = yaml.read(TEAM_NAME, files[TEAM_NAME].encode("utf-8"))
+    else:
+        team_doc = yaml.Document(TEAM_NAME, "", None, [Problem(TEAM_NAME, 1, 1, ERROR, "missing-file",
+                                                               "team.yaml is missing: it names the regions and reps")])
+    repo = Repository(root, config, team_doc, process, load_team(team_doc))
+    for folder in fileset.FOLDERS:
+        for path in sorted(p for p in files if fileset.folder_of(p) == folder):
+            entry = fileset.classify(path)
+            if entry is None:
+                continue
+            if entry.problem is not None:
+                repo.entry_problems.append(entry.problem)
+                continue
+            doc = repo.docs[path] = yaml.read(path, files[path].encode("utf-8"))
+            (repo.customer_docs if entry.folder == fileset.CUSTOMERS else repo.project_docs).append(doc)
+            found = reading.record_of(entry.folder, doc, path)
+            if isinstance(found, Problem):
+                repo.unreadable[path] = found
+                continue
+            records: dict[str, Any] = repo.customers if isinstance(found, Customer) else repo.projects
+            if found.id in records:
+                repo.duplicates.setdefault(found.id, [records[found.id].path]).append(found.path)
+            else:
+                records[found.id] = found
+    return repo
