@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from holp.fileset import CUSTOMERS, PROJECTS
 from holp.history import History
 from holp.model import Team, plain
 from holp.output import cents, money_plain
@@ -41,7 +42,7 @@ def _day(value: dt.date | None) -> str | None:
 def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tuple[str, dict[str, Any]]]:
     """(table, record) for every record of the repository."""
     for p in sorted(repo.projects.values(), key=lambda p: p.id):
-        if p.id in repo.duplicates:
+        if (PROJECTS, p.id) in repo.duplicates:
             continue  # which copy holds the truth is for a person to say: neither is exported
         yield "projects", {
             "id": p.id, "name": p.name, "customer": p.customer, "owner": p.owner, "region": repo.region_of(p),
@@ -62,7 +63,7 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
                                "received": _day(pay.received), "received_amount": _money(pay.received_amount)}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
-        if c.id in repo.duplicates:
+        if (CUSTOMERS, c.id) in repo.duplicates:
             continue
         yield "customers", {"id": c.id, "name": c.name, "industry": c.industry, "region": c.region,
                             "owner": c.owner, "credit": c.credit, "path": c.path}

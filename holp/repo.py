@@ -75,7 +75,7 @@ class Repository:
     project_docs: list[yaml.Document] = field(default_factory=list)
     customers: dict[str, Customer] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
-    duplicates: dict[str, list[str]] = field(default_factory=dict)  # id → every file that holds it
+    duplicates: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (folder, id) → every file holding it
     unreadable: dict[str, Problem] = field(default_factory=dict)  # path → why it is no record
     entry_problems: list[Problem] = field(default_factory=list)  # links, hidden copies: never read
     docs: dict[str, yaml.Document] = field(default_factory=dict)  # path in the repository → its document
@@ -83,11 +83,29 @@ class Repository:
     def document(self, path: str) -> yaml.Document:
         return self.docs[path]
 
+    def add(self, entry: fileset.Entry, doc: yaml.Document | None) -> None:
+        """Take in one file of the file set (``doc`` is its document; None for a look-alike, never read)."""
+        if entry.problem is not None or doc is None:
+            self.entry_problems.extend([entry.problem] if entry.problem else [])
+            return
+        self.docs[entry.path] = doc
+        (self.customer_docs if entry.folder == CUSTOMERS else self.project_docs).append(doc)
+        found = reading.record_of(entry.folder, doc, entry.path)
+        if isinstance(found, Problem):
+            self.unreadable[entry.path] = found
+            return
+        records: dict[str, Customer] | dict[str, Project] = (
+            self.customers if isinstance(found, Customer) else self.projects)
+        if found.id in records:  # validate reports it; a command must not pick one of the files
+            self.duplicates.setdefault((entry.folder, found.id), [records[found.id].path]).append(found.path)
+        else:
+            records[found.id] = found  # type: ignore[assignment]
+
     def left_out(self) -> list[Problem]:
         """The files that are in no figure: links, hidden copies, unreadable files, and every copy of a duplicate id."""
         found = [*self.entry_problems, *self.unreadable.values()]
         found += [Problem(path, 1, 1, ERROR, "duplicate-id", f"id {record_id} is in {len(paths)} files: "
-                          f"{', '.join(paths)}") for record_id, paths in self.duplicates.items() for path in paths]
+                          f"{', '.join(paths)}") for (_, record_id), paths in self.duplicates.items() for path in paths]
         return found
 
     def relative(self, path: Path) -> str:
@@ -101,9 +119,10 @@ class Repository:
                     raise HolpError(f"project {project_id} cannot be read", FAILED, [problem])
             hint = closest(project_id, self.projects)
             raise HolpError(f"no project with id {project_id}{hint}")
-        if project_id in self.duplicates:
-            raise HolpError(f"project id {project_id} is in {len(self.duplicates[project_id])} files "
-                            f"({', '.join(self.duplicates[project_id])}): give each its own id first", FAILED)
+        paths = self.duplicates.get((PROJECTS, project_id))
+        if paths:
+            raise HolpError(f"project id {project_id} is in {len(paths)} files ({', '.join(paths)}): give each its "
+                            "own id first", FAILED)
         return found
 
     def customer_of(self, project: Project) -> Customer | None:
@@ -164,21 +183,7 @@ def _load_records(repo: Repository) -> None:
     gc.disable()
     try:
         for entry in fileset.walk(repo.root, lambda full: display_path(full)):
-            if entry.problem is not None:
-                repo.entry_problems.append(entry.problem)
-                continue
-            doc = repo.docs[entry.path] = read_document(repo.root / entry.path)
-            (repo.customer_docs if entry.folder == CUSTOMERS else repo.project_docs).append(doc)
-            found = reading.record_of(entry.folder, doc, entry.path)
-            if isinstance(found, Problem):
-                repo.unreadable[entry.path] = found
-                continue
-            records: dict[str, Customer] | dict[str, Project] = (
-                repo.customers if isinstance(found, Customer) else repo.projects)
-            if found.id in records:  # validate reports it; a command must not pick one of the files
-                repo.duplicates.setdefault(found.id, [records[found.id].path]).append(found.path)
-            else:
-                records[found.id] = found  # type: ignore[assignment]
+            repo.add(entry, read_document(repo.root / entry.path) if entry.ok else None)
     finally:
         if enabled:
             gc.enable()

@@ -20,7 +20,7 @@ from holp.cache import Cache
 from holp.clock import today
 from holp.errors import FAILED, HolpError
 from holp.fileset import CUSTOMERS, FOLDERS, PROJECTS, Entry
-from holp.model import Process, Team, build_team
+from holp.model import Process, Team, as_date, build_team
 from holp.model.process import load_process, load_team
 from holp.model.views import Account, Deal, account_from_row, deal_from_row
 from holp.problems import ERROR, Problem
@@ -156,12 +156,7 @@ def resolve_as_of(root: Path, value: str, option: str = "--as-of") -> tuple[str,
         raise HolpError(f"{option} reads git history, but this is not a git repository")
     if git.rev_parse(root, "HEAD") is None:
         raise HolpError(f"{option}: the repository has no commits yet")
-    day = None
-    if len(value) == 10:
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            day = None
+    day = as_date(value)
     if day is not None:
         sha = commit_on_or_before(root, day)
         if not sha:

@@ -53,13 +53,12 @@ def check_files(repo: Repository) -> Iterator[Problem]:
 
 
 def check_ids(repo: Repository) -> Iterator[Problem]:
-    for records, what in ((repo.customers, "customer"), (repo.projects, "project")):
+    for folder, records, what in ((fileset.CUSTOMERS, repo.customers, "customer"),
+                                  (fileset.PROJECTS, repo.projects, "project")):
         for record in records.values():
-            for path in repo.duplicates.get(record.id, [])[1:]:
-                if fileset.folder_of(path) == fileset.folder_of(record.path):
-                    yield repo.document(path).problem(["id"], "duplicate-id",
-                                                      f"{what} id {record.id} is already used by "
-                                                      f"{repo.document(record.path).path}")
+            for path in repo.duplicates.get((folder, record.id), [])[1:]:
+                yield repo.document(path).problem(["id"], "duplicate-id", f"{what} id {record.id} is already used "
+                                                  f"by {repo.document(record.path).path}")
             stem = Path(record.path).stem
             if stem != record.id:
                 yield repo.document(record.path).problem(

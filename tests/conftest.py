@@ -7,15 +7,13 @@ import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from holp import fileset, reading, yaml
+from holp import fileset, yaml
 from holp.cli import main
-from holp.model import Customer
 from holp.model.process import load_process, load_team
 from holp.problems import ERROR, Problem
 from holp.repo import CONFIG as CONFIG_NAME
@@ -272,20 +270,6 @@ def repo_of(files: dict[str, str], root: Path = Path("/sales")) -> Repository:
     for folder in fileset.FOLDERS:
         for path in sorted(p for p in files if fileset.folder_of(p) == folder):
             entry = fileset.classify(path)
-            if entry is None:
-                continue
-            if entry.problem is not None:
-                repo.entry_problems.append(entry.problem)
-                continue
-            doc = repo.docs[path] = yaml.read(path, files[path].encode("utf-8"))
-            (repo.customer_docs if entry.folder == fileset.CUSTOMERS else repo.project_docs).append(doc)
-            found = reading.record_of(entry.folder, doc, path)
-            if isinstance(found, Problem):
-                repo.unreadable[path] = found
-                continue
-            records: dict[str, Any] = repo.customers if isinstance(found, Customer) else repo.projects
-            if found.id in records:
-                repo.duplicates.setdefault(found.id, [records[found.id].path]).append(found.path)
-            else:
-                records[found.id] = found
+            if entry is not None:
+                repo.add(entry, yaml.read(path, files[path].encode("utf-8")) if entry.ok else None)
     return repo

@@ -103,10 +103,6 @@ def test_date_option__refuses_anything_else_naming_the_option(text: str) -> None
         f"--since {text}: not a real date written YYYY-MM-DD", USAGE)
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception,
-                   reason="bug: holp.model.coerce.date uses date.fromisoformat on any 10-character text, and "
-                          "Python 3.11 reads the ISO week date 2026-W05-2 as 2026-01-27, so --since and the "
-                          "model accept what the message and the schema call not YYYY-MM-DD")
 def test_date_option__refuses_an_iso_week_date() -> None:
     with pytest.raises(HolpError):
         date_option("2026-W05-2", "--as-of")

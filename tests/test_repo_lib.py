@@ -46,10 +46,6 @@ def test_repository_project__an_unreadable_file_gives_its_problem() -> None:
                 "YAML syntax error: did not find expected node content")])
 
 
-@pytest.mark.xfail(strict=True, raises=HolpError,
-                   reason="bug: Repository.duplicates holds customer and project ids in one mapping, so two "
-                          "customer files sharing an id refuse every command on the project with that id, "
-                          "naming the customer files")
 def test_repository_project__duplicate_customers_do_not_block_a_project_of_the_same_id() -> None:
     twin = "id: P-2026-001\nname: 同号客户\nregion: east\nowner: li.na\n"
     repo = repo_of(sales_files(**{"customers/east/P-2026-001.yaml": twin, "customers/north/P-2026-001.yaml": twin}))

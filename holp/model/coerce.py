@@ -8,6 +8,7 @@ type reads as missing here and is reported by validation, never guessed at.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -53,10 +54,14 @@ def decimal_text(value: str | None) -> Decimal | None:
         return None
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
 def date(value: Any) -> dt.date | None:
+    """A calendar date written YYYY-MM-DD (not a week date like 2026-W05-2, which Python would also read)."""
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and _DAY.match(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
