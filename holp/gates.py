@@ -1,17 +1,9 @@
-"""Checklists and their evidence: is a stage's exit gate (its key node) met?
+"""Checklists: is a stage's exit gate (its key node) met?
 
-An evidence rule is a path into the project, where ``customer`` stands for the
-project's customer record:
-
-    customer.contacts[role=coach]     a contact whose role is coach
-    assessment.real                   the evaluation's first group, filled in
-    payments[received]                a payment with a received date
-    visits[!next_step]                a visit without a next step
-
-A path holds when it resolves to something non-empty. Segments are names;
-each may carry filters ``[key=value]``, ``[key]`` (non-empty), ``[!key]``
-(empty or missing) or ``[N]`` (the Nth element, from 0). Lists are walked
-through, so ``customer.contacts.name`` is every contact's name.
+A manual item is met by a tick the rep records (a date or a short note); an
+evidence item by its rule (`holp.model.evidence`: a path into the project
+and its customer, such as ``customer.contacts[role=coach]``) finding
+something non-empty in the records.
 """
 
 from __future__ import annotations
