@@ -36,7 +36,7 @@ def differs(a: object, b: object, where: str = "$") -> str | None:
         assert isinstance(b, Seq)
         if len(a) != len(b):
             return f"{where}: {len(a)} items, not {len(b)}"
-        return next((d for i, (x, y) in enumerate(zip(a, b)) if (d := differs(x, y, f"{where}[{i}]"))), None)
+        return next((d for i, (x, y) in enumerate(zip(a, b, strict=True)) if (d := differs(x, y, f"{where}[{i}]"))), None)
     if isinstance(a, Decimal):
         assert isinstance(b, Decimal)
         return None if a.as_tuple() == b.as_tuple() else f"{where}: {a!r} is not {b!r}"  # 1.0 is not 1
@@ -85,13 +85,15 @@ def test_fast__is_used_by_read() -> None:
 
 
 def _bench_blobs() -> list[bytes]:
-    """2,000 project and customer blobs of the benchmark repository, now and 60,000 commits ago."""
+    """2,000 project and customer blobs of the benchmark repository, written at four points of its history."""
     shas: dict[str, None] = {}
-    for commit in ("HEAD", "HEAD~60000"):
-        out = subprocess.run(["git", "-C", str(BENCH), "ls-tree", "-r", commit], capture_output=True, text=True,
-                             check=True).stdout
-        blobs = [line.split()[2] for line in out.splitlines() if line.endswith(".yaml")]
-        shas.update(dict.fromkeys([sha for sha in blobs[::7] if sha not in shas][:1000]))
+    for skip in (0, 30000, 60000, 90000):
+        out = subprocess.run(["git", "-C", str(BENCH), "log", "--format=", "--raw", "--no-abbrev", f"--skip={skip}",
+                              "-n", "700"], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            fields = line.split()
+            if len(shas) < 2000 and fields[-1].startswith(("projects/", "customers/")) and fields[3].strip("0"):
+                shas[fields[3]] = None
     return list(CatFile(BENCH).read(list(shas)).values())
 
 
@@ -120,8 +122,8 @@ def _generated_files(count: int) -> list[bytes]:
 
 def test_fast__reads_the_benchmark_files_exactly() -> None:
     files = _bench_blobs() if BENCH.is_dir() else _generated_files(300)
-    read = sum(check(raw) for raw in files)
-    assert read == len(files)
+    assert len(files) >= 300
+    assert sum(check(raw) for raw in files) == len(files)
 
 
 def test_fast__reads_generated_files_exactly() -> None:
@@ -313,9 +315,10 @@ def trees(draw: st.DrawFn) -> bytes:
             elif draw(st.integers(0, 5)) == 0:
                 out.append(lead + key + draw(st.sampled_from(["|", "|-", "| # c"])))
                 pad = " " * (indent + draw(st.integers(1, 3)))
-                out.extend(pad + draw(st.sampled_from(SCALARS)) if draw(st.integers(0, 4)) else "" for _ in range(3))
+                out.extend(pad + draw(st.sampled_from(SAFE + SCALARS[:20])) if i == 0 or draw(st.integers(0, 4))
+                           else "" for i in range(draw(st.integers(1, 3))))
             else:
-                value = draw(st.sampled_from(SAFE) | st.sampled_from(SCALARS))
+                value = draw(st.sampled_from(SAFE) if draw(st.integers(0, 3)) else st.sampled_from(SCALARS))
                 out.append(lead + key + value + draw(st.sampled_from(["", " # c", "  "])))
 
     block(0, 0)
@@ -324,7 +327,7 @@ def trees(draw: st.DrawFn) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
-@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts() | trees())
 def test_fast__whatever_it_reads_is_what_libyaml_reads(raw: bytes) -> None:
     check(raw)
@@ -334,11 +337,11 @@ def test_fast__the_grammar_reaches_the_fast_path() -> None:
     """The property test is worth something only if many generated texts are read, not declined."""
     read = 0
 
-    @settings(max_examples=400, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None)
     @given(trees())
     def count(raw: bytes) -> None:
         nonlocal read
         read += check(raw)
 
     count()
-    assert read > 100
+    assert read > 60  # some 35 % are read

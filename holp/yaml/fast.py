@@ -46,6 +46,10 @@ _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,200}):(?: +|\Z)")
 _FLOW_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,200}): +")
 _FLOW_PLAIN = re.compile(r"[^,\[\]{}:#?]+")  # quotes inside are text
 _SPACES = re.compile(" *")
+_ENTRY = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_.-]{0,200}):(?: +|\Z)")  # `_KEY` and its indent
+# An entry of a flow collection, a plain value and what follows it: what the general path reads too, in one match.
+_FLOW_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,200}): +([^-?:,\[\]{}#&*!|>'\"%@` ][^,\[\]{}:#?]*?) *([,}]) *")
+_FLOW_ITEM = re.compile(r"([^-?:,\[\]{}#&*!|>'\"%@` ][^,\[\]{}:#?]*?) *([,\]]) *")
 _NOT_PLAIN = frozenset("?:,[]{}#&*!|>'\"%@`")  # a plain scalar may not start with these (nor "- ")
 _PENDING = object()  # `key:` or `-` with nothing after it: the next lines say what the value is
 
@@ -98,6 +102,17 @@ class _Reader:
         root = None
         while self.i < len(lines):
             line = lines[self.i]
+            if pending is None and stack:  # most lines: `key: value` in an open mapping
+                entry = _ENTRY.match(line)
+                if entry is not None:
+                    indent = entry.end(1)
+                    while stack[-1].indent > indent:
+                        stack.pop()
+                    top = stack[-1]
+                    if top.indent == indent and top.is_map:
+                        pending = self._entry(top, entry.group(2), line, entry.end(), self.i + 1)
+                        self.i += 1
+                        continue
             body = line.lstrip(" ")
             if not body or body[0] == "#":
                 self.i += 1
@@ -126,9 +141,10 @@ class _Reader:
                 stack.pop()
                 top = stack[-1]
             if top.is_map:
-                if item:
+                match = None if item else _KEY.match(line, indent)
+                if match is None:
                     raise _Decline
-                pending = self._entry(top, line, indent, number)
+                pending = self._entry(top, match.group(1), line, match.end(), number)
             else:
                 pending = self._item(top, line, indent, number)
             self.i += 1
@@ -147,15 +163,12 @@ class _Reader:
         self.stack.append(_Frame(indent, block))
         return block
 
-    def _entry(self, frame: _Frame, line: str, at: int, number: int) -> tuple[_Frame, Any] | None:
-        match = _KEY.match(line, at)
-        if match is None:
-            raise _Decline
-        key = match.group(1)
+    def _entry(self, frame: _Frame, key: str, line: str, at: int, number: int) -> tuple[_Frame, Any] | None:
+        """``key`` of the mapping ``frame`` and its value, starting at column ``at``; what is pending, if any."""
         mapping = frame.container
         if key in mapping:
             raise _Decline  # read reports duplicate keys
-        value = self._value(line, match.end(), frame.indent, number)
+        value = self._value(line, at, frame.indent, number)
         if value is _PENDING:
             mapping[key] = None
             return (frame, key)
@@ -165,14 +178,15 @@ class _Reader:
     def _item(self, frame: _Frame, line: str, at: int, number: int) -> tuple[_Frame, Any] | None:
         start = _SPACES.match(line, at + 1).end()  # type: ignore[union-attr]
         sequence = frame.container
-        if start < len(line) and line[start] != "#" and _KEY.match(line, start):
+        match = _KEY.match(line, start)
+        if match is not None:  # `- key: value`: a mapping at the column of `key`
             mapping = Map(number)
             sequence.append(mapping)
             if len(self.stack) >= MAX_NESTING:
                 raise _Decline
             inner = _Frame(start, mapping)
             self.stack.append(inner)
-            return self._entry(inner, line, start, number)
+            return self._entry(inner, match.group(1), line, match.end(), number)
         value = self._value(line, start, frame.indent, number)
         sequence.append(None if value is _PENDING else value)
         return (frame, len(sequence) - 1) if value is _PENDING else None
@@ -198,9 +212,12 @@ class _Reader:
             raise _Decline
         cut = line.find(" #", at)
         text = (line[at:cut] if cut >= 0 else line[at:]).rstrip(" ")
-        if ": " in text or text.endswith(":"):
+        if ": " in text or text[-1] == ":":
             raise _Decline
-        return _resolved(text)
+        value = resolve(text)
+        if type(value) is BadNumber:
+            raise _Decline  # read reports it
+        return value
 
     def _literal(self, line: str, at: int, parent: int) -> str:
         """A literal block scalar (``|`` or ``|-``) whose first line sets its indent; it ends the line."""
@@ -287,6 +304,20 @@ def _flow(line: str, at: int, number: int, depth: int) -> tuple[Any, int]:
     if line.startswith(closer, at):
         return result, at + 1
     while True:
+        simple = (_FLOW_PAIR if is_map else _FLOW_ITEM).match(line, at)
+        if simple is not None:
+            stop = simple.lastindex or 0
+            if is_map:
+                key, text = simple.group(1, 2)
+                if key in result:
+                    raise _Decline
+                result[key] = _resolved(text)
+            else:
+                result.append(_resolved(simple.group(1)))
+            if simple.group(stop) == closer:
+                return result, simple.end(stop)
+            at = simple.end()
+            continue
         if is_map:
             match = _FLOW_KEY.match(line, at)
             if match is None or match.group(1) in result:
