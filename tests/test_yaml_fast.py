@@ -168,6 +168,9 @@ ACCEPTED = [
     "a: |\r\n  x\r\n  y\r\nb: 1\r\n",
     "a: 中文 (见 P-2026-009)\nb: 质保金 10%，验收满一年\n",
     "a: holp review \"origin/${{ github.base_ref }}\" | tee -a x\n",
+    "a: 😀 ok\nb: [😀]\nc: \u00a0b\nd: ...\ne: \ufff0\n",
+    "a:\n  - b: 1\n    c: |\n      x\n  - d\n",
+    "- [a, b]\n- {c: d}\n- \"e\"\n",
 ]
 
 DECLINED = [
@@ -225,6 +228,8 @@ DECLINED = [
     "a : 1\n",
     'a: "x": y\n',
     "a: x\n b: 1\n",
+    "a: {b: 1,}\n",
+    "a: \ufffe\n",
     "",
     "x\n",
 ]

@@ -18,6 +18,11 @@ libyaml composes (its composer recurses in C), and a number's digits and
 exponent are bounded on its text, before any conversion; a refused number reads
 as None, so nothing downstream computes with it.
 
+Most files are in the plain shape holp writes; `fast` reads those line by line
+to exactly the values, types and lines libyaml's composing would give (and
+declines anything else, which libyaml then reads): about 2.5x faster, which
+matters to `holp history`, reading every blob of a repository.
+
 Every problem found while reading is returned, never raised, so a caller can
 report all of them in one run. Editing (`holp advance` and friends) never
 reads values through another library's rules: it re-reads what it wrote with
