@@ -23,7 +23,6 @@ from holp.cli_options import Options, options_of
 from holp.errors import HolpError
 
 BUG = 3
-FORMATS_DATA = ("text", "json")
 DEBUG = "holp.debug"  # in the context's meta, which every sub-context shares: --debug before or after the command
 
 

@@ -305,26 +305,12 @@ def merge_base(root: Path, a: str, b: str) -> str | None:
     return run(["merge-base", "--end-of-options", a, b], root, check=False).strip() or None
 
 
-def ls_tree(root: Path, revision: str, paths: list[str]) -> list[tuple[str, str]]:
-    """(blob, path relative to ``root``) of every file under ``paths`` at ``revision``."""
-    out = run(["ls-tree", "-r", "-z", "--full-name", "--end-of-options", revision, "--", *paths], root)
-    prefix = run(["rev-parse", "--show-prefix"], root).strip()
-    found = []
-    for entry in out.split("\0"):
-        if not entry:
-            continue
-        meta, _, path = entry.partition("\t")
-        kind, sha = meta.split()[1:3]
-        if kind == "blob":
-            found.append((sha, path[len(prefix):] if prefix and path.startswith(prefix) else path))
-    return found
-
-
-def _prefix(root: Path) -> str:
+def show_prefix(root: Path) -> str:
+    """Where the sales repository at ``root`` sits in its git repository ('' at the top, else 'sub/')."""
     return run(["rev-parse", "--show-prefix"], root).strip()
 
 
-def _inside(path: str, prefix: str) -> str:
+def inside(path: str, prefix: str) -> str:
     """git names paths from its top; holp from the sales repository, which may be a subfolder."""
     return path[len(prefix):] if prefix and path.startswith(prefix) else path
 
@@ -332,13 +318,13 @@ def _inside(path: str, prefix: str) -> str:
 def tree(root: Path, revision: str, paths: list[str]) -> list[tuple[str, str, str]]:
     """(mode, object, path relative to ``root``) of every entry under ``paths`` at ``revision``, links included."""
     out = run(["ls-tree", "-r", "-z", "--full-name", "--end-of-options", revision, "--", *paths], root)
-    prefix = _prefix(root)
+    prefix = show_prefix(root)
     found = []
     for entry in out.split("\0"):
         if entry:
             meta, _, path = entry.partition("\t")
             mode, _kind, sha = meta.split()[:3]
-            found.append((mode, sha, _inside(path, prefix)))
+            found.append((mode, sha, inside(path, prefix)))
     return found
 
 
@@ -356,7 +342,7 @@ def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, 
         if len(entry) > 3:
             code, path = entry[:2], entry[3:]
             (deleted if "D" in code else changed).add(path)
-    prefix = _prefix(root)
+    prefix = show_prefix(root)
     clean = []
     for line in index.split("\0"):
         if not line:
@@ -365,8 +351,8 @@ def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, 
         if path in changed or path in deleted:
             continue
         mode, sha = meta.split()[:2]
-        clean.append((mode, sha, _inside(path, prefix)))
-    return clean, sorted(_inside(p, prefix) for p in changed)
+        clean.append((mode, sha, inside(path, prefix)))
+    return clean, sorted(inside(p, prefix) for p in changed)
 
 
 def changed_paths(root: Path, base: str, head: str) -> list[str]:
@@ -389,3 +375,15 @@ def added(root: Path, paths: list[str]) -> dict[str, str]:
             for path in lines[1:]:
                 found.setdefault(path, lines[0])
     return found
+
+
+def first_parent_dates(root: Path, before: str) -> list[tuple[str, str]]:
+    """(commit, committer date in its own zone, ISO 8601) of HEAD's first-parent history before ``before``, newest
+    first."""
+    out = run(["log", "--first-parent", "--format=%H %cI", f"--before={before}", "HEAD", "--"], root, check=False)
+    return [(sha, stamp) for sha, _, stamp in (line.partition(" ") for line in out.splitlines())]
+
+
+def committer_date(root: Path, commit: str) -> str:
+    """A commit's committer date in its own time zone, ISO 8601."""
+    return run(["show", "-s", "--format=%cI", commit, "--"], root).strip()

@@ -175,13 +175,12 @@ def _shallow_state(root: Path) -> str | None:
 def _walk(root: Path, revisions: list[str], projects: str, cache: Cache, state: _Walk) -> tuple[list[Transition], int]:
     commits = list(git.log(root, revisions, [projects]))
     start = len(state.order)
-    prefix = git.run(["rev-parse", "--show-prefix"], root).strip()
+    prefix = git.show_prefix(root)  # git names paths from its top
     changes: list[list[tuple[git.Change, fileset.Entry | None]]] = []
     for i, (commit, raw) in enumerate(commits):
         state.order[commit.sha] = start + i
         # which files are records is decided as everywhere else: by the one file set, with git's modes
-        changes.append([(c, fileset.classify_git(c.path[len(prefix):] if prefix and c.path.startswith(prefix)
-                                                 else c.path, c.new_mode)) for c in raw])
+        changes.append([(c, fileset.classify_git(git.inside(c.path, prefix), c.new_mode)) for c in raw])
     summaries = light_summaries(root, cache, (sha for listed in changes for c, entry in listed if entry is not None
                                               for sha in _readable(c, entry)))
     transitions: list[Transition] = []

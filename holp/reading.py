@@ -19,7 +19,7 @@ from typing import Any
 
 from holp import git, yaml
 from holp.cache import Cache
-from holp.fileset import CUSTOMERS, Entry
+from holp.fileset import CUSTOMERS
 from holp.model import Customer, Project
 from holp.model.records import record_from
 from holp.model.views import customer_row, project_row
@@ -91,6 +91,3 @@ def at(problem: Problem, path: str) -> Problem:
     """A blob's problem, named by the file it is in."""
     return Problem(path, problem.line, problem.column, problem.severity, problem.code, problem.message)
 
-
-def entries_problems(entries: Iterable[Entry]) -> list[Problem]:
-    return [e.problem for e in entries if e.problem is not None]

@@ -24,7 +24,6 @@ from holp.resources import template
 
 CONFIG = "holp.yaml"
 TEAM = "team.yaml"
-RECORD_FOLDERS = fileset.FOLDERS
 
 
 def find_root(start: Path, explicit: bool = False) -> Path:

@@ -141,10 +141,7 @@ def commit_on_or_before(root: Path, day: dt.date) -> str | None:
     shows it), so the answer does not depend on the machine's time zone.
     """
     latest = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(14), tzinfo=dt.UTC)  # UTC-14 ends then
-    out = git.run(["log", "--first-parent", "--format=%H %cI", f"--before={latest.isoformat()}", "HEAD", "--"],
-                  root, check=False)
-    for line in out.splitlines():
-        sha, _, stamp = line.partition(" ")
+    for sha, stamp in git.first_parent_dates(root, latest.isoformat()):
         if stamp[:10] <= day.isoformat():
             return sha
     return None
@@ -165,5 +162,4 @@ def resolve_as_of(root: Path, value: str, option: str = "--as-of") -> tuple[str,
     commit = git.rev_parse(root, value)
     if commit is None:
         raise HolpError(f"{option} {value}: neither a date (YYYY-MM-DD) nor a revision of this repository")
-    stamp = git.run(["show", "-s", "--format=%cI", commit, "--"], root).strip()
-    return commit, dt.datetime.fromisoformat(stamp).date()
+    return commit, dt.datetime.fromisoformat(git.committer_date(root, commit)).date()
