@@ -25,6 +25,7 @@ PROJECTS = "projects"
 FOLDERS = (CUSTOMERS, PROJECTS)
 SUFFIXES = (".yaml", ".yml")
 LINK_MODE = "120000"
+GITLINK_MODE = "160000"  # a submodule: another repository's commit
 FILE_MODES = ("100644", "100755")
 
 
@@ -55,12 +56,14 @@ def classify(path: str, *, link: bool = False, regular: bool = True, shown: str 
     parts = path.split("/")
     where = shown or path
     if len(parts) == 1:  # the folder itself, listed as a file: a link or a file in its place
-        if link or not regular:
-            return Entry(folder, path, problem=_problem(where, "symlink" if link else "not-a-folder",
-                                                        f"{folder}/ must be a folder, not a "
-                                                        f"{'symbolic link' if link else 'file'}"))
-        return None
-    if not parts[-1].endswith(SUFFIXES) and not link:
+        return Entry(folder, path, problem=_problem(where, "symlink" if link else "not-a-folder",
+                                                    f"{folder}/ must be a folder, not a "
+                                                    f"{'symbolic link' if link else 'file'}"))
+    name = parts[-1]
+    if not name.endswith(SUFFIXES) and not link:
+        if name.lower().endswith(SUFFIXES) and not name.startswith("."):
+            return Entry(folder, path, problem=_problem(where, "record-suffix", f"named {name}: holp reads files "
+                                                        "ending in .yaml or .yml, in lower case; rename it"))
         return None  # notes, .gitkeep, swap files: not records
     if link:
         return Entry(folder, path, problem=_problem(where, "symlink", "a symbolic link: holp never follows links; "
@@ -75,12 +78,18 @@ def classify(path: str, *, link: bool = False, regular: bool = True, shown: str 
     return Entry(folder, path)
 
 
+_NESTED = "another git repository (a submodule or a clone) inside the records: holp reads none of its files"
+
+
 def _problem(path: str, code: str, message: str) -> Problem:
     return Problem(path, 1, 1, ERROR, code, message)
 
 
 def classify_git(path: str, mode: str, blob: str | None = None, shown: str | None = None) -> Entry | None:
     """A path as git lists it, with its mode (a link is 120000; a submodule 160000 is not a file)."""
+    folder = folder_of(path)
+    if mode == GITLINK_MODE and folder is not None:
+        return Entry(folder, path, problem=_problem(shown or path, "nested-repository", _NESTED))
     entry = classify(path, link=mode == LINK_MODE, regular=mode in FILE_MODES or mode == LINK_MODE, shown=shown)
     if entry is not None and blob is not None:
         entry = Entry(entry.folder, entry.path, blob, entry.problem)
@@ -119,6 +128,8 @@ def walk(root: Path, show: Callable[[Path], str] | None = None) -> list[Entry]:
                 if stat.S_ISDIR(mode):
                     if name.startswith("."):
                         found.extend(_hidden_folder(root, full, show))
+                    elif os.path.lexists(full / ".git"):
+                        found.append(Entry(folder, path, problem=_problem(show(full), "nested-repository", _NESTED)))
                     else:
                         dirnames.append(name)
                     continue

@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 from holp.errors import HolpError
 
+PLAIN_PATHS = ("-c", "core.quotePath=false")  # paths as they are (中文 too), never "\344\270\255..." quoted
+
 
 def _git() -> str:
     exe = shutil.which("git")
@@ -25,7 +27,7 @@ def _git() -> str:
 
 def run(args: list[str], cwd: Path, *, check: bool = True, input: bytes | None = None) -> str:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    result = subprocess.run([_git(), *args], cwd=cwd, input=input, capture_output=True, env=env, check=False)
+    result = subprocess.run([_git(), *PLAIN_PATHS, *args], cwd=cwd, input=input, capture_output=True, env=env, check=False)
     if check and result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise HolpError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(result.returncode)}")
@@ -183,7 +185,7 @@ def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Co
     author resolved or added), so a move made on a branch is not seen again
     at the merge, but a move made in the merge itself is.
     """
-    args = [_git(), "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev", "--full-history",
+    args = [_git(), *PLAIN_PATHS, "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev", "--full-history",
             "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -357,8 +359,8 @@ def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, 
 
 def changed_paths(root: Path, base: str, head: str) -> list[str]:
     """The files that differ between two commits, relative to ``root``."""
-    out = run(["diff", "--name-only", "--relative", "--no-renames", base, head, "--"], root)
-    return [p for p in out.splitlines() if p]
+    out = run(["diff", "--name-only", "-z", "--relative", "--no-renames", base, head, "--"], root)
+    return [p for p in out.split("\0") if p]
 
 
 def added(root: Path, paths: list[str]) -> dict[str, str]:

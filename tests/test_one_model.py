@@ -241,7 +241,9 @@ def test_fileset__one_verdict_for_every_path() -> None:
                              ("projects/.old/P-1.yaml", "100644", "hidden-record"),
                              ("customers/.C-1.yaml", "100644", "hidden-record"),
                              ("projects", "120000", "symlink"),
-                             ("projects/east/P-1.yaml", "160000", "not-a-file")):
+                             ("projects", "100644", "not-a-folder"),
+                             ("projects/east/vendor", "160000", "nested-repository"),
+                             ("projects/east/P-1.YAML", "100644", "record-suffix")):
         entry = classify(path, mode)
         assert entry is not None and entry.problem is not None and entry.problem.code == code, (path, mode)
 

@@ -80,7 +80,8 @@ LINK = "a symbolic link: holp never follows links; put the file itself here"
 @pytest.mark.parametrize(("path", "options", "entry"), [
     ("customers/east/C-1.yml", {}, Entry("customers", "customers/east/C-1.yml")),
     ("customers/C-1.yaml", {}, Entry("customers", "customers/C-1.yaml")),
-    ("customers", {}, None),
+    ("customers", {}, Entry("customers", "customers", problem=problem(  # listed as a file (git lists no folders)
+        "customers", "not-a-folder", "customers/ must be a folder, not a file"))),
     ("other/P-1.yaml", {}, None),
     ("projects/a/notes.md", {}, None),
     ("customers", {"regular": False}, Entry("customers", "customers", problem=problem(
@@ -105,7 +106,8 @@ def test_fileset_classify__records_look_alikes_and_the_rest(path: str, options: 
 def test_fileset_classify_git__modes_and_blobs() -> None:
     assert fileset.classify_git("projects/a/P.yaml", "100755", "abc") == Entry("projects", "projects/a/P.yaml", "abc")
     assert fileset.classify_git("projects/a/P.yaml", "160000") == Entry("projects", "projects/a/P.yaml", problem=problem(
-        "projects/a/P.yaml", "not-a-file", "not a regular file: holp reads only files"))
+        "projects/a/P.yaml", "nested-repository",
+        "another git repository (a submodule or a clone) inside the records: holp reads none of its files"))
 
 
 # -- reading -------------------------------------------------------------------------------
