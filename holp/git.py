@@ -336,7 +336,7 @@ def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, 
     The second list is every path `git status` reports changed or new (untracked included), relative to
     ``root``; a deleted file is in neither list.
     """
-    index = run(["ls-files", "--stage", "-z", "--full-name", "--", *paths], root)
+    index = run(["ls-files", "--stage", "-v", "-z", "--full-name", "--", *paths], root)
     status = run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths], root)
     changed: set[str] = set()
     deleted: set[str] = set()
@@ -350,9 +350,9 @@ def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, 
         if not line:
             continue
         meta, _, path = line.partition("\t")
-        if path in changed or path in deleted:
-            continue
-        mode, sha = meta.split()[:2]
+        tag, mode, sha = meta.split()[:3]
+        if path in changed or path in deleted or tag != "H":
+            continue  # changed, or git was told not to look (skip-worktree, assume-unchanged): the disk says
         clean.append((mode, sha, inside(path, prefix)))
     return clean, sorted(inside(p, prefix) for p in changed)
 

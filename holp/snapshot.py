@@ -54,16 +54,24 @@ class Snapshot:
 Row = dict[str, Any] | Problem
 
 
-def _entries(root: Path, revision: str | None, in_git: bool) -> tuple[list[Entry], list[Path]]:
-    """The records git knows (with their blobs) and the files to read from disk, by the one file set."""
+def _entries(root: Path, revision: str | None, in_git: bool) -> tuple[list[Entry], list[Entry]]:
+    """The records (with their blobs where git has them unchanged) and the files to read from disk.
+
+    At a revision, git's tree is the file set. In the work tree the file set is the disk's, walked as
+    `validate` walks it (ignored and untracked files too); git only saves reading the files it has unchanged.
+    """
     if revision is not None:
         listed = [fileset.classify_git(path, mode, sha) for mode, sha, path in git.tree(root, revision, list(FOLDERS))]
         return [e for e in listed if e is not None], []
-    if not in_git:
-        return [], [root / e.path for e in fileset.walk(root)]
-    clean, fresh = git.work_tree_state(root, list(FOLDERS))
-    listed = [fileset.classify_git(path, mode, sha, display_path(root / path)) for mode, sha, path in clean]
-    return [e for e in listed if e is not None], [root / p for p in fresh]
+    clean = {path: sha for mode, sha, path in git.work_tree_state(root, list(FOLDERS))[0]} if in_git else {}
+    entries: list[Entry] = []
+    files: list[Entry] = []
+    for entry in fileset.walk(root, display_path):
+        if entry.problem is None and entry.path not in clean:
+            files.append(entry)
+        else:
+            entries.append(Entry(entry.folder, entry.path, clean.get(entry.path), entry.problem))
+    return entries, files
 
 
 def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = None,
@@ -76,14 +84,16 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
         process = load_process(config)
         if process is None:
             raise HolpError(f"holp.yaml at {revision[:8]} cannot be read", FAILED, config.problems)
-        team = load_team(yaml.read(TEAM, _blob(root, revision, TEAM)))
+        team_doc: yaml.Document | None = yaml.read(TEAM, _blob(root, revision, TEAM))
     else:
         process = load_config(root)[1]
         team_path = root / TEAM
-        team = load_team(read_document(team_path)) if team_path.exists() else build_team(None)
+        team_doc = read_document(team_path) if team_path.exists() or team_path.is_symlink() else None
+    team = load_team(team_doc) if team_doc is not None else build_team(None)
+    # a team.yaml that cannot be read leaves every rep and target out: said, like a record left out
+    problems: list[Problem] = [p for p in team_doc.problems if p.severity == ERROR] if team_doc is not None else []
     entries, files = _entries(root, revision, in_git)
     rows: list[tuple[str, str, Row]] = []  # folder, path, row or problem
-    problems: list[Problem] = []
     by_folder: dict[str, list[Entry]] = {CUSTOMERS: [], PROJECTS: []}
     for entry in entries:
         if entry.problem is not None:
@@ -93,16 +103,9 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
     for folder, listed in by_folder.items():
         found = reading.blob_rows(root, cache, folder, (e.blob for e in listed if e.blob))
         rows.extend((folder, e.path, found[e.blob]) for e in listed if e.blob in found)
-    for file in files:
-        path = file.relative_to(root).as_posix()
-        on_disk = fileset.classify(path, link=file.is_symlink(), regular=file.is_file() and not file.is_symlink(),
-                                   shown=display_path(file))
-        if on_disk is None:
-            continue
-        if on_disk.problem is not None:
-            problems.append(on_disk.problem)
-            continue
-        rows.append((on_disk.folder, path, reading.row_of(on_disk.folder, read_document(file), path)))
+    for entry in files:
+        rows.append((entry.folder, entry.path, reading.row_of(entry.folder, read_document(root / entry.path),
+                                                               entry.path)))
     accounts: dict[str, Account] = {}
     deals: dict[str, Deal] = {}
     holders: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = {}
