@@ -389,3 +389,10 @@ def first_parent_dates(root: Path, before: str) -> list[tuple[str, str]]:
 def committer_date(root: Path, commit: str) -> str:
     """A commit's committer date in its own time zone, ISO 8601."""
     return run(["show", "-s", "--format=%cI", commit, "--"], root).strip()
+
+
+def author(root: Path, commit: str) -> tuple[str, str, str]:
+    """(name, email, date in ISO 8601 with its zone) of a commit's author."""
+    out = run(["log", "-1", "--format=%an%x1f%ae%x1f%aI", commit, "--"], root).strip()
+    name, email, date = [*out.split("\x1f"), "", "", ""][:3]
+    return name, email, date

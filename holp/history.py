@@ -285,11 +285,31 @@ def select(transitions: Iterable[Transition], team: Team | None, *, project: str
     return chosen
 
 
-def summaries_at(root: Path, revision: str, *, use_cache: bool = True, projects: str = "projects",
-                 cache: Cache | None = None) -> list[Summary]:
-    """The summary of every project at ``revision``, read from git (the work tree is not touched)."""
+def projects_at(root: Path, revision: str, *, use_cache: bool = True, projects: str = "projects",
+                cache: Cache | None = None) -> dict[str, tuple[Summary, str, str]]:
+    """id → (summary, blob, path) of every project at ``revision``, read from git (the work tree is not touched).
+
+    Like every report, a project whose id two files hold is in neither (which one holds the truth is for a
+    person to say).
+    """
     cache = cache or Cache(root, use_cache)
     entries = [e for mode, sha, path in git.tree(root, revision, [projects])
                if (e := fileset.classify_git(path, mode, sha)) is not None and e.ok and e.blob]
     summaries = light_summaries(root, cache, [e.blob for e in entries if e.blob])
-    return [s for e in entries if isinstance(s := summaries.get(e.blob or ""), Summary)]
+    found: dict[str, tuple[Summary, str, str]] = {}
+    twice: set[str] = set()
+    for e in entries:
+        summary = summaries.get(e.blob or "")
+        if not isinstance(summary, Summary) or not e.blob:
+            continue
+        if summary.id in found:
+            twice.add(summary.id)
+        else:
+            found[summary.id] = (summary, e.blob, e.path)
+    return {k: v for k, v in found.items() if k not in twice}
+
+
+def summaries_at(root: Path, revision: str, *, use_cache: bool = True, projects: str = "projects",
+                 cache: Cache | None = None) -> list[Summary]:
+    """The summary of every project at ``revision`` (see `projects_at`)."""
+    return [s for s, _, _ in projects_at(root, revision, use_cache=use_cache, projects=projects, cache=cache).values()]

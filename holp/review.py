@@ -122,6 +122,38 @@ def check_move(process: Process, t: history.Transition, project: Project | None,
     return review
 
 
+NET = ("the net change since the merge base, which no commit of this branch shows as a move (a merge that kept "
+       "an older version, a file deleted and added again, two files with one id): judged as one move")
+
+
+def _net_changes(root: Path, process: Process, base: str, head: str, walked: list[history.Transition],
+                 at: _AtCommit, cache: Cache) -> list[MoveReview]:
+    """Each project whose stage at HEAD is not where the moves seen in the commits lead from its stage at the base.
+
+    The moves of the commits are what the reviewer reads; this is the backstop that makes the review of the
+    branch as a whole hold whatever its commits did.
+    """
+    before = history.projects_at(root, base, cache=cache)
+    chains: dict[str, list[history.Transition]] = {}
+    for t in walked:
+        if t.field == "stage":
+            chains.setdefault(t.project, []).append(t)
+    found = []
+    for project_id, (now, blob, path) in history.projects_at(root, head, cache=cache).items():
+        source = before[project_id][0].stage if project_id in before else None
+        chain = chains.get(project_id, [])
+        seen = (chain[0].source, chain[-1].target) if chain else (source, source)
+        if seen == (source, now.stage):
+            continue
+        name, email, date = git.author(root, head)
+        t = history.Transition(project_id, source, now.stage, head, name, email, date, blob=blob)
+        project = at.project(blob, path)
+        judged = check_move(process, t, project, at.customer(head, project.customer if project else None))
+        judged.flags.insert(0, NET)
+        found.append(judged)
+    return found
+
+
 def review(root: Path, repo: Repository, base: str | None, problems: list[Problem], *,
            use_cache: bool = True) -> Review:
     """Check the branch; ``problems`` are the work tree's validation problems, filtered here to touched files."""
@@ -138,6 +170,7 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
         project = at.project(t.blob, t.project) if t.blob else None
         customer = at.customer(t.commit, project.customer if project else None)
         moves.append(check_move(repo.process, t, project, customer))
+    moves += _net_changes(root, repo.process, base_sha, head, found.transitions, at, cache)
     touched = {(root / p).resolve() for p in git.changed_paths(root, base_sha, head)}
     mine = [p for p in problems if Path(p.path).resolve() in touched]
     before = open_weighted(repo.process, history.summaries_at(root, base_sha, cache=cache))
