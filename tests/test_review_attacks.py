@@ -96,6 +96,7 @@ def test_a_submodule_or_a_nested_clone_is_a_problem_everywhere(script: Script, h
     script.git("commit", "-qm", "vendor")
     code, review = _review(holp)
     assert code == 1
+    assert ("projects/east/vendor", "nested-repository") in [(p["path"], p["code"]) for p in review["problems"]]  # type: ignore[attr-defined]
     said = "projects/east/vendor:1:1: error[nested-repository]: another git repository (a submodule or a clone) " \
            "inside the records: holp reads none of its files"
     assert said in holp("validate").output
