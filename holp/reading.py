@@ -21,6 +21,7 @@ from holp import git, yaml
 from holp.cache import Cache
 from holp.fileset import CUSTOMERS
 from holp.model import Customer, Project
+from holp.model.fields import invalid_paths
 from holp.model.records import record_from
 from holp.model.views import customer_row, project_row
 from holp.problems import ERROR, Problem
@@ -60,10 +61,15 @@ def record_of(folder: str, doc: yaml.Document, path: str) -> Record | Problem:
 
 
 def row_of(folder: str, doc: yaml.Document, path: str) -> dict[str, Any] | Problem:
+    """The record's row, and where it holds values written but unreadable as their type (``invalid``)."""
     found = record_of(folder, doc, path)
     if isinstance(found, Problem):
         return found
-    return customer_row(found) if isinstance(found, Customer) else project_row(found)
+    row = customer_row(found) if isinstance(found, Customer) else project_row(found)
+    bad = invalid_paths(found)
+    if bad:  # rare: located here, once per blob, so reports can name file and line without reading it again
+        row["invalid"] = [[".".join(map(str, keys)), *doc.locate(keys)] for keys in bad]
+    return row
 
 
 def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str]) -> dict[str, dict[str, Any] | Problem]:

@@ -113,8 +113,11 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
         shown = display_path(root / path) if revision is None else path
         if isinstance(row, Problem):
             problems.append(reading.at(row, shown))
-        else:
-            holders.setdefault((folder, row["id"]), []).append((path, shown, row))
+            continue
+        holders.setdefault((folder, row["id"]), []).append((path, shown, row))
+        problems += [Problem(shown, line, column, ERROR, "bad-value", f"{where} is not written as holp reads it: "
+                             "the figures take it as missing (holp validate says what to write)")
+                     for where, line, column in row.get("invalid", ())]
     for (folder, record_id), held in holders.items():
         if len(held) > 1:  # neither copy is counted: which one holds the truth is for a person to say
             problems.extend(Problem(shown, 1, 1, ERROR, "duplicate-id", f"id {record_id} is also used by {held[0][1]}")

@@ -206,7 +206,7 @@ def test_schema__derived_from_the_records() -> None:
 
     schema = project_schema(default_process())
     assert set(schema["properties"]) == {f for f in Project.__dataclass_fields__
-                                         if f not in ("path", "line", "extra")}
+                                         if f not in ("path", "line", "extra", "invalid")}
     assert schema["properties"]["payments"]["items"]["required"] == ["due", "amount"]
     assert schema["properties"]["stage"]["enum"][-1] == "lost"
 

@@ -136,3 +136,28 @@ def test_a_team_file_that_cannot_be_read_is_said_by_reports(script: Script, holp
     report = holp("report", "reps")
     assert report.exit_code == 1
     assert "team.yaml:1:1: error[not-a-file]: not a regular file: holp reads only files" in report.stderr
+
+
+def test_a_value_validate_refuses_is_said_by_reports_never_summed(script: Script,
+                                                                  holp: Callable[..., Result]) -> None:
+    _main(script)
+    script.commit("zhang.wei", "2026-02-01T10:00:00+08:00", "odd amounts", {
+        P1: project("P-1", "negotiation", amount='"12800000"'),
+        "projects/east/P-3.yaml": project("P-3", "entry", amount="1e35")})
+    for kind in ("funnel", "forecast", "conversion"):
+        report = holp("report", kind, "--format", "json")
+        assert report.exit_code == 1, report.output  # said and failed, never a crash (exit 3)
+        assert ("holp: warning: projects/east/P-1.yaml:5:9: error[bad-value]: amount is not written as holp reads "
+                "it: the figures take it as missing (holp validate says what to write)") in report.stderr
+        assert "projects/east/P-3.yaml:5:9: error[bad-value]" in report.stderr
+    funnel = json.loads(holp("report", "funnel", "--format", "json").stdout)
+    assert funnel["open"]["amount"] == "0.00"
+
+
+def test_a_probability_out_of_range_in_the_process_reads_as_none(script: Script,
+                                                                 holp: Callable[..., Result]) -> None:
+    _main(script)
+    config = template("init", "holp.yaml").read_text(encoding="utf-8").replace("probability: 0.25", "probability: 1e39", 1)
+    script.commit("li.na", "2026-02-01T10:00:00+08:00", "odd process", {"holp.yaml": config})
+    assert "holp.yaml" in holp("validate").output
+    assert holp("report", "conversion", "--format", "json").exit_code == 0

@@ -44,6 +44,21 @@ def decimal(value: Any) -> Decimal | None:
     return None
 
 
+MAX_MONEY = 10**15  # a quadrillion is a typo, not a deal
+
+
+def money(value: Any) -> Decimal | None:
+    """An amount: a number from 0 to MAX_MONEY (what the schema accepts); anything else is missing."""
+    found = decimal(value)
+    return found if found is not None and 0 <= found <= MAX_MONEY else None
+
+
+def fraction(value: Any) -> Decimal | None:
+    """A probability: a number from 0 to 1; anything else is missing."""
+    found = decimal(value)
+    return found if found is not None and 0 <= found <= 1 else None
+
+
 def decimal_text(value: str | None) -> Decimal | None:
     """A number kept as text (in the cache, in a summary) back as an exact, finite Decimal."""
     if value is None:

@@ -51,8 +51,16 @@ def key_names(cls: type) -> frozenset[str]:
 def build(cls: type[T], raw: Any, path: str = "", **given: Any) -> T:
     """``raw`` (a mapping as read, of any shape) as a ``cls`` record, each field by its own reader."""
     data = coerce.mapping(raw)
-    values = {f.name: f.metadata["read"](data.get(f.name)) for f in keys(cls)}
+    values = {}
+    invalid = []
+    for f in keys(cls):
+        written = data.get(f.name)
+        value = values[f.name] = f.metadata["read"](written)
+        if written is not None and value in _NOTHING and written not in _NOTHING:
+            invalid.append(f.name)  # written, but not as its type: validation says why; figures leave it out
     names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    if "invalid" in names:
+        values["invalid"] = tuple(invalid)
     if "path" in names:
         values["path"] = path
     if "line" in names:
@@ -62,6 +70,23 @@ def build(cls: type[T], raw: Any, path: str = "", **given: Any) -> T:
         values["extra"] = {k: v for k, v in data.items() if k not in known}
     values.update(given)
     return cls(**values)
+
+
+_NOTHING: tuple[Any, ...] = (None, (), {}, [], "")
+
+
+def invalid_paths(record: Any) -> list[tuple[str | int, ...]]:
+    """Where a record and the records inside it hold a value written but unreadable as its type (key paths)."""
+    found: list[tuple[str | int, ...]] = [(name,) for name in getattr(record, "invalid", ())]
+    for f in keys(type(record)):
+        value = getattr(record, f.name)
+        if is_record(value):
+            found += [(f.name, *inner) for inner in invalid_paths(value)]
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if is_record(item):
+                    found += [(f.name, i, *inner) for inner in invalid_paths(item)]
+    return found
 
 
 def records(cls: type[T]) -> Reader:

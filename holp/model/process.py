@@ -203,7 +203,7 @@ def build_process(data: Any) -> Process:
         stages.append(Stage(
             id=stage_id,
             label=label(entry.get("label"), stage_id),
-            probability=as_decimal(entry.get("probability")) or Decimal(0),
+            probability=coerce.fraction(entry.get("probability")) or Decimal(0),
             key_node=label(key_node, "") if isinstance(key_node, Mapping) else None,
             checklist=tuple(items),
             index=len(stages),
@@ -247,7 +247,7 @@ def build_team(data: Any) -> Team:
     )
     targets = []
     for t in map(_map, _list(data.get("targets"))):
-        year, amount = _int(t, "year"), as_decimal(t.get("amount"))
+        year, amount = _int(t, "year"), coerce.money(t.get("amount"))
         if year is not None and amount is not None:
             targets.append(Target(year, amount, _text(t, "region"), _text(t, "rep")))
     return Team(regions, reps, tuple(targets))

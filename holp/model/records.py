@@ -27,7 +27,7 @@ STANCES = ("supporter", "neutral", "opponent", "unknown")
 LEVELS = ("high", "medium", "low")
 PERSONALITIES = ("tiger", "peacock", "owl", "koala")
 TRENDS = ("up", "down", "same")
-MAX_MONEY = 10**15  # a quadrillion is a typo, not a deal
+MAX_MONEY = coerce.MAX_MONEY
 MONEY_KEYS = frozenset(["amount", "received_amount"])
 
 ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
@@ -38,7 +38,7 @@ MONEY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
 SCORE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 5}
 TEXTS: dict[str, Any] = {"type": "array", "items": TEXT}
 
-text, texts, integer, decimal, date = coerce.text, coerce.texts, coerce.integer, coerce.decimal, coerce.date
+text, texts, integer, money, date = coerce.text, coerce.texts, coerce.integer, coerce.money, coerce.date
 
 
 def or_empty(schema: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +93,7 @@ class Contact:
     notes: str | None = key(STRING, text)
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class Customer:
     path: str = ""
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 # -- projects ------------------------------------------------------------------------------
@@ -129,6 +131,7 @@ class Findings:
     needs: str | None = key(STRING, text)
     activities: str | None = key(STRING, text)
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class ContactChange:
     contact: str | None = key(TEXT, text, required=True)
     closeness: str | None = key(_enum(TRENDS), text)
     trust: str | None = key(_enum(TRENDS), text)
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -154,16 +158,18 @@ class Visit:
     notes: str | None = key(STRING, text)
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Payment:
     due: dt.date | None = key(DATE, date, required=True)
-    amount: Decimal | None = key(MONEY, decimal, required=True)
+    amount: Decimal | None = key(MONEY, money, required=True)
     received: dt.date | None = key(DATE, date)
-    received_amount: Decimal | None = key(MONEY, decimal)
+    received_amount: Decimal | None = key(MONEY, money)
     note: str | None = key(STRING, text)
     line: int = 0
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def paid(self) -> Decimal:
@@ -183,6 +189,7 @@ class Risk:
     note: str | None = key(STRING, text)
     mitigation: str | None = key(STRING, text)
     line: int = 0
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -193,6 +200,7 @@ class Competitor:
     relationship: str | None = key(STRING, text)
     note: str | None = key(STRING, text)
     line: int = 0
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 def _competitors(value: Any) -> tuple[Competitor, ...]:
@@ -212,6 +220,7 @@ class Lost:
     stage: str | None = key(lambda p: {"enum": list(p.stage_ids)}, text)
     date: dt.date | None = key(DATE, date)
     note: str | None = key(STRING, text)
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -282,10 +291,10 @@ class Project:
     owner: str | None = key(ID, text, required=True)
     business_line: str | None = key(_business_line_schema, text)
     region: str | None = key(ID, text)  # its own; else its customer's (Repository.region_of)
-    amount: Decimal | None = key(MONEY, decimal)
+    amount: Decimal | None = key(MONEY, money)
     expected_close: dt.date | None = key(DATE, date)
     stage: str = key(lambda p: {"enum": [*p.stage_ids, LOST]}, lambda v: text(v) or "", required=True, default="")
-    probability: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, decimal)
+    probability: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, coerce.fraction)
     checklist: Mapping[str, Mapping[str, str]] = key(_checklist_schema, _ticks, factory=dict)
     lost: Lost | None = key(lambda p: _schema(Lost, p), record(Lost))
     assessment: Assessment = key(Assessment.schema, Assessment.read, factory=lambda: Assessment({}, {}))
@@ -299,6 +308,7 @@ class Project:
     path: str = ""
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def lost_reason(self) -> str | None:
