@@ -21,7 +21,6 @@ from holp import git, yaml
 from holp.cache import Cache
 from holp.fileset import CUSTOMERS
 from holp.model import Customer, Project
-from holp.model.fields import invalid_paths
 from holp.model.records import record_from
 from holp.model.views import customer_row, project_row
 from holp.problems import ERROR, Problem
@@ -66,7 +65,7 @@ def row_of(folder: str, doc: yaml.Document, path: str) -> dict[str, Any] | Probl
     if isinstance(found, Problem):
         return found
     row = customer_row(found) if isinstance(found, Customer) else project_row(found)
-    bad = invalid_paths(found)
+    bad = found.invalid
     if bad:  # rare: located here, once per blob, so reports can name file and line without reading it again
         row["invalid"] = [[".".join(map(str, keys)), *doc.locate(keys)] for keys in bad]
     return row
@@ -83,13 +82,40 @@ def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str]) -> di
     for blob, value in cache.get(table, wanted).items():
         found[blob] = Problem(blob, *value["problem"]) if "problem" in value else value["row"]
     missing = [b for b in wanted if b not in found]
-    new: dict[str, Any] = {}
-    for blob, raw in git.CatFile(root).read(missing, limit=yaml.MAX_BYTES).items():
-        result = row_of(folder, yaml.read(blob, raw), "")
-        found[blob] = result
-        new[blob] = ({"problem": [result.line, result.column, result.severity, result.code, result.message]}
-                     if isinstance(result, Problem) else {"row": result})
+    new = _read_rows(root, folder, missing)
+    for blob, value in new.items():
+        found[blob] = Problem(blob, *value["problem"]) if "problem" in value else value["row"]
     cache.put(table, new)
+    return found
+
+
+PARALLEL_FROM = 2000  # blobs: below this, starting processes costs more than it saves
+
+
+def _read_rows(root: Path, folder: str, blobs: list[str]) -> dict[str, dict[str, Any]]:
+    """The cache values of these blobs, read and parsed; many blobs (a cold history) on every core at once.
+
+    Each worker reads its share with its own `git cat-file` and sends back only the small rows, so the cores
+    share the parsing that dominates a cold walk; the result is the same as one process reading them all.
+    """
+    workers = min(os.cpu_count() or 1, len(blobs) // (PARALLEL_FROM // 2))
+    if workers < 2 or len(blobs) < PARALLEL_FROM:
+        return _rows(root, folder, blobs)
+    import concurrent.futures
+    import multiprocessing
+
+    shares = [blobs[i::workers] for i in range(workers)]
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_rows, [root] * workers, [folder] * workers, shares))
+    return {blob: value for part in parts for blob, value in part.items()}
+
+
+def _rows(root: Path, folder: str, blobs: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for blob, raw in git.CatFile(root).read(blobs, limit=yaml.MAX_BYTES).items():
+        result = row_of(folder, yaml.read(blob, raw), "")
+        found[blob] = ({"problem": [result.line, result.column, result.severity, result.code, result.message]}
+                       if isinstance(result, Problem) else {"row": result})
     return found
 
 

@@ -303,3 +303,16 @@ def test_bad_values_committed__one_problem_on_every_path(script: Script, holp: C
     assert holp("report", "funnel", "--format", "json").exit_code == 0
     moves = json.loads(holp("history", "--format", "json").stdout)
     assert [(t["from"], t["to"]) for t in moves] == [(None, "prospecting"), ("prospecting", "entry")]
+
+
+def test_reading_many_blobs_on_every_core_gives_the_same_rows(script: Script, holp: Callable[..., Result],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _main(script)
+    for i in range(2, 10):
+        text = project(f"P-{i}", "entry") if i % 3 else f"id: P-{i}\nstage: [\n"
+        script.commit("zhang.wei", f"2026-02-0{i}T10:00:00+08:00", f"P-{i}", {f"projects/east/P-{i}.yaml": text})
+    blobs = [line.split()[2] for line in script.git("ls-tree", "-r", "HEAD", "projects").splitlines()]
+    alone = reading._rows(script.root, "projects", blobs)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 4)
+    assert reading._read_rows(script.root, "projects", blobs) == alone
+    assert sum("problem" in value for value in alone.values()) == 3  # P-3, P-6, P-9

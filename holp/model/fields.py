@@ -48,45 +48,60 @@ def key_names(cls: type) -> frozenset[str]:
     return found
 
 
+class _Plan:
+    """How a record class is built: its readers, and which bookkeeping fields it has (worked out once)."""
+
+    __slots__ = ("extra", "invalid", "known", "line", "path", "readers")
+
+    def __init__(self, cls: type) -> None:
+        names = {f.name for f in dataclasses.fields(cls)}
+        self.readers = tuple((f.name, f.metadata["read"]) for f in keys(cls))
+        self.known = key_names(cls)
+        self.path, self.line, self.extra, self.invalid = (n in names for n in ("path", "line", "extra", "invalid"))
+
+
+_PLANS: dict[type, _Plan] = {}
+
+
 def build(cls: type[T], raw: Any, path: str = "", **given: Any) -> T:
-    """``raw`` (a mapping as read, of any shape) as a ``cls`` record, each field by its own reader."""
+    """``raw`` (a mapping as read, of any shape) as a ``cls`` record, each field by its own reader.
+
+    A value written but not readable as its type reads as missing and is noted in ``invalid`` (key paths, of
+    the records inside too), so that figures can say what they leave out; validation says what to write.
+    """
+    plan = _PLANS.get(cls) or _PLANS.setdefault(cls, _Plan(cls))
     data = coerce.mapping(raw)
-    values = {}
-    invalid = []
-    for f in keys(cls):
-        written = data.get(f.name)
-        value = values[f.name] = f.metadata["read"](written)
-        if written is not None and value in _NOTHING and written not in _NOTHING:
-            invalid.append(f.name)  # written, but not as its type: validation says why; figures leave it out
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    if "invalid" in names:
+    values: dict[str, Any] = {}
+    invalid: list[tuple[str | int, ...]] = []
+    for name, read in plan.readers:
+        written = data.get(name)
+        value = values[name] = read(written)
+        if written is None:
+            continue
+        if value in _NOTHING:
+            if written not in _NOTHING:
+                invalid.append((name,))
+        elif type(value) is tuple:
+            for i, item in enumerate(value):
+                inner = getattr(item, "invalid", None)
+                if inner:
+                    invalid += [(name, i, *keys) for keys in inner]
+        elif getattr(value, "invalid", None):
+            invalid += [(name, *keys) for keys in value.invalid]
+    if plan.invalid:
         values["invalid"] = tuple(invalid)
-    if "path" in names:
+    if plan.path:
         values["path"] = path
-    if "line" in names:
+    if plan.line:
         values["line"] = coerce.line(raw)
-    if "extra" in names:
-        known = key_names(cls)
+    if plan.extra:
+        known = plan.known
         values["extra"] = {k: v for k, v in data.items() if k not in known}
     values.update(given)
     return cls(**values)
 
 
 _NOTHING: tuple[Any, ...] = (None, (), {}, [], "")
-
-
-def invalid_paths(record: Any) -> list[tuple[str | int, ...]]:
-    """Where a record and the records inside it hold a value written but unreadable as its type (key paths)."""
-    found: list[tuple[str | int, ...]] = [(name,) for name in getattr(record, "invalid", ())]
-    for f in keys(type(record)):
-        value = getattr(record, f.name)
-        if is_record(value):
-            found += [(f.name, *inner) for inner in invalid_paths(value)]
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                if is_record(item):
-                    found += [(f.name, i, *inner) for inner in invalid_paths(item)]
-    return found
 
 
 def records(cls: type[T]) -> Reader:

@@ -93,7 +93,7 @@ class Contact:
     notes: str | None = key(STRING, text)
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Customer:
     path: str = ""
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 # -- projects ------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ class Findings:
     needs: str | None = key(STRING, text)
     activities: str | None = key(STRING, text)
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class ContactChange:
     contact: str | None = key(TEXT, text, required=True)
     closeness: str | None = key(_enum(TRENDS), text)
     trust: str | None = key(_enum(TRENDS), text)
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ class Visit:
     notes: str | None = key(STRING, text)
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ class Payment:
     received_amount: Decimal | None = key(MONEY, money)
     note: str | None = key(STRING, text)
     line: int = 0
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
     @property
     def paid(self) -> Decimal:
@@ -189,7 +189,7 @@ class Risk:
     note: str | None = key(STRING, text)
     mitigation: str | None = key(STRING, text)
     line: int = 0
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ class Competitor:
     relationship: str | None = key(STRING, text)
     note: str | None = key(STRING, text)
     line: int = 0
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 def _competitors(value: Any) -> tuple[Competitor, ...]:
@@ -220,7 +220,7 @@ class Lost:
     stage: str | None = key(lambda p: {"enum": list(p.stage_ids)}, text)
     date: dt.date | None = key(DATE, date)
     note: str | None = key(STRING, text)
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ class Project:
     path: str = ""
     line: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
     @property
     def lost_reason(self) -> str | None:
