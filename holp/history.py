@@ -99,8 +99,7 @@ def _scope(root: Path) -> str:
 
 def light_summaries(root: Path, cache: Cache, shas: Iterable[str]) -> dict[str, Summary | Problem]:
     """The summaries of these project blobs (or the problem reading one found), through the one reading."""
-    return {sha: row if isinstance(row, Problem) else summary_from_row(row)
-            for sha, row in reading.blob_rows(root, cache, fileset.PROJECTS, shas).items()}
+    return reading.blob_rows(root, cache, fileset.PROJECTS, shas, summary_from_row)
 
 
 def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = None,

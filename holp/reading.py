@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,43 +71,46 @@ def row_of(folder: str, doc: yaml.Document, path: str) -> dict[str, Any] | Probl
     return row
 
 
-def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str]) -> dict[str, dict[str, Any] | Problem]:
-    """blob → its record's row, or the problem reading it found: from the cache, the rest read once and cached.
+def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str],
+              view: Callable[[dict[str, Any]], Any] = lambda row: row) -> dict[str, Any]:
+    """blob → its record's row (or ``view`` of it), or the problem reading it found: from the cache, the rest
+    read once and cached.
 
-    A problem's path is the blob id here; callers name the file (`at`).
+    A problem's path is the blob id here; callers name the file (`at`). ``view`` keeps of each row only what
+    the caller needs (history: a summary), so that a walk of every blob never holds every row.
     """
     wanted = list(dict.fromkeys(b for b in blobs if b != git.ZERO))
     table = "customer" if folder == CUSTOMERS else "project"
-    found: dict[str, dict[str, Any] | Problem] = {}
+    found: dict[str, Any] = {}
     for blob, value in cache.get(table, wanted).items():
-        found[blob] = Problem(blob, *value["problem"]) if "problem" in value else value["row"]
+        found[blob] = Problem(blob, *value["problem"]) if "problem" in value else view(value["row"])
     missing = [b for b in wanted if b not in found]
-    new = _read_rows(root, folder, missing)
-    for blob, value in new.items():
-        found[blob] = Problem(blob, *value["problem"]) if "problem" in value else value["row"]
-    cache.put(table, new)
+    for part in _read_rows(root, folder, missing):
+        cache.put(table, part)
+        for blob, value in part.items():
+            found[blob] = Problem(blob, *value["problem"]) if "problem" in value else view(value["row"])
     return found
 
 
 PARALLEL_FROM = 2000  # blobs: below this, starting processes costs more than it saves
 
 
-def _read_rows(root: Path, folder: str, blobs: list[str]) -> dict[str, dict[str, Any]]:
-    """The cache values of these blobs, read and parsed; many blobs (a cold history) on every core at once.
+def _read_rows(root: Path, folder: str, blobs: list[str]) -> Iterator[dict[str, dict[str, Any]]]:
+    """The cache values of these blobs, read and parsed, part by part; many blobs (a cold history) on every core.
 
-    Each worker reads its share with its own `git cat-file` and sends back only the small rows, so the cores
-    share the parsing that dominates a cold walk; the result is the same as one process reading them all.
+    Each worker reads its part with its own `git cat-file` and sends back only the rows, so the cores share
+    the parsing that dominates a cold walk; the result is the same as one process reading them all.
     """
-    workers = min(os.cpu_count() or 1, len(blobs) // (PARALLEL_FROM // 2))
+    workers = os.cpu_count() or 1
     if workers < 2 or len(blobs) < PARALLEL_FROM:
-        return _rows(root, folder, blobs)
+        yield _rows(root, folder, blobs)
+        return
     import concurrent.futures
     import multiprocessing
 
-    shares = [blobs[i::workers] for i in range(workers)]
+    parts = [blobs[i:i + PARALLEL_FROM] for i in range(0, len(blobs), PARALLEL_FROM)]
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = list(pool.map(_rows, [root] * workers, [folder] * workers, shares))
-    return {blob: value for part in parts for blob, value in part.items()}
+        yield from pool.map(_rows, [root] * len(parts), [folder] * len(parts), parts)
 
 
 def _rows(root: Path, folder: str, blobs: list[str]) -> dict[str, dict[str, Any]]:
