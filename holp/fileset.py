@@ -12,6 +12,7 @@ anything that is not a regular file.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from collections.abc import Callable
@@ -96,12 +97,11 @@ def classify_git(path: str, mode: str, blob: str | None = None, shown: str | Non
     return entry
 
 
-def walk(root: Path, show: Callable[[Path], str] | None = None) -> list[Entry]:
+def walk(root: Path, show: Callable[[str], str] | None = None) -> list[Entry]:
     """Every record (and look-alike) in the work tree, in a stable order; links are reported, never followed.
 
-    ``show`` names a file in problems (default: its path in the repository).
+    ``show`` names a file (given its path in the repository) in problems; by default that path itself.
     """
-    show = show or (lambda full: full.relative_to(root).as_posix())
     found: list[Entry] = []
     for folder in FOLDERS:
         base = root / folder
@@ -110,9 +110,7 @@ def walk(root: Path, show: Callable[[Path], str] | None = None) -> list[Entry]:
         except OSError:
             continue
         if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
-            entry = classify(folder, link=stat.S_ISLNK(mode), regular=False, shown=show(base))
-            if entry is not None:
-                found.append(entry)
+            found.append(_named(classify(folder, link=stat.S_ISLNK(mode), regular=False), show))
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             relative = Path(dirpath).relative_to(root).as_posix()
@@ -127,31 +125,39 @@ def walk(root: Path, show: Callable[[Path], str] | None = None) -> list[Entry]:
                 path = f"{relative}/{name}"
                 if stat.S_ISDIR(mode):
                     if name.startswith("."):
-                        found.extend(_hidden_folder(root, full, show))
+                        found.extend(_named(e, show) for e in _hidden_folder(root, full))
                     elif os.path.lexists(full / ".git"):
-                        found.append(Entry(folder, path, problem=_problem(show(full), "nested-repository", _NESTED)))
+                        found.append(_named(Entry(folder, path, problem=_problem(path, "nested-repository",
+                                                                                 _NESTED)), show))
                     else:
                         dirnames.append(name)
                     continue
                 if stat.S_ISLNK(mode) and os.path.isdir(full):
-                    found.append(Entry(folder, path, problem=_problem(show(full), "symlink", "a symbolic link to "
-                                                                      "a folder: holp never follows links")))
+                    found.append(_named(Entry(folder, path, problem=_problem(
+                        path, "symlink", "a symbolic link to a folder: holp never follows links")), show))
                     continue
-                entry = classify(path, link=stat.S_ISLNK(mode), regular=stat.S_ISREG(mode), shown=show(full))
+                entry = classify(path, link=stat.S_ISLNK(mode), regular=stat.S_ISREG(mode))
                 if entry is not None:
-                    found.append(entry)
+                    found.append(_named(entry, show))
             dirnames.sort()
     return found
 
 
-def _hidden_folder(root: Path, folder: Path, show: Callable[[Path], str]) -> list[Entry]:
+def _named(entry: Entry | None, show: Callable[[str], str] | None) -> Entry:
+    """The entry with its problem naming the file as ``show`` says (worked out only for the rare problem)."""
+    assert entry is not None
+    if entry.problem is None or show is None:
+        return entry
+    return Entry(entry.folder, entry.path, entry.blob, dataclasses.replace(entry.problem, path=show(entry.path)))
+
+
+def _hidden_folder(root: Path, folder: Path) -> list[Entry]:
     """The record files inside a hidden folder, each a problem (a folder of notes alone is fine)."""
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         for name in sorted(filenames):
-            full = Path(dirpath) / name
-            entry = classify(full.relative_to(root).as_posix(), shown=show(full))
+            entry = classify((Path(dirpath) / name).relative_to(root).as_posix())
             if entry is not None:
                 found.append(entry)
     return found

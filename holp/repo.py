@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,18 @@ def find_root(start: Path, explicit: bool = False) -> Path:
             return folder
     where = f"in {start}" if explicit else f"in {start} or any folder above it"
     raise HolpError(f"no {CONFIG} found {where}: run `holp init` to make a sales repository, or pass -C PATH")
+
+
+def displayer(root: Path) -> Callable[[str], str]:
+    """How files of the repository at ``root`` are named in messages, given their path in it (fast: one
+    `relpath` for the repository, none per file)."""
+    try:
+        base = os.path.relpath(root)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        base = str(root)
+    if base == ".":
+        return lambda path: path
+    return lambda path: f"{base}/{path}"
 
 
 def display_path(path: Path) -> str:
@@ -181,8 +193,9 @@ def _load_records(repo: Repository) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for entry in fileset.walk(repo.root, lambda full: display_path(full)):
-            repo.add(entry, read_document(repo.root / entry.path) if entry.ok else None)
+        show = displayer(repo.root)
+        for entry in fileset.walk(repo.root, show):
+            repo.add(entry, reading.read_file(repo.root / entry.path, show(entry.path)) if entry.ok else None)
     finally:
         if enabled:
             gc.enable()

@@ -24,7 +24,7 @@ from holp.model import Process, Team, as_date, build_team
 from holp.model.process import load_process, load_team
 from holp.model.views import Account, Deal, account_from_row, deal_from_row
 from holp.problems import ERROR, Problem
-from holp.repo import CONFIG, TEAM, display_path, load_config, read_document
+from holp.repo import CONFIG, TEAM, displayer, load_config, read_document
 
 __all__ = ["Account", "Deal", "Snapshot", "commit_on_or_before", "load", "resolve_as_of"]
 
@@ -66,7 +66,7 @@ def _entries(root: Path, revision: str | None, in_git: bool) -> tuple[list[Entry
     clean = {path: sha for mode, sha, path in git.work_tree_state(root, list(FOLDERS))[0]} if in_git else {}
     entries: list[Entry] = []
     files: list[Entry] = []
-    for entry in fileset.walk(root, display_path):
+    for entry in fileset.walk(root, displayer(root)):
         if entry.problem is None and entry.path not in clean:
             files.append(entry)
         else:
@@ -109,8 +109,9 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
     accounts: dict[str, Account] = {}
     deals: dict[str, Deal] = {}
     holders: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = {}
+    show = displayer(root) if revision is None else str
     for folder, path, row in sorted(rows, key=lambda r: r[1]):
-        shown = display_path(root / path) if revision is None else path
+        shown = show(path)
         if isinstance(row, Problem):
             problems.append(reading.at(row, shown))
             continue
