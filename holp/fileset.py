@@ -104,43 +104,46 @@ def walk(root: Path, show: Callable[[str], str] | None = None) -> list[Entry]:
     """
     found: list[Entry] = []
     for folder in FOLDERS:
-        base = root / folder
         try:
-            mode = base.lstat().st_mode
+            mode = (root / folder).lstat().st_mode
         except OSError:
             continue
         if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
             found.append(_named(classify(folder, link=stat.S_ISLNK(mode), regular=False), show))
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            relative = Path(dirpath).relative_to(root).as_posix()
-            names = sorted(dirnames + filenames)
-            dirnames[:] = []
-            for name in names:
-                full = Path(dirpath) / name
-                try:
-                    mode = full.lstat().st_mode
-                except OSError:
-                    continue
-                path = f"{relative}/{name}"
-                if stat.S_ISDIR(mode):
-                    if name.startswith("."):
-                        found.extend(_named(e, show) for e in _hidden_folder(root, full))
-                    elif os.path.lexists(full / ".git"):
-                        found.append(_named(Entry(folder, path, problem=_problem(path, "nested-repository",
-                                                                                 _NESTED)), show))
-                    else:
-                        dirnames.append(name)
-                    continue
-                if stat.S_ISLNK(mode) and os.path.isdir(full):
-                    found.append(_named(Entry(folder, path, problem=_problem(
-                        path, "symlink", "a symbolic link to a folder: holp never follows links")), show))
-                    continue
-                entry = classify(path, link=stat.S_ISLNK(mode), regular=stat.S_ISREG(mode))
-                if entry is not None:
-                    found.append(_named(entry, show))
-            dirnames.sort()
+        else:
+            _walk(os.path.join(root, folder), folder, folder, found, show)
     return found
+
+
+def _walk(full: str, relative: str, folder: str, found: list[Entry], show: Callable[[str], str] | None) -> None:
+    """One folder, by name; os.scandir knows each entry's type without another system call."""
+    try:
+        with os.scandir(full) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError:
+        return
+    for item in entries:
+        path = f"{relative}/{item.name}"
+        try:
+            link = item.is_symlink()
+            folder_here = item.is_dir(follow_symlinks=False)
+            regular = item.is_file(follow_symlinks=False)
+        except OSError:
+            continue
+        if folder_here:
+            if item.name.startswith("."):
+                found.extend(_named(e, show) for e in _hidden_folder(item.path, path))
+            elif os.path.lexists(os.path.join(item.path, ".git")):
+                found.append(_named(Entry(folder, path, problem=_problem(path, "nested-repository", _NESTED)), show))
+            else:
+                _walk(item.path, path, folder, found, show)
+        elif link and os.path.isdir(item.path):
+            found.append(_named(Entry(folder, path, problem=_problem(
+                path, "symlink", "a symbolic link to a folder: holp never follows links")), show))
+        else:
+            entry = classify(path, link=link, regular=regular)
+            if entry is not None:
+                found.append(_named(entry, show))
 
 
 def _named(entry: Entry | None, show: Callable[[str], str] | None) -> Entry:
@@ -151,13 +154,15 @@ def _named(entry: Entry | None, show: Callable[[str], str] | None) -> Entry:
     return Entry(entry.folder, entry.path, entry.blob, dataclasses.replace(entry.problem, path=show(entry.path)))
 
 
-def _hidden_folder(root: Path, folder: Path) -> list[Entry]:
+def _hidden_folder(full: str, relative: str) -> list[Entry]:
     """The record files inside a hidden folder, each a problem (a folder of notes alone is fine)."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(full):
         dirnames.sort()
+        inside = os.path.relpath(dirpath, full)
         for name in sorted(filenames):
-            entry = classify((Path(dirpath) / name).relative_to(root).as_posix())
+            path = f"{relative}/{name}" if inside == "." else f"{relative}/{Path(inside).as_posix()}/{name}"
+            entry = classify(path)
             if entry is not None:
                 found.append(entry)
     return found
