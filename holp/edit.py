@@ -259,6 +259,14 @@ def _dash_column(root: MappingNode) -> int:
     return 2
 
 
+def item_lines(text: str, item: Node) -> list[str]:
+    """The lines of one block sequence item as written, dedented so that its dash is at column 0."""
+    start = _line_start(text, item.start_mark.index)
+    column = _dash_of(text, item)
+    block = text[start:_line_after(text, _content_end(item))]
+    return [line[column:] for line in block.splitlines()]
+
+
 def has_key(source: Source, key: str) -> bool:
     return _entry(_root(source), key) is not None
 
