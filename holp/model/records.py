@@ -60,11 +60,21 @@ def _strings(value: Any) -> Mapping[str, str]:
     return {k: v for k, v in coerce.mapping(value).items() if isinstance(v, str)}
 
 
+@dataclass(frozen=True)
+class Record:
+    """What every record keeps besides its fields: the line its mapping starts on, a team's own keys (and keys
+    holp does not know, which validation reports), and where a value was written but not as its type."""
+
+    line: int = field(default=0, kw_only=True)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False, kw_only=True)
+    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False, kw_only=True)
+
+
 # -- customers -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Contact:
+class Contact(Record):
     """A key person (关键人物) at a customer."""
 
     name: str = key(TEXT, lambda v: text(v) or "", required=True, default="")
@@ -91,13 +101,10 @@ class Contact:
     influences: tuple[str, ...] = key(TEXTS, texts, default=())
     focus: str | None = key(STRING, text)
     notes: str | None = key(STRING, text)
-    line: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
-class Customer:
+class Customer(Record):
     id: str = key(ID, lambda v: text(v) or "", required=True, default="")
     name: str = key(TEXT, text, required=True, default="")
     short_name: str | None = key(STRING, text)
@@ -114,38 +121,32 @@ class Customer:
     notes: str | None = key(STRING, text)
     tags: tuple[str, ...] = key(TEXTS, texts, default=())
     path: str = ""
-    line: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 # -- projects ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Findings:
+class Findings(Record):
     """What a visit brought back (拜访记录): policy, personnel, needs, activities."""
 
     policy: str | None = key(STRING, text)
     personnel: str | None = key(STRING, text)
     needs: str | None = key(STRING, text)
     activities: str | None = key(STRING, text)
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
-class ContactChange:
+class ContactChange(Record):
     """How a visit moved a key person's closeness (亲近度) and trust (信任度)."""
 
     contact: str | None = key(TEXT, text, required=True)
     closeness: str | None = key(_enum(TRENDS), text)
     trust: str | None = key(_enum(TRENDS), text)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
-class Visit:
+class Visit(Record):
     date: dt.date | None = key(DATE, date, required=True)
     by: tuple[str, ...] = key({"anyOf": [ID, {"type": "array", "items": ID, "minItems": 1}]}, texts,
                               required=True, default=())
@@ -156,20 +157,15 @@ class Visit:
                                              records(ContactChange), default=())
     next_step: str | None = key(STRING, text)
     notes: str | None = key(STRING, text)
-    line: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
-class Payment:
+class Payment(Record):
     due: dt.date | None = key(DATE, date, required=True)
     amount: Decimal | None = key(MONEY, money, required=True)
     received: dt.date | None = key(DATE, date)
     received_amount: Decimal | None = key(MONEY, money)
     note: str | None = key(STRING, text)
-    line: int = 0
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
     @property
     def paid(self) -> Decimal:
@@ -183,24 +179,20 @@ class Payment:
 
 
 @dataclass(frozen=True)
-class Risk:
+class Risk(Record):
     kind: str | None = key(TEXT, text, required=True)
     level: str | None = key(_enum(LEVELS), text, required=True)
     note: str | None = key(STRING, text)
     mitigation: str | None = key(STRING, text)
-    line: int = 0
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
-class Competitor:
+class Competitor(Record):
     name: str | None = key(TEXT, text, required=True)
     strength: str | None = key(STRING, text)
     weakness: str | None = key(STRING, text)
     relationship: str | None = key(STRING, text)
     note: str | None = key(STRING, text)
-    line: int = 0
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 def _competitors(value: Any) -> tuple[Competitor, ...]:
@@ -215,12 +207,11 @@ def _competitors(value: Any) -> tuple[Competitor, ...]:
 
 
 @dataclass(frozen=True)
-class Lost:
+class Lost(Record):
     reason: str | None = key(lambda p: {"enum": [c.id for c in p.lost_reasons]}, text, required=True)
     stage: str | None = key(lambda p: {"enum": list(p.stage_ids)}, text)
     date: dt.date | None = key(DATE, date)
     note: str | None = key(STRING, text)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
 
 @dataclass(frozen=True)
@@ -284,7 +275,7 @@ def _competitor_schema(_: Any) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Project:
+class Project(Record):
     id: str = key(ID, lambda v: text(v) or "", required=True, default="")
     name: str = key(TEXT, text, required=True, default="")
     customer: str | None = key(ID, text, required=True)
@@ -306,9 +297,6 @@ class Project:
     notes: str | None = key(STRING, text)
     tags: tuple[str, ...] = key(TEXTS, texts, default=())
     path: str = ""
-    line: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False)  # see fields.build
 
     @property
     def lost_reason(self) -> str | None:
