@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from holp import git
+from holp import __version__, git
 from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model.process import load_process
@@ -31,6 +31,11 @@ def _editor_settings() -> str:
     return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
 
 
+def _workflow() -> str:
+    """The CI workflow, with holp pinned to the version that wrote it."""
+    return template("init", "github", "holp.yml").read_text(encoding="utf-8").replace("__HOLP_VERSION__", __version__)
+
+
 def scaffold(lang: str) -> dict[Path, str]:
     """Every file `holp init` writes, by path relative to the new repository."""
     config = _config(lang)
@@ -41,7 +46,7 @@ def scaffold(lang: str) -> dict[Path, str]:
         Path("team.yaml"): template("init", "team.yaml").read_text(encoding="utf-8"),
         Path("customers/.gitkeep"): "",
         Path("projects/.gitkeep"): "",
-        Path(".github/workflows/holp.yml"): template("init", "github", "holp.yml").read_text(encoding="utf-8"),
+        Path(".github/workflows/holp.yml"): _workflow(),
         Path(".pre-commit-config.yaml"): template("init", "pre-commit-config.yaml").read_text(encoding="utf-8"),
         Path(".editorconfig"): template("init", "editorconfig").read_text(encoding="utf-8"),
         Path(".vscode/settings.json"): _editor_settings(),

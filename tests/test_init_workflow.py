@@ -1,0 +1,54 @@
+"""The CI workflow `holp init` writes: safe for untrusted pull requests, and clean by GitHub Actions' own linters."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from holp import __version__
+from holp.yaml import read
+
+
+def _workflow(tmp_path: Path, holp: Callable[..., Result]) -> Path:
+    assert holp("init", str(tmp_path / "sales")).exit_code == 0
+    return tmp_path / "sales/.github/workflows/holp.yml"
+
+
+def test_workflow__untrusted_pull_requests_get_a_read_only_token_a_time_limit_and_a_pinned_holp(
+        tmp_path: Path, holp: Callable[..., Result]) -> None:
+    path = _workflow(tmp_path, holp)
+    text = path.read_text(encoding="utf-8")
+    doc = read(str(path), text.encode("utf-8"))
+    assert doc.problems == []
+    workflow = doc.tree
+    assert list(workflow["on"]) == ["pull_request", "push"]
+    assert "pull_request_target" not in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["env"] == {"HOLP": f"holp=={__version__}"}
+    for name, job in workflow["jobs"].items():
+        assert job["timeout-minutes"] == 15, name
+        steps = job["steps"]
+        assert [s["with"]["persist-credentials"] for s in steps if s.get("uses", "").startswith("actions/checkout")] \
+            == [False], name
+        assert {"run": 'pip install "$HOLP"'} in steps, name
+    assert "${{" not in "".join(s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"])
+
+
+def test_workflow__passes_actionlint(tmp_path: Path, holp: Callable[..., Result]) -> None:
+    path = _workflow(tmp_path, holp)
+    actionlint = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    result = subprocess.run([actionlint, "-no-color", str(path)], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_workflow__matches_the_github_workflow_schema(tmp_path: Path, holp: Callable[..., Result]) -> None:
+    path = _workflow(tmp_path, holp)
+    check = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+    result = subprocess.run([check, "--builtin-schema", "vendor.github-workflows", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
