@@ -53,6 +53,9 @@ def review(options: Options, base: str | None, fmt: str, lang: str | None) -> No
     forced with a reason, which is flagged), a skip or a move back without a
     Holp-Reason, lost without a configured reason, a new project not at the
     first stage; also any validation error in a file the branch touched.
+    Moves are judged by holp.yaml and team.yaml as the merge base has them;
+    a branch that changes holp.yaml, team.yaml or templates/ fails too, until
+    an owner of those files (CODEOWNERS) approves the change.
 
     \b
     Example:

@@ -20,22 +20,27 @@ def _handle(rep: Rep | None) -> str | None:
     return rep.handle if rep.handle.startswith("@") else f"@{rep.handle}"
 
 
+def owners_of_process(team: Team) -> list[str]:
+    """The handles that own holp.yaml, team.yaml and templates/: the directors, else every region's manager."""
+    managers: list[str] = []
+    for region in team.regions:
+        handle = _handle(team.rep(region.manager) if region.manager else None)
+        if handle is not None and handle not in managers:
+            managers.append(handle)
+    directors = [h for r in team.reps if r.role == "director" and (h := _handle(r))]
+    return directors or managers
+
+
 def render(team: Team, prefix: str) -> tuple[str, list[str]]:
     """The file's text, and warnings for regions nobody can be asked to review."""
     base = "/" + (f"{prefix.strip('/')}/" if prefix not in ("", ".") else "")
     warnings = []
     lines = [BEGIN, HEADER]
-    managers = []
     for region in team.regions:
-        handle = _handle(team.rep(region.manager) if region.manager else None)
-        if handle is None:
+        if _handle(team.rep(region.manager) if region.manager else None) is None:
             warnings.append(f"region {region.id}: its manager has no handle in team.yaml, so nobody is asked "
                             "to review it")
-            continue
-        if handle not in managers:
-            managers.append(handle)
-    directors = [h for r in team.reps if r.role == "director" and (h := _handle(r))]
-    process_owners = " ".join(directors or managers)
+    process_owners = " ".join(owners_of_process(team))
     if process_owners:
         lines.append("# the process and the team")
         for name in (CONFIG, TEAM, "templates/"):

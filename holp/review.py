@@ -6,6 +6,11 @@ was forced with a reason, which is flagged); a skip, a move back and a
 reopening carry a ``Holp-Reason``; a lost project records a configured lost
 reason. The files the branch touched are validated too, and the change in
 weighted pipeline is computed from the two trees in git.
+
+The rules come from the merge base: holp.yaml and team.yaml as the base has
+them, never as the branch has them, so no branch makes its own move legal by
+changing the process. A branch that changes holp.yaml, team.yaml or
+templates/ is a finding of its own, for an owner of those files to approve.
 """
 
 from __future__ import annotations
@@ -14,15 +19,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from holp import fileset, git, history, reading, yaml
+from holp import fileset, git, history, reading, snapshot, yaml
 from holp.cache import Cache
 from holp.errors import HolpError
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.gates import GateStatus, gate
-from holp.model import Customer, Process, Project
+from holp.model import Customer, Process, Project, Team, build_team
+from holp.model.process import load_team
 from holp.pipeline import open_weighted
 from holp.problems import Problem
-from holp.repo import Repository
+from holp.repo import CONFIG, TEAM, Repository
 from holp.stages import FORWARD, SKIP, classify, judge
 
 
@@ -39,6 +45,19 @@ class MoveReview:
         return not self.problems
 
 
+TEMPLATES = "templates/"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The process and team a branch is judged by: the merge base's, never the branch's own."""
+
+    process: Process
+    team: Team
+    # why the base's holp.yaml could not be used (the branch's is used instead), None when it was
+    unread: str | None = None
+
+
 @dataclass
 class Review:
     base: str
@@ -48,13 +67,16 @@ class Review:
     pipeline_before: Decimal
     pipeline_after: Decimal
     shallow: bool
+    rules: Rules
+    config_changes: list[str]  # holp.yaml, team.yaml and templates/ files the branch changed: an owner approves
     # files the branch's commits made that were no records, and are fixed (or gone) at HEAD: said, not failed —
     # history compares a move with the last readable version, so a broken commit in between hides no move
     blob_problems: list[history.BlobProblem] = field(default_factory=list)
 
     @property
     def legal(self) -> bool:
-        return all(m.legal for m in self.moves) and not any(p.severity == "error" for p in self.problems)
+        return (all(m.legal for m in self.moves) and not any(p.severity == "error" for p in self.problems)
+                and not self.config_changes and self.rules.unread is None)
 
 
 def resolve_base(root: Path, base: str | None) -> str:
@@ -71,6 +93,31 @@ def resolve_base(root: Path, base: str | None) -> str:
                 raise HolpError(f"{candidate} and HEAD have no common history")
             return found
     raise HolpError(f"no {' or '.join(candidates)} to review against: name the base, e.g. `holp review origin/main`")
+
+
+def rules_at(root: Path, base: str, repo: Repository) -> Rules:
+    """holp.yaml and team.yaml as the merge base has them (a link refused, as everywhere).
+
+    Without a readable holp.yaml at the base (the branch adds the process, or mends it) there are no rules
+    but the branch's own: those judge the moves, and the review says so and fails. A team.yaml the base has
+    not, or cannot read, is an empty team: authors are shown as git has them.
+    """
+    try:
+        team = load_team(snapshot.team_document_at(root, base))
+    except HolpError:
+        team = build_team(None)
+    try:
+        process = snapshot.process_at(root, base)
+    except HolpError as error:
+        return Rules(repo.process, team, error.message)
+    if not process.stages:
+        return Rules(repo.process, team, f"{CONFIG} at {base[:8]} defines no stages")
+    return Rules(process, team)
+
+
+def is_rule_file(path: str) -> bool:
+    """holp.yaml, team.yaml and templates/: the files that make the rules, owned by directors or managers."""
+    return path in (CONFIG, TEAM) or path.startswith(TEMPLATES)
 
 
 class _AtCommit:
@@ -161,6 +208,8 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     head = git.rev_parse(root, "HEAD")
     assert head is not None
     cache = Cache(root, use_cache)
+    rules = rules_at(root, base_sha, repo)
+    process = rules.process
     found = history.read(root, revisions=[f"{base_sha}..{head}"], projects=PROJECTS, cache=cache)
     at = _AtCommit(root)
     moves = []
@@ -169,12 +218,14 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
             continue
         project = at.project(t.blob, t.project) if t.blob else None
         customer = at.customer(t.commit, project.customer if project else None)
-        moves.append(check_move(repo.process, t, project, customer))
-    moves += _net_changes(root, repo.process, base_sha, head, found.transitions, at, cache)
-    touched = {(root / p).resolve() for p in git.changed_paths(root, base_sha, head)}
+        moves.append(check_move(process, t, project, customer))
+    moves += _net_changes(root, process, base_sha, head, found.transitions, at, cache)
+    changed = git.changed_paths(root, base_sha, head)
+    touched = {(root / p).resolve() for p in changed}
     mine = [p for p in problems if Path(p.path).resolve() in touched]
-    before = open_weighted(repo.process, history.summaries_at(root, base_sha, cache=cache))
-    after = open_weighted(repo.process, history.summaries_at(root, head, cache=cache))
+    before = open_weighted(process, history.summaries_at(root, base_sha, cache=cache))
+    after = open_weighted(process, history.summaries_at(root, head, cache=cache))
     said = {(Path(p.path).resolve(), p.code) for p in mine}  # a file still broken at HEAD is said once
     blobs = [b for b in found.problems if ((root / b.problem.path).resolve(), b.problem.code) not in said]
-    return Review(base_sha, head, moves, mine, before, after, found.shallow, blobs)
+    rule_files = sorted(p for p in changed if is_rule_file(p))
+    return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs)

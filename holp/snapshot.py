@@ -26,7 +26,8 @@ from holp.model.views import Account, Deal, account_from_row, deal_from_row
 from holp.problems import ERROR, Problem
 from holp.repo import CONFIG, TEAM, displayer, load_config, read_document
 
-__all__ = ["Account", "Deal", "Snapshot", "commit_on_or_before", "load", "resolve_as_of"]
+__all__ = ["Account", "Deal", "Snapshot", "commit_on_or_before", "load", "process_at", "resolve_as_of",
+           "team_document_at"]
 
 
 @dataclass
@@ -80,11 +81,8 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
     in_git = git.toplevel(root) is not None
     cache = cache or Cache(root, use_cache)
     if revision is not None:
-        config = yaml.read(CONFIG, _blob(root, revision, CONFIG))
-        process = load_process(config)
-        if process is None:
-            raise HolpError(f"holp.yaml at {revision[:8]} cannot be read", FAILED, config.problems)
-        team_doc: yaml.Document | None = yaml.read(TEAM, _blob(root, revision, TEAM))
+        process = process_at(root, revision)
+        team_doc: yaml.Document | None = team_document_at(root, revision)
     else:
         process = load_config(root)[1]
         team_path = root / TEAM
@@ -129,6 +127,20 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
             deals[record_id] = deal_from_row(held[0][2], held[0][0])
     return Snapshot(root, process, team, sorted(deals.values(), key=lambda d: d.id), accounts, revision,
                     as_of or today(), sorted(problems, key=lambda p: (p.path, p.line)))
+
+
+def process_at(root: Path, revision: str) -> Process:
+    """holp.yaml's process as ``revision`` has it; HolpError when it is missing there, a link, or no mapping."""
+    config = yaml.read(CONFIG, _blob(root, revision, CONFIG))
+    process = load_process(config)
+    if process is None:
+        raise HolpError(f"holp.yaml at {revision[:8]} cannot be read", FAILED, config.problems)
+    return process
+
+
+def team_document_at(root: Path, revision: str) -> yaml.Document:
+    """team.yaml as ``revision`` has it; HolpError when it is missing there or a link."""
+    return yaml.read(TEAM, _blob(root, revision, TEAM))
 
 
 def _blob(root: Path, revision: str, path: str) -> bytes:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
 
 from holp import labels as labelling
 from holp import repo as repository
+from holp.codeowners import owners_of_process
 from holp.output import money, money_plain, shallow_warning
 from holp.review import MoveReview, Review, review
 from holp.validate import validate
@@ -14,6 +16,34 @@ from holp.validate import validate
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span that no backtick or line break in it can end early."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _rules(result: Review) -> list[str]:
+    """What the branch changed of the rules, and how its change gets approved; nothing when it changed none."""
+    lines = []
+    if result.rules.unread is not None:
+        lines += [f"> ⚠️ No rules at the merge base `{result.base[:8]}`: {_cell(result.rules.unread)}. The moves are "
+                  "judged by this branch's own holp.yaml, which no owner has approved.", ""]
+    if result.config_changes:
+        owners = owners_of_process(result.rules.team)
+        who = (f"an owner of these files ({', '.join(owners)}, as CODEOWNERS has it from team.yaml)" if owners
+               else "a director or manager (team.yaml at the merge base gives nobody a handle for CODEOWNERS)")
+        lines += ["### The process or the team changed: an owner must approve", "",
+                  f"This branch changes the rules every move is judged by. Its moves were judged by holp.yaml and "
+                  f"team.yaml as the merge base `{result.base[:8]}` has them; the change applies only once merged. "
+                  f"To approve it, {who} reviews each file below in this pull request and approves the pull "
+                  "request; this check fails until then, so merging it is their decision.", ""]
+        lines += [f"- {_code(path)}" for path in result.config_changes]
+        lines.append("")
+    return lines
 
 
 def _evidence(move: MoveReview, lang: str) -> str:
@@ -25,23 +55,25 @@ def _evidence(move: MoveReview, lang: str) -> str:
     return "<br>".join(_cell(p) for p in parts)
 
 
-def markdown(result: Review, repo: repository.Repository, lang: str, root: Path) -> str:
-    process = repo.process
+def markdown(result: Review, lang: str, root: Path) -> str:
+    process, team = result.rules.process, result.rules.team
     label = labelling.load(lang, root)
     illegal = [m for m in result.moves if not m.legal]
     title = (f"## holp review: {len(result.moves)} stage move{'s' if len(result.moves) != 1 else ''} since "
              f"`{result.base[:8]}`")
     title += f" — {len(illegal)} illegal" if illegal else " — all legal" if result.moves else ""
+    title += " — the process or the team changed" if result.config_changes else ""
     lines = [title, ""]
     if result.shallow:
         lines += ["> ⚠️ shallow clone: fetch the whole history (`fetch-depth: 0`) for a complete review.", ""]
+    lines += _rules(result)
     if result.moves:
         lines += [f"| | {label('project')} | {label('from')} → {label('to')} | {label('author')} | "
                   f"{label('commit')} | {label('checklist')} | {label('reason_note')} |",
                   "|---|---|---|---|---|---|---|"]
         for move in result.moves:
             t = move.transition
-            rep = repo.team.rep_by_email(t.email)
+            rep = team.rep_by_email(t.email)
             mark = "❌" if not move.legal else "⚠️" if move.flags else "✅"
             verdict = "; ".join(move.problems + move.flags)
             source = process.stage_label(t.source, lang) if t.source else "—"
@@ -70,14 +102,16 @@ def markdown(result: Review, repo: repository.Repository, lang: str, root: Path)
     return "\n".join(lines)
 
 
-def as_json(result: Review, repo: repository.Repository, lang: str) -> str:
+def as_json(result: Review, lang: str) -> str:
     return json.dumps({
         "base": result.base,
         "head": result.head,
         "legal": result.legal,
-        "currency": repo.process.currency,
+        "rules": {"from": "branch" if result.rules.unread is not None else "base", "unread": result.rules.unread},
+        "config_changes": result.config_changes,
+        "currency": result.rules.process.currency,
         "moves": [{
-            **m.transition.as_dict(repo.team),
+            **m.transition.as_dict(result.rules.team),
             "name": m.name,
             "legal": m.legal,
             "problems": m.problems,
@@ -95,9 +129,9 @@ def as_json(result: Review, repo: repository.Repository, lang: str) -> str:
 
 def run(root: Path, base: str | None, fmt: str, lang: str | None, use_cache: bool) -> int:
     repo = repository.load(root)
-    lang = lang or repo.process.language
     result = review(root, repo, base, validate(repo), use_cache=use_cache)
+    lang = lang or result.rules.process.language
     if result.shallow:
         click.echo(shallow_warning(), err=True)
-    click.echo(as_json(result, repo, lang) if fmt == "json" else markdown(result, repo, lang, root))
+    click.echo(as_json(result, lang) if fmt == "json" else markdown(result, lang, root))
     return 0 if result.legal else 1
