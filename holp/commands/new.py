@@ -6,11 +6,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import click
-
 from holp import repo as repository
 from holp import yaml
 from holp.clock import date_option, today
+from holp.commands import echo
 from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model.schema import ID_PATTERN, schema
@@ -52,7 +51,7 @@ def _write(repo: repository.Repository, kind: str, folder: str, region: str, rec
     if problems:
         raise HolpError(f"the {kind} template made an invalid file; nothing was written", 1, problems)
     write_atomic(path, text.encode(), create_only=True)
-    click.echo(repository.display_path(path))
+    echo(repository.display_path(path))
     return 0
 
 

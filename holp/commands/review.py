@@ -3,17 +3,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
-
+from holp import inert
 from holp import labels as labelling
 from holp import repo as repository
+from holp.commands import echo
 from holp.output import money, money_plain, shallow_warning
 from holp.review import MoveReview, Review, review
 from holp.validate import validate
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return inert.markdown(text)
 
 
 def _evidence(move: MoveReview, lang: str) -> str:
@@ -98,6 +98,6 @@ def run(root: Path, base: str | None, fmt: str, lang: str | None, use_cache: boo
     lang = lang or repo.process.language
     result = review(root, repo, base, validate(repo), use_cache=use_cache)
     if result.shallow:
-        click.echo(shallow_warning(), err=True)
-    click.echo(as_json(result, repo, lang) if fmt == "json" else markdown(result, repo, lang, root))
+        echo(shallow_warning(), err=True)
+    echo(as_json(result, repo, lang) if fmt == "json" else markdown(result, repo, lang, root))
     return 0 if result.legal else 1
