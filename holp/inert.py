@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from holp.errors import HolpError
+from holp.errors import FAILED, USAGE, HolpError
 
 # An id, and so every value that names a file or folder: letters, digits, '.', '_', '-', starting with a letter
 # or digit (so never '.', '..' or an option). Not `$`: Python lets it match before a final newline.
@@ -57,15 +57,18 @@ def refuse_breaks(value: str, what: str) -> str:
     """``value`` for one line of a file holp writes, or a HolpError naming ``what``."""
     if has_breaks(value):
         raise HolpError(f"{what} {one_line(value)!s}: holds a newline or control character, which would add a "
-                        "line to the file; nothing was written", 1)
+                        "line to the file; nothing was written", USAGE)
     return value
 
 
-def path_part(value: str, what: str) -> str:
-    """``value`` as one part of a path, or a HolpError: an id's letters only, never '..', '/', '\\' or '-x'."""
+def path_part(value: str, what: str, exit_code: int = FAILED) -> str:
+    """``value`` as one part of a path, or a HolpError: an id's letters only, never '..', '/', '\\' or '-x'.
+
+    ``exit_code`` is 2 for a value the user typed (an option), 1 for one a file brought.
+    """
     if not _ID.match(value):
         raise HolpError(f"{what} {one_line(value)!r} cannot name a file or folder: it must use letters, digits, '.', "
-                        "'_' and '-' and start with a letter or digit; nothing was written", 1)
+                        "'_' and '-' and start with a letter or digit; nothing was written", exit_code)
     return value
 
 
