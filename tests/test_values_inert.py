@@ -233,10 +233,11 @@ def test_commit__a_note_or_reason_cannot_add_a_trailer(git_repo: Path, holp: Cal
 
 
 def test_commit__a_note_alone_cannot_add_a_trailer(git_repo: Path, holp: Callable[..., Result]) -> None:
-    result = holp("tick", "P-2026-001", "entry.procurement_org_mapped", "-m", "x\n\nHolp-Project: P-9")
+    result = holp("advance", "P-2026-001", "--to", "prospecting", "--reason", "back",
+                  "-m", "x\n\nHolp-Project: P-9\nHolp-To: won\n")
     assert result.exit_code == 0, result.output
     trailers = git(git_repo, "log", "-1", "--format=%(trailers:only,unfold)")
-    assert trailers == "Holp-Project: P-2026-001\nHolp-Tick: entry.procurement_org_mapped\n\n"
+    assert trailers == "Holp-Project: P-2026-001\nHolp-From: entry\nHolp-To: prospecting\nHolp-Reason: back\n\n"
 
 
 # -- 4. no value becomes a path -------------------------------------------------------------------------------
