@@ -21,9 +21,15 @@ import click
 from holp import __version__, cli_records, cli_reports
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
+from holp.inert import terminal
 
 BUG = 3
 DEBUG = "holp.debug"  # in the context's meta, which every sub-context shares: --debug before or after the command
+
+
+def _say(line: str) -> None:
+    """An error on stderr: a value in it (a name, a path) cannot drive the terminal."""
+    click.echo(terminal(line), err=True)
 
 
 class HolpGroup(click.Group):
@@ -32,8 +38,8 @@ class HolpGroup(click.Group):
             return super().invoke(ctx)
         except HolpError as e:
             for problem in e.problems:
-                click.echo(problem.as_text(), err=True)
-            click.echo(f"holp: {e.message}", err=True)
+                _say(problem.as_text())
+            _say(f"holp: {e.message}")
             ctx.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -46,7 +52,7 @@ class HolpGroup(click.Group):
         except Exception as e:
             if ctx.params.get("debug") or ctx.meta.get(DEBUG):
                 raise
-            click.echo(f"holp: internal error: {type(e).__name__}: {e}", err=True)
+            _say(f"holp: internal error: {type(e).__name__}: {e}")
             click.echo("holp: this is a bug; rerun with --debug for the traceback and report it", err=True)
             ctx.exit(BUG)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
+from holp.errors import HolpError
+from holp.inert import has_breaks, one_line, path_part
 from holp.model import Rep, Team
 from holp.repo import CONFIG, CUSTOMERS, PROJECTS, TEAM
 
@@ -14,10 +17,24 @@ HEADER = ("# Written by `holp codeowners` from team.yaml. Change team.yaml (regi
           "# `holp codeowners` again; lines outside this block are yours and are kept.\n")
 
 
+_HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9_./-]*")  # GitHub's users and org/team, and nothing that breaks a line
+
+
 def _handle(rep: Rep | None) -> str | None:
     if rep is None or not rep.handle:
         return None
-    return rep.handle if rep.handle.startswith("@") else f"@{rep.handle}"
+    handle = rep.handle if rep.handle.startswith("@") else f"@{rep.handle}"
+    if not _HANDLE.fullmatch(handle):
+        raise HolpError(f"team.yaml: rep {one_line(rep.id)} has the handle {one_line(rep.handle)!r}, which is no "
+                        "GitHub handle (letters, digits, '_', '.', '/', '-'); nothing was written", 1)
+    return handle
+
+
+def _comment(text: str, what: str) -> str:
+    if has_breaks(text) or "#" in text:
+        raise HolpError(f"team.yaml: {what} {one_line(text)!r} holds a newline, control character or '#', which "
+                        "would add to CODEOWNERS; nothing was written", 1)
+    return text
 
 
 def owners_of_process(team: Team) -> list[str]:
@@ -33,6 +50,9 @@ def owners_of_process(team: Team) -> list[str]:
 
 def render(team: Team, prefix: str) -> tuple[str, list[str]]:
     """The file's text, and warnings for regions nobody can be asked to review."""
+    if any(c.isspace() or c == "#" for c in prefix) or has_breaks(prefix):
+        raise HolpError(f"the sales repository's folder {one_line(prefix)!r} holds a space, '#' or control "
+                        "character, which CODEOWNERS cannot name; nothing was written", 1)
     base = "/" + (f"{prefix.strip('/')}/" if prefix not in ("", ".") else "")
     warnings = []
     lines = [BEGIN, HEADER]
@@ -49,9 +69,10 @@ def render(team: Team, prefix: str) -> tuple[str, list[str]]:
         handle = _handle(team.rep(region.manager) if region.manager else None)
         if handle is None:
             continue
-        lines.append(f"# {region.label.zh} / {region.label.en}")
+        region_id = path_part(region.id, "team.yaml: region id")
+        lines.append(f"# {_comment(region.label.zh, 'region label')} / {_comment(region.label.en, 'region label')}")
         for folder in (CUSTOMERS, PROJECTS):
-            lines.append(f"{base}{folder}/{region.id}/ {handle}")
+            lines.append(f"{base}{folder}/{region_id}/ {handle}")
     lines.append(END)
     return "\n".join(lines) + "\n", warnings
 

@@ -14,12 +14,22 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash-escaped character (values are, by holp.inert)
+_HELD = re.compile("\x00(\\d+)\x00")
+
+
 def inline(text: str) -> str:
-    text = text.replace("&lt;", "<").replace("]\\(", "](")  # undo the Markdown-safety of values: HTML escapes
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:  # an escaped character is text: no code span or bold is made of it
+        held.append(match.group(1))
+        return f"\x00{len(held) - 1}\x00"
+
+    text = _ESCAPED.sub(hold, text.replace("\x00", ""))
     escaped = html.escape(text, quote=False)
     escaped = _CODE.sub(r"<code>\1</code>", escaped)
     escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-    return escaped.replace("\\|", "|")
+    return _HELD.sub(lambda m: html.escape(held[int(m.group(1))], quote=False), escaped)
 
 
 def _cells(line: str) -> list[str]:

@@ -35,11 +35,13 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Seq
     """Rows under headers; without headers, a borderless two-column list of facts."""
     import tabulate
 
+    from holp.inert import one_line  # a value's newline or escape would break the table or drive the terminal
+
     tabulate.PRESERVE_WHITESPACE = False
     tabulate.WIDE_CHARS_MODE = True  # wcwidth: a Chinese character takes two columns
     return tabulate.tabulate(
-        [["" if c is None else c for c in row] for row in rows],
-        headers=list(headers),
+        [["" if c is None else one_line(c) for c in row] for row in rows],
+        headers=[one_line(h) for h in headers],
         tablefmt="simple" if headers else "plain",
         colalign=list(align) if align else None,
         disable_numparse=True,

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from holp import yaml
+from holp import inert, yaml
 from holp.errors import FAILED, HolpError
 from holp.resources import templates_dir
 
@@ -105,14 +105,19 @@ def environment(root: Path | None) -> Any:
     )
     env.finalize = _finalize_factory()
     env.filters["yaml"] = yaml.scalar
-    env.filters["cell"] = lambda value: str(value).replace("|", "\\|").replace("\n", " ")
+    env.filters["cell"] = _cell
     return env
 
 
+def _cell(value: Any) -> str:
+    """A value in one line of a form (a table cell): its line breaks become spaces (escaped when output)."""
+    return " ".join(str(value).splitlines())
+
+
 def _md_safe(value: Any) -> Any:
-    """A value in a Markdown form stays text: no links, images or HTML made of a project's name."""
+    """A value in a Markdown form stays text: no links, images, HTML, cells or blocks made of a project's name."""
     if isinstance(value, str):
-        return value.replace("<", "&lt;").replace("](", "]\\(")
+        return inert.markdown(value, lines=True)
     return value
 
 

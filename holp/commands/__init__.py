@@ -16,20 +16,26 @@ from typing import TYPE_CHECKING
 import click
 
 from holp.files import refuse_tracked, write_atomic
+from holp.inert import terminal
 from holp.problems import Problem
 
 if TYPE_CHECKING:
     from holp.change import Applied
 
 
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Every line a command prints goes through here: no value in it can drive the terminal (holp.inert)."""
+    click.echo(terminal(text), err=err, nl=nl)
+
+
 def emit(text: str, output: Path | None) -> int:
-    """Print ``text``, or write it atomically to ``output`` and say where on stderr."""
+    """Print ``text``, or write it atomically to ``output`` (as it is: a file is no terminal) and say where."""
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(terminal(text))
         return 0
     refuse_tracked(output)
     write_atomic(output, text.encode("utf-8"))
-    click.echo(f"wrote {output}", err=True)
+    echo(f"wrote {output}", err=True)
     return 0
 
 
@@ -37,7 +43,7 @@ def warn_left_out(problems: Iterable[Problem]) -> bool:
     """Say on stderr each file that is no record and so is in no figure; True when there was one."""
     said = False
     for problem in problems:
-        click.echo(f"holp: warning: {problem.as_text()} (left out of every total)", err=True)
+        echo(f"holp: warning: {problem.as_text()} (left out of every total)", err=True)
         said = True
     return said
 
@@ -45,12 +51,12 @@ def warn_left_out(problems: Iterable[Problem]) -> bool:
 def print_applied(applied: Applied) -> int:
     """What a change command prints: the diff of a dry run, or the change and its commit."""
     if applied.diff is not None:
-        click.echo(applied.diff, nl=False)
-        click.echo(f"dry run: {applied.subject}; nothing written")
+        echo(applied.diff, nl=False)
+        echo(f"dry run: {applied.subject}; nothing written")
         return 0
     where = f" on branch {applied.branch}" if applied.branch else ""
     if applied.sha:
-        click.echo(f"{applied.subject}  [{applied.sha[:8]}{where}]")
+        echo(f"{applied.subject}  [{applied.sha[:8]}{where}]")
     else:
-        click.echo(f"{applied.subject}  ({applied.path} written, not committed)")
+        echo(f"{applied.subject}  ({applied.path} written, not committed)")
     return 0

@@ -3,13 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
-
 from holp import edit
 from holp import labels as labelling
 from holp import repo as repository
 from holp.change import Change, apply
-from holp.commands import print_applied
+from holp.commands import echo, print_applied
 from holp.errors import HolpError
 from holp.evaluation import evaluate
 from holp.model import Process, Project
@@ -65,5 +63,5 @@ def run(root: Path, project_id: str, pairs: tuple[str, ...], *, dry_run: bool, c
         label = labelling.load(repo.process.language, root)
         totals = " · ".join(f"{g.group.label.get(label.lang)} {g.total}/{g.maximum}" for g in result.groups)
         grade = label(result.grade, "levels") if result.grade else label("incomplete")
-        click.echo(f"{totals} · {label('grade')}: {grade}")
+        echo(f"{totals} · {label('grade')}: {grade}")
     return code

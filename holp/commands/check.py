@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
-
 from holp import labels as labelling
 from holp import repo as repository
+from holp.commands import echo
 from holp.gates import gate
 from holp.model import LOST, Process, Project
 from holp.output import gate_lines
@@ -27,30 +26,30 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         message = (f"{project.id} is closed lost{reason}: reopen it before it can move"
                    if project.stage == LOST else f"{project.id} is at unknown stage '{project.stage}': run holp validate")
         if fmt == "json":
-            click.echo(json.dumps({"project": project.id, "stage": project.stage, "next": None, "ready": False,
+            echo(json.dumps({"project": project.id, "stage": project.stage, "next": None, "ready": False,
                                    "items": [], "message": message}, ensure_ascii=False, indent=2))
         else:
-            click.echo(message)
+            echo(message)
         return 1
     status = gate(stage, project, repo.customer_of(project))
     following = process.next_stage(stage.id)
     if fmt == "json":
-        click.echo(json.dumps({
+        echo(json.dumps({
             "project": project.id, "stage": stage.id, "next": following.id if following else None,
             "ready": status.met, "items": status.records(lang),
         }, ensure_ascii=False, indent=2))
         return 0 if status.met else 1
     label = labelling.load(lang, root)
-    click.echo(_headline(process, project, lang) + (f" → {following.label.get(lang)}" if following else ""))
+    echo(_headline(process, project, lang) + (f" → {following.label.get(lang)}" if following else ""))
     for line in gate_lines(status, lang, label("key_node")):
-        click.echo(line)
+        echo(line)
     stage_name = stage.label.get(lang)
     if following is None:
-        click.echo(f"{stage_name} is the last stage: there is nothing to leave it for.")
+        echo(f"{stage_name} is the last stage: there is nothing to leave it for.")
     elif status.met:
-        click.echo(f"ready: every item of {stage_name} is met; `holp advance {project.id}` moves it on.")
+        echo(f"ready: every item of {stage_name} is met; `holp advance {project.id}` moves it on.")
     else:
         missing = len(status.missing)
-        click.echo(f"not ready: {missing} of {len(status.items)} item{'s' if len(status.items) != 1 else ''} "
+        echo(f"not ready: {missing} of {len(status.items)} item{'s' if len(status.items) != 1 else ''} "
                    f"missing to leave {stage_name}.")
     return 0 if status.met else 1

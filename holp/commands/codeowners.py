@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from holp import git
 from holp import repo as repository
 from holp.codeowners import location, merged, render
+from holp.commands import echo
 from holp.errors import HolpError
 from holp.files import write_atomic
 
@@ -19,19 +18,19 @@ def run(root: Path, check: bool) -> int:
     path, prefix = location(root, top)
     block, warnings = render(repo.team, prefix)
     for warning in warnings:
-        click.echo(f"holp: warning: {warning}", err=True)
+        echo(f"holp: warning: {warning}", err=True)
     shown = repository.display_path(path)
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     text = merged(current, block)
     if check:
         if current == text:
-            click.echo(f"{shown} is up to date")
+            echo(f"{shown} is up to date")
             return 0
-        click.echo(f"{shown} is {'missing' if current is None else 'out of date'}: run `holp codeowners`")
+        echo(f"{shown} is {'missing' if current is None else 'out of date'}: run `holp codeowners`")
         return 1
     if current == text:
-        click.echo(f"{shown} is up to date")
+        echo(f"{shown} is up to date")
         return 0
     write_atomic(path, text.encode("utf-8"))
-    click.echo(f"wrote {shown}")
+    echo(f"wrote {shown}")
     return 0

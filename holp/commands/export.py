@@ -6,11 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import click
-
 from holp import git, history
 from holp import repo as repository
-from holp.commands import warn_left_out
+from holp.commands import echo, warn_left_out
 from holp.errors import HolpError
 from holp.export import TABLES, rows, write_sqlite
 from holp.files import refuse_tracked, write_atomic
@@ -60,7 +58,7 @@ def run(root: Path, fmt: str, output: Path, use_cache: bool) -> int:
         finally:
             if os.path.exists(temp):
                 os.unlink(temp)
-    click.echo(f"wrote {output}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+    echo(f"wrote {output}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
     return 0
 
 

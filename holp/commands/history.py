@@ -5,12 +5,11 @@ import io
 import json
 from pathlib import Path
 
-import click
-
 from holp import history as histories
 from holp import labels as labelling
 from holp import repo as repository
 from holp.clock import date_option
+from holp.commands import echo
 from holp.output import shallow_warning, table
 
 COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note", "reason")
@@ -21,9 +20,9 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
     repo = repository.load(root, records=False)
     found = histories.read(root, use_cache=use_cache)
     for problem in found.problems:
-        click.echo(f"holp: warning: {problem.as_text()}: not read as a record", err=True)
+        echo(f"holp: warning: {problem.as_text()}: not read as a record", err=True)
     if found.shallow:
-        click.echo(shallow_warning(), err=True)
+        echo(shallow_warning(), err=True)
     chosen = histories.select(
         found.transitions, repo.team, project=project_id,
         since=date_option(since, "--since") if since else None,
@@ -31,7 +30,7 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
         author=author, fields=fields)
     records = [t.as_dict(repo.team, fields=fields) for t in chosen]
     if fmt == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        echo(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
     if fmt == "csv":
         out = io.StringIO()
@@ -39,7 +38,7 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
         writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
-        click.echo(out.getvalue(), nl=False)
+        echo(out.getvalue(), nl=False)
         return 0
     lang = lang or repo.process.language
     label = labelling.load(lang, root)
@@ -58,7 +57,7 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
                label("author"), label("commit"), label("reason_note")]
     keep = [i for i, h in enumerate(headers) if h is not None]
     if rows:
-        click.echo(table([[row[i] for i in keep] for row in rows], [str(headers[i]) for i in keep]))
-    click.echo(f"{len(chosen)} transition{'s' if len(chosen) != 1 else ''}"
+        echo(table([[row[i] for i in keep] for row in rows], [str(headers[i]) for i in keep]))
+    echo(f"{len(chosen)} transition{'s' if len(chosen) != 1 else ''}"
                + (f" in {found.commits} commits walked" if found.commits else ""))
     return 0

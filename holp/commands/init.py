@@ -4,9 +4,8 @@ import json
 import re
 from pathlib import Path
 
-import click
-
 from holp import __version__, git
+from holp.commands import echo
 from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model.process import load_process
@@ -68,9 +67,9 @@ def run(path: Path, lang: str) -> int:
         write_atomic(path / relative, text.encode("utf-8"), create_only=True)
     if git.toplevel(path) is None:
         git.init(path)
-        click.echo(f"initialised a git repository in {path}")
-    click.echo(f"created a sales repository in {path}:")
+        echo(f"initialised a git repository in {path}")
+    echo(f"created a sales repository in {path}:")
     for relative in files:
-        click.echo(f"  {relative.as_posix()}")
-    click.echo("next: edit team.yaml, then `holp new customer` and `holp new project`")
+        echo(f"  {relative.as_posix()}")
+    echo("next: edit team.yaml, then `holp new customer` and `holp new project`")
     return 0

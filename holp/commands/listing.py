@@ -6,11 +6,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import click
-
 from holp import labels as labelling
 from holp import snapshot as snapshots
-from holp.commands import warn_left_out
+from holp.commands import echo, warn_left_out
 from holp.errors import HolpError
 from holp.evaluation import evaluate_scores
 from holp.model import LOST
@@ -66,14 +64,14 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
             raise HolpError(f"unknown {name} {unknown[0]}; use one of: {', '.join(sorted(str(k) for k in known))}")
     deals = select(snap, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers)
     if fmt == "json":
-        click.echo(json.dumps([_record(snap, d) for d in deals], ensure_ascii=False, indent=2))
+        echo(json.dumps([_record(snap, d) for d in deals], ensure_ascii=False, indent=2))
         return 0
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(_record_keys()), lineterminator="\n")
         writer.writeheader()
         writer.writerows(_record(snap, d) for d in deals)
-        click.echo(out.getvalue(), nl=False)
+        echo(out.getvalue(), nl=False)
         return 0
     label = labelling.load(lang, root)
     rows = []
@@ -90,9 +88,9 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
     headers = [label(k) for k in ("id", "project", "customer", "owner", "region", "business_line", "stage",
                                   "amount", "expected_close")]
     if rows:
-        click.echo(table(rows, headers, ["left"] * 7 + ["right", "left"]))
+        echo(table(rows, headers, ["left"] * 7 + ["right", "left"]))
     total = sum((d.amount or Decimal(0) for d in deals), start=Decimal(0))
-    click.echo(f"{len(deals)} project{'s' if len(deals) != 1 else ''}, {money(total)} {process.currency}"
+    echo(f"{len(deals)} project{'s' if len(deals) != 1 else ''}, {money(total)} {process.currency}"
                if deals else "no projects match")
     return 0
 

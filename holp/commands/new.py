@@ -6,14 +6,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import click
-
 from holp import repo as repository
 from holp import yaml
 from holp.clock import date_option, today
-from holp.errors import HolpError
+from holp.commands import echo
+from holp.errors import USAGE, HolpError
 from holp.files import write_atomic
-from holp.model.schema import ID_PATTERN, schema
+from holp.inert import path_part
+from holp.model.schema import schema
 from holp.model.shape import schema_problems, schema_validator
 from holp.render import render
 
@@ -34,8 +34,7 @@ def next_project_id(ids: set[str], year: int) -> str:
 def _choose_id(given: str | None, taken: set[str], make: str) -> str:
     if given is None:
         return make
-    if not re.match(ID_PATTERN, given):
-        raise HolpError(f"--id {given}: ids use letters, digits, '.', '_' and '-'")
+    path_part(given, "--id", USAGE)
     if given in taken:
         raise HolpError(f"--id {given} is already used")
     return given
@@ -43,7 +42,8 @@ def _choose_id(given: str | None, taken: set[str], make: str) -> str:
 
 def _write(repo: repository.Repository, kind: str, folder: str, region: str, record_id: str,
            variables: dict[str, Any]) -> int:
-    path = repo.root / folder / region / f"{record_id}.yaml"
+    # both name the file: a region written in team.yaml or a customer's file must not make it a path elsewhere
+    path = repo.root / folder / path_part(region, "region") / f"{path_part(record_id, 'id')}.yaml"
     schema_file = repo.root / ".holp" / "schema" / f"{kind}.schema.json"
     variables["schema"] = Path(os.path.relpath(schema_file, path.parent)).as_posix()
     text = render(repo.root, f"new/{kind}.yaml.j2", variables)
@@ -52,7 +52,7 @@ def _write(repo: repository.Repository, kind: str, folder: str, region: str, rec
     if problems:
         raise HolpError(f"the {kind} template made an invalid file; nothing was written", 1, problems)
     write_atomic(path, text.encode(), create_only=True)
-    click.echo(repository.display_path(path))
+    echo(repository.display_path(path))
     return 0
 
 

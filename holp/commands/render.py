@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from holp import labels as labelling
 from holp import markdown
 from holp import repo as repository
-from holp.commands import emit
+from holp.commands import echo, emit
 from holp.errors import HolpError
 from holp.forms import BUILT_IN, context
+from holp.inert import unescape_markdown
 from holp.model import Customer, Project
 from holp.render import folders, render
 
@@ -34,7 +33,7 @@ def list_templates(root: Path | None) -> int:
     for name, source in sorted(available(root).items()):
         kind, what = BUILT_IN.get(name, ("project|customer", ""))
         origin = "" if source == "built-in" else f"  (from {source})"
-        click.echo(f"{name:<24} {kind:<9} {what}{origin}")
+        echo(f"{name:<24} {kind:<9} {what}{origin}")
     return 0
 
 
@@ -66,6 +65,7 @@ def run(root: Path, name: str, record_id: str, fmt: str, output: Path | None, la
         text = render(root, f"render/{name}{SUFFIX[fmt]}", variables)
     else:  # the Markdown form on a printable page
         form = render(root, f"render/{name}{SUFFIX['md']}", variables)
-        title = next((line.lstrip("# ").strip() for line in form.splitlines() if line.startswith("#")), name)
+        title = next((unescape_markdown(line.lstrip("# ").strip()) for line in form.splitlines()
+                      if line.startswith("#")), name)
         text = markdown.page(title, form, label.lang)
     return emit(text, output)

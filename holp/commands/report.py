@@ -5,11 +5,9 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-import click
-
 from holp import git, history, snapshot
 from holp.cache import Cache
-from holp.commands import emit, warn_left_out
+from holp.commands import echo, emit, warn_left_out
 from holp.errors import HolpError
 from holp.labels import Labels
 from holp.labels import load as load_labels
@@ -84,11 +82,11 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     else:
         hist = history.read(root, cache=cache)
     if hist is not None and hist.shallow:
-        click.echo(shallow_warning(), err=True)
+        echo(shallow_warning(), err=True)
     left_out = warn_left_out(snap.problems)
     for deal in snap.deals:
         if state(snap.process, deal) == "unknown":
-            click.echo(f"holp: warning: {deal.path} is at stage '{deal.stage}', which holp.yaml does not have: "
+            echo(f"holp: warning: {deal.path} is at stage '{deal.stage}', which holp.yaml does not have: "
                        "left out of every total", err=True)
     # a shallow history is said in the figures too (history_incomplete), never silently wrong
     reports = build(root, kind, snap, label, hist, by=by, period=period, since=since, cache=cache)

@@ -4,18 +4,18 @@ import json
 import re
 from pathlib import Path
 
-import click
-
+from holp import inert
 from holp import labels as labelling
 from holp import repo as repository
 from holp.codeowners import owners_of_process
+from holp.commands import echo
 from holp.output import money, money_plain, shallow_warning
 from holp.review import MoveReview, Review, review
 from holp.validate import validate
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return inert.markdown(text)
 
 
 def _code(text: str) -> str:
@@ -132,6 +132,6 @@ def run(root: Path, base: str | None, fmt: str, lang: str | None, use_cache: boo
     result = review(root, repo, base, validate(repo), use_cache=use_cache)
     lang = lang or result.rules.process.language
     if result.shallow:
-        click.echo(shallow_warning(), err=True)
-    click.echo(as_json(result, lang) if fmt == "json" else markdown(result, lang, root))
+        echo(shallow_warning(), err=True)
+    echo(as_json(result, lang) if fmt == "json" else markdown(result, lang, root))
     return 0 if result.legal else 1

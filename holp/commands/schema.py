@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
+from holp.commands import echo
 from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.model import Process
@@ -30,9 +29,9 @@ def run(directory: Path | None, kind: str | None, write: bool) -> int:
             raise HolpError("--write needs a sales repository (a folder with holp.yaml)")
         for path, text in files(process).items():
             write_atomic(root / path, text.encode())
-            click.echo(path.as_posix())
+            echo(path.as_posix())
         return 0
     if kind is None:
         raise HolpError("name a schema: project, customer, team or config (or pass --write)")
-    click.echo(dumps(schemas.schema(kind, process)), nl=False)
+    echo(dumps(schemas.schema(kind, process)), nl=False)
     return 0

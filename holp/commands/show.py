@@ -3,10 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
-
 from holp import labels as labelling
 from holp import repo as repository
+from holp.commands import echo
 from holp.evaluation import evaluate
 from holp.gates import gate
 from holp.model import plain
@@ -25,7 +24,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     evaluation = evaluate(process, project)
     visits = sorted(project.visits, key=lambda v: v.date.isoformat() if v.date else "")
     if fmt == "json":
-        click.echo(json.dumps({
+        echo(json.dumps({
             "id": project.id, "name": project.name, "path": project.path,
             "customer": {"id": project.customer, "name": customer.name if customer else None},
             "owner": project.owner, "region": repo.region_of(project), "business_line": project.business_line,
@@ -78,5 +77,5 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         out += ["", f"{label('risks')}:"]
         for risk in project.risks:
             out.append(f"  [{label(risk.level or '', 'levels')}] {risk.kind or ''}: {risk.note or ''}".rstrip(": "))
-    click.echo("\n".join(str(line) for line in out))
+    echo("\n".join(str(line) for line in out))
     return 0

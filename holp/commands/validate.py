@@ -3,9 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
-
 from holp import repo as repository
+from holp.commands import echo
 from holp.errors import HolpError
 from holp.problems import ERROR, Problem, summary
 from holp.validate import count_files, validate
@@ -48,7 +47,7 @@ def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     files = count_files(repo)
     failed = any(p.severity == ERROR for p in problems)
     if fmt == "json":
-        click.echo(json.dumps({
+        echo(json.dumps({
             "files": files,
             "errors": sum(1 for p in problems if p.severity == ERROR),
             "warnings": sum(1 for p in problems if p.severity != ERROR),
@@ -56,6 +55,6 @@ def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
         }, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(_github(problem) if fmt == "github" else problem.as_text())
-        click.echo(summary(problems, files))
+            echo(_github(problem) if fmt == "github" else problem.as_text())
+        echo(summary(problems, files))
     return 1 if failed else 0

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from holp.inert import ID_PATTERN
 from holp.model import coerce
 from holp.model.fields import build, key, record, records
 from holp.model.process import LOST
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?![\s\S])"  # not `$`: Python lets it match before a final newline
 ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "user", "other")
 STANCES = ("supporter", "neutral", "opponent", "unknown")
 LEVELS = ("high", "medium", "low")

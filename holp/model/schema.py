@@ -73,7 +73,7 @@ def team_schema() -> dict[str, Any]:
                     "email": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$"},
                     "region": _ID,
                     "role": {"enum": ["rep", "manager", "director"]},
-                    "handle": {"type": "string", "pattern": r"^@?[A-Za-z0-9][A-Za-z0-9_./-]*$"},
+                    "handle": {"type": "string", "pattern": r"^@?[A-Za-z0-9][A-Za-z0-9_./-]*(?![\s\S])"},
                 },
                 ("id", "name", "email"),
             )},

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from holp.inert import has_breaks, one_line
 from holp.model import schema
 from holp.model.evidence import EvidenceSyntaxError, parse_evidence
 from holp.model.process import LOST, Process, Team
@@ -161,7 +162,32 @@ def _entries(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     return [(i, e) for i, e in enumerate(_list(data.get(key))) if isinstance(e, dict)]
 
 
+def _strings(value: Any, path: list[Any]) -> Iterator[tuple[list[Any], str, bool]]:
+    """Every text of a tree with where it is: (path, text, whether it is a key)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str):
+                yield [*path, k], k, True
+            yield from _strings(v, [*path, k])
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, [*path, i])
+    elif isinstance(value, str):
+        yield path, value, False
+
+
+def break_problems(doc: Document) -> Iterator[Problem]:
+    """A label, name, handle or id of holp.yaml or team.yaml is one line: it goes into tables, CODEOWNERS and
+    commit messages, where a newline or a terminal's escape would add lines or act."""
+    for path, text, is_key in _strings(doc.tree, []):
+        if has_breaks(text):
+            what = ".".join(str(p) for p in path) or "the file"
+            yield doc.problem(path, "control-character", f"{what} holds a newline or control character "
+                              f"({one_line(text)}): write it on one line", key=is_key)
+
+
 def config_problems(doc: Document, process: Process) -> Iterator[Problem]:
+    yield from break_problems(doc)
     data = doc.tree
     stages = _entries(data, "stages")
     stage_ids = [(e.get("id"), ["stages", i, "id"]) for i, e in stages]
@@ -203,6 +229,7 @@ def config_problems(doc: Document, process: Process) -> Iterator[Problem]:
 
 
 def team_problems(doc: Document, team: Team) -> Iterator[Problem]:
+    yield from break_problems(doc)
     data = doc.tree
     regions = {r.id for r in team.regions}
     reps = {r.id for r in team.reps}

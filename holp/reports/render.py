@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from holp.inert import markdown as md
 from holp.labels import Labels
 from holp.output import money, money_plain, table
 from holp.reports.charts import esc, forecast_svg, funnel_svg, line_svg
@@ -69,17 +70,17 @@ def markdown(reports: Sequence[Report], label: Labels) -> str:
 
     out = []
     for report in reports:
-        out += [f"## {title(report, label)}", "", f"_{_meta(report, label)}_", ""]
+        out += [f"## {md(title(report, label))}", "", f"_{md(_meta(report, label))}_", ""]
         for t in report.tables(label):
-            out += [f"### {t.caption}", ""]
+            out += [f"### {md(t.caption)}", ""]
             if t.rows:
-                rows = [[str(_cell(v, i, t)).replace("|", "\\|") for i, v in enumerate(row)] for row in t.rows]
-                out.append(tabulate.tabulate(rows, headers=list(t.headers), tablefmt="pipe", colalign=_align(t),
-                                             disable_numparse=True))
+                rows = [[md(_cell(v, i, t)) for i, v in enumerate(row)] for row in t.rows]
+                out.append(tabulate.tabulate(rows, headers=[md(h) for h in t.headers], tablefmt="pipe",
+                                             colalign=_align(t), disable_numparse=True))
             else:
                 out.append(f"_{label('none')}_")
             out.append("")
-        out += [f"> {note}" for note in report.notes(label)]
+        out += [f"> {md(note)}" for note in report.notes(label)]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
