@@ -319,6 +319,8 @@ def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
 
     Every way the template can fail is one HolpError naming it (and the line when Jinja knows it).
     """
+    import jinja2.sandbox  # noqa: F401  imported once here, not again in every child
+
     seconds = _seconds()
     if not sys.platform.startswith("linux"):
         return _render_here(root, name, variables, seconds)

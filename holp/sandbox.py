@@ -113,7 +113,7 @@ def check_method(owner: str | bytes, name: str, args: tuple[Any, ...], kwargs: d
         check_width(name, _argument(args, kwargs, 0, "width"))
     elif name == "expandtabs":
         size = _argument(args, kwargs, 0, "tabsize", 8)
-        tabs = owner.count("\t" if isinstance(owner, str) else b"\t")
+        tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
         if isinstance(size, int) and len(owner) + tabs * size > MAX_WIDTH:
             check_width(name, MAX_WIDTH + 1 if size <= MAX_WIDTH else size)
     elif name == "replace":
@@ -187,6 +187,7 @@ def _range(*args: int) -> range:
 def sandbox(**options: Any) -> Any:
     """Jinja's immutable sandbox, each operation bounded as above."""
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+    from markupsafe import Markup
 
     class Formatter(SandboxedFormatter):
         def format_field(self, value: Any, format_spec: str) -> Any:
@@ -208,19 +209,18 @@ def sandbox(**options: Any) -> Any:
             if wrapped is None:
                 return None
             fmt: str = value.__self__
-            markup = type(fmt).__name__ == "Markup"
-            formatter = EscapeFormatter(self, escape=getattr(fmt, "escape")) if markup else Formatter(self)
+            formatter = EscapeFormatter(self, escape=fmt.escape) if isinstance(fmt, Markup) else Formatter(self)
 
             def format_(*args: Any, **kwargs: Any) -> str:
                 if value.__name__ == "format_map":
                     if kwargs or len(args) != 1:
                         raise TypeError("format_map() takes exactly one argument")
-                    args, kwargs = (), args[0]
+                    return type(fmt)(formatter.vformat(fmt, (), args[0]))
                 return type(fmt)(formatter.vformat(fmt, args, kwargs))
 
             return functools.update_wrapper(format_, value)
 
-        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
             owner = getattr(__obj, "__self__", None)
             if isinstance(owner, (str, bytes)):
                 args = check_method(owner, getattr(__obj, "__name__", ""), args, kwargs)
