@@ -1,15 +1,19 @@
 """Templates: one strict, sandboxed Jinja environment for every template holp renders.
 
-Templates are untrusted input (a repository may bring its own), so:
+Templates are untrusted input (a pull request may bring or change them), so:
 
-* they run in Jinja's immutable sandbox: no attribute of Python's internals,
-  no changing the data;
+* they run in Jinja's immutable sandbox (holp.sandbox): no attribute of Python's
+  internals, no changing the data, and every operation that takes a width, a
+  count or a repetition bounded before it runs;
 * an undefined name is an error naming the template, its line and the name;
 * a template is looked up first in the repository's templates/, then in the
-  templates shipped with holp; one that is a link, or resolves outside its
-  templates folder, is refused;
-* rendering stops after a time limit (HOLP_RENDER_SECONDS, default 10) and
-  at 5 MB of output;
+  templates shipped with holp; templates/ and every folder and file on the way
+  must not be a link nor resolve outside, a name may not be absolute, climb
+  with .. or enter a .git folder, and a file git ignores is not served;
+* on Linux rendering runs in a forked child with its address space bounded
+  (MEMORY over what holp uses) and answers through a pipe; a time limit
+  (HOLP_RENDER_SECONDS, default 10) stops it, and a child that does not answer
+  within a grace after it is killed; output stops at 5 MB;
 * data values are only ever variables, never rendered as templates, and are
   HTML-escaped in .html templates.
 """
