@@ -396,3 +396,24 @@ def author(root: Path, commit: str) -> tuple[str, str, str]:
     out = run(["log", "-1", "--format=%an%x1f%ae%x1f%aI", commit, "--"], root).strip()
     name, email, date = [*out.split("\x1f"), "", "", ""][:3]
     return name, email, date
+
+
+def is_ignored(root: Path, path: Path) -> bool:
+    """Whether git ignores ``path`` (untracked, matched by .gitignore or info/exclude); False outside a repository.
+
+    Without git there is nothing git ignores, so a missing git is no reason to refuse; any other failure is.
+    ``path`` is absolute, so no pathspec magic (``:(glob)...``) can start it.
+    """
+    try:
+        exe = _git()
+    except HolpError:
+        return False
+    result = subprocess.run([exe, *PLAIN_PATHS, "check-ignore", "--quiet", "--", str(path.absolute())], cwd=root,
+                            capture_output=True, check=False,
+                            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    if result.returncode in (0, 1):
+        return result.returncode == 0
+    message = result.stderr.decode("utf-8", "replace").strip()
+    if "not a git repository" in message:
+        return False
+    raise HolpError(f"git check-ignore failed for {path}: {message.splitlines()[-1] if message else 'no answer'}", 1)

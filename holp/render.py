@@ -1,66 +1,131 @@
 """Templates: one strict, sandboxed Jinja environment for every template holp renders.
 
-Templates are untrusted input (a repository may bring its own), so:
+Templates are untrusted input (a pull request may bring or change them), so:
 
-* they run in Jinja's immutable sandbox: no attribute of Python's internals,
-  no changing the data;
+* they run in Jinja's immutable sandbox (holp.sandbox): no attribute of Python's
+  internals, no changing the data, and every operation that takes a width, a
+  count or a repetition bounded before it runs;
 * an undefined name is an error naming the template, its line and the name;
 * a template is looked up first in the repository's templates/, then in the
-  templates shipped with holp; one that is a link, or resolves outside its
-  templates folder, is refused;
-* rendering stops after a time limit (HOLP_RENDER_SECONDS, default 10) and
-  at 5 MB of output;
+  templates shipped with holp; templates/ and every folder and file on the way
+  must not be a link nor resolve outside, a name may not be absolute, climb
+  with .. or enter a .git folder, and a file git ignores is not served;
+* on Linux rendering runs in a forked child with its address space bounded
+  (MEMORY over what holp uses) and answers through a pipe; a time limit
+  (HOLP_RENDER_SECONDS, default 10) stops it, and a child that does not answer
+  within a grace after it is killed; output stops at 5 MB;
 * data values are only ever variables, never rendered as templates, and are
   HTML-escaped in .html templates.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import signal
+import stat
+import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from holp import inert, yaml
+from holp import git, inert, yaml
 from holp.errors import FAILED, HolpError
 from holp.resources import templates_dir
+from holp.sandbox import sandbox
 
-MAX_OUTPUT = 5 << 20
+MAX_OUTPUT = 5 << 20  # characters
+MAX_SOURCE = 1 << 20  # bytes of one template file
+MEMORY = 512 << 20  # bytes of address space the rendering process may add to what holp already uses
+GRACE = 5.0  # seconds past the time limit before a renderer that does not answer is killed
 
 
 class _Timeout(Exception):
     pass
 
 
+class Refused(Exception):
+    """A template the loader will not serve (a link, outside templates/, ignored by git...)."""
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def folders(root: Path | None) -> list[Path]:
-    found = [root / "templates"] if root is not None and (root / "templates").is_dir() else []
+    """The repository's templates/ (when there is one), then holp's own.
+
+    The repository's folder must be a real folder inside the repository: a link, or a path that resolves
+    elsewhere, would let a pull request serve any file of the machine as a template.
+    """
+    found: list[Path] = []
+    if root is not None:
+        own = root / "templates"
+        if own.is_symlink():
+            raise HolpError(f"{own} is a link: refused (templates come from the repository itself)", FAILED)
+        if own.is_dir():
+            if not _inside(own.resolve(), root.resolve()):
+                raise HolpError(f"{own} resolves outside the repository: refused", FAILED)
+            found.append(own)
     return [*found, templates_dir()]
 
 
-def _loader(search: list[Path]) -> Any:
+def _parts(template: str) -> list[str]:
+    """The path of a template name inside a templates folder, or Refused."""
+    if "\x00" in template:
+        raise Refused(f"{template!r} is not a file name")
+    name = template.replace("\\", "/")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise Refused(f"{template} is an absolute path; templates are named inside templates/")
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise Refused(f"{template} points outside templates/")
+    if ".git" in parts:
+        raise Refused(f"{template} points into a git folder")
+    return parts
+
+
+def _source(root: Path | None, base: Path, parts: list[str], template: str) -> tuple[str, Path]:
+    """The text of one template file, after every check that it is a file of this templates folder."""
+    path = base.joinpath(*parts)
+    walked = base
+    for part in parts:
+        walked = walked / part
+        if walked.is_symlink():
+            raise Refused(f"{walked} is a link")
+    if not _inside(path.resolve(), base.resolve()):
+        raise Refused(f"{template} lies outside {base}")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise Refused(f"{path} is not a file")
+    if info.st_size > MAX_SOURCE:
+        raise Refused(f"{path} is larger than a template can be ({MAX_SOURCE >> 20} MB)")
+    if root is not None and base != templates_dir() and git.is_ignored(root, path):
+        raise Refused(f"{path} is ignored by git (a template must be a file of the repository)")
+    try:
+        return path.read_text(encoding="utf-8"), path
+    except (OSError, UnicodeDecodeError) as e:
+        raise Refused(f"{path} cannot be read: {e}") from None
+
+
+def _loader(root: Path | None) -> Any:
     import jinja2
 
+    search = folders(root)
+
     class Loader(jinja2.BaseLoader):
-        """Files under the template folders only: no links, nothing outside."""
+        """Files under the template folders only: no links, nothing outside, nothing git ignores."""
 
         def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-            parts = [p for p in template.replace("\\", "/").split("/") if p not in ("", ".")]
-            if ".." in parts:
-                raise HolpError(f"template {template}: refused, it points outside templates/", FAILED)
+            parts = _parts(template)
             for base in search:
                 path = base.joinpath(*parts)
-                if not path.exists() and not path.is_symlink():
+                if not parts or (not path.exists() and not path.is_symlink()):
                     continue
-                walked = base
-                for part in parts:
-                    walked = walked / part
-                    if walked.is_symlink():
-                        raise HolpError(f"template {template}: refused, {walked} is a link", FAILED)
-                if base.resolve() not in path.resolve().parents:
-                    raise HolpError(f"template {template}: refused, it lies outside {base}", FAILED)
-                source = path.read_text(encoding="utf-8")
+                source, path = _source(root, base, parts, template)
                 mtime = path.stat().st_mtime
                 return source, str(path), lambda path=path, mtime=mtime: path.stat().st_mtime == mtime
             raise jinja2.TemplateNotFound(template)
@@ -68,35 +133,11 @@ def _loader(search: list[Path]) -> Any:
     return Loader()
 
 
-MAX_ITEMS = 1_000_000  # a string or list a template may build with *
-MAX_BITS = 4096  # an integer a template may build with * or **
-
-
 def environment(root: Path | None) -> Any:
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-    class Sandbox(ImmutableSandboxedEnvironment):
-        """One C-level operation cannot be interrupted by the time limit: bound the ones that can explode."""
-
-        intercepted_binops = frozenset(["*", "**"])
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            if operator == "**":
-                if isinstance(right, int) and isinstance(left, int) and \
-                        abs(right) * max(1, abs(left).bit_length()) > MAX_BITS:
-                    raise SecurityError(f"{left} ** {right} is too large for a form")
-                return left ** right
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_ITEMS:
-                    raise SecurityError("a string or list that long is not a form")
-            if isinstance(left, int) and isinstance(right, int) and \
-                    left.bit_length() + right.bit_length() > MAX_BITS:
-                raise SecurityError("a number that large is not a form")
-            return super().call_binop(context, operator, left, right)
-
-    env = Sandbox(
-        loader=_loader(folders(root)),
+    env = sandbox(
+        loader=_loader(root),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
         keep_trailing_newline=True,
@@ -166,44 +207,142 @@ def _limited(seconds: float) -> Any:
     return limit()
 
 
-def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
-    """Render one template; every way it can fail is one HolpError naming the template (and line)."""
+def _seconds() -> float:
+    try:
+        seconds = float(os.environ.get("HOLP_RENDER_SECONDS", "10"))
+    except ValueError:
+        return 10.0
+    return seconds if 0 < seconds <= 86400 else 10.0
+
+
+def _where(error: BaseException, name: str) -> str:
+    line = _line_in(error, name)
+    return f"template {name}{f':{line}' if line else ''}"
+
+
+def _render_here(root: Path | None, name: str, variables: dict[str, Any], seconds: float) -> str:
+    """Render in this process; every way the template can fail is one HolpError naming it (and the line)."""
     import jinja2
     from jinja2.sandbox import SecurityError
 
     try:
-        seconds = float(os.environ.get("HOLP_RENDER_SECONDS", "10"))
-    except ValueError:
-        seconds = 10.0
-    env = environment(root)
-    try:
-        template = env.get_template(name)
+        env = environment(root)
         pieces, size = [], 0
         with _limited(seconds):
+            template = env.get_template(name)
             for piece in template.generate(**variables):
                 size += len(piece)
                 if size > MAX_OUTPUT:
                     raise HolpError(f"template {name}: stopped, its output passed {MAX_OUTPUT >> 20} MB", FAILED)
                 pieces.append(piece)
-        return "".join(pieces)
+        text = "".join(pieces)
+        text.encode("utf-8")
+        return text
     except HolpError:
         raise
+    except Refused as e:
+        raise HolpError(f"{_where(e, name)}: refused, {e}", FAILED) from None
     except jinja2.TemplateNotFound as e:
-        raise HolpError(f"no template named {e.name}", FAILED) from None
+        if e.name == name:
+            raise HolpError(f"no template named {e.name}", FAILED) from None
+        raise HolpError(f"{_where(e, name)}: no template named {e.name}", FAILED) from None
     except jinja2.TemplateSyntaxError as e:
-        raise HolpError(f"template {name}:{e.lineno}: syntax error: {e.message}", FAILED) from None
+        raise HolpError(f"template {e.name or name}:{e.lineno}: syntax error: {e.message}", FAILED) from None
     except jinja2.UndefinedError as e:
-        line = _line_in(e, name)
-        raise HolpError(f"template {name}{f':{line}' if line else ''}: undefined: {e.message}", FAILED) from None
+        raise HolpError(f"{_where(e, name)}: undefined: {e.message}", FAILED) from None
     except SecurityError as e:
-        line = _line_in(e, name)
-        raise HolpError(f"template {name}{f':{line}' if line else ''}: refused by the sandbox: {e}", FAILED) from None
+        raise HolpError(f"{_where(e, name)}: refused by the sandbox: {e}", FAILED) from None
     except _Timeout:
         raise HolpError(f"template {name}: stopped after {seconds:g} s (a loop that does not end?)", FAILED) from None
     except RecursionError:
         raise HolpError(f"template {name}: stopped, it calls itself without end", FAILED) from None
     except MemoryError:
-        raise HolpError(f"template {name}: stopped, it needed more memory than a form can", FAILED) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as e:
-        line = _line_in(e, name)
-        raise HolpError(f"template {name}{f':{line}' if line else ''}: {type(e).__name__}: {e}", FAILED) from None
+        raise HolpError(f"template {name}: stopped, it needed more memory than a form can "
+                        f"({MEMORY >> 20} MB)", FAILED) from None
+    except UnicodeEncodeError as e:
+        raise HolpError(f"template {name}: its output is not text ({e.reason})", FAILED) from None
+    except Exception as e:  # whatever else the untrusted template made a filter or method raise
+        raise HolpError(f"{_where(e, name)}: {type(e).__name__}: {e}", FAILED) from None
+
+
+def _limit_memory() -> None:
+    """Bound this process's address space at what it uses now plus MEMORY (Linux: RLIMIT_AS)."""
+    import resource
+
+    used = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = used + MEMORY if hard == resource.RLIM_INFINITY else min(used + MEMORY, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child(out: int, root: Path | None, name: str, variables: dict[str, Any], seconds: float) -> None:
+    """The forked renderer: render under the memory bound, answer through the pipe, exit. Never returns."""
+    try:
+        try:
+            _limit_memory()
+            answer: dict[str, Any] = {"text": _render_here(root, name, variables, seconds)}
+        except HolpError as e:
+            answer = {"error": e.message, "exit": e.exit_code}
+        except BaseException:  # a bug of holp's, or Ctrl-C: the parent reports it
+            answer = {"bug": traceback.format_exc()}
+        data = json.dumps(answer).encode("ascii")
+        while data:
+            data = data[os.write(out, data):]
+    finally:
+        os._exit(0)
+
+
+def _answer(pid: int, pipe: int, name: str, seconds: float) -> dict[str, Any]:
+    """Read the child's answer (at most until the time limit and a grace), reap it, and make sense of its end."""
+    chunks: list[bytes] = []
+    deadline, ended, size = time.monotonic() + seconds + GRACE, False, 0
+    try:
+        while size <= 8 * MAX_OUTPUT:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                break
+            chunk = os.read(pipe, 1 << 16)
+            if not chunk:
+                ended = True
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(pipe)
+        if not ended:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not ended:
+        raise HolpError(f"template {name}: stopped after {seconds:g} s (a loop that does not end?)", FAILED)
+    if os.WIFSIGNALED(status) or not chunks:
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "no answer"
+        raise HolpError(f"template {name}: stopped, rendering it crashed ({how}); "
+                        f"it may have needed more memory than a form can ({MEMORY >> 20} MB)", FAILED)
+    answer: dict[str, Any] = json.loads(b"".join(chunks))
+    return answer
+
+
+def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
+    """Render one template in a child process bounded in time and memory (Linux); elsewhere in this one.
+
+    Every way the template can fail is one HolpError naming it (and the line when Jinja knows it).
+    """
+    import jinja2.sandbox  # noqa: F401  imported once here, not again in every child
+
+    seconds = _seconds()
+    if not sys.platform.startswith("linux"):
+        return _render_here(root, name, variables, seconds)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _child(write_end, root, name, variables, seconds)
+    os.close(write_end)
+    answer = _answer(pid, read_end, name, seconds)
+    if "bug" in answer:
+        raise RuntimeError(f"rendering {name} failed:\n{answer['bug']}")
+    if "error" in answer:
+        raise HolpError(answer["error"], answer["exit"])
+    text: str = answer["text"]
+    return text
