@@ -14,6 +14,7 @@ CI does not need). What must hold for any bytes:
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import atheris
 
@@ -30,7 +31,7 @@ PROCESS = default_process()
 VALIDATORS = {kind: shape.schema_validator(schema.schema(kind, PROCESS)) for kind in ("project", "customer")}
 
 
-def _set_stage(data: dict) -> None:  # type: ignore[type-arg]
+def _set_stage(data: dict[str, Any]) -> None:
     data["stage"] = "proposal"
 
 
