@@ -63,7 +63,7 @@ def test_flow_scalar__any_value_reads_back_inside_a_flow_mapping(value: Any) -> 
 
 
 @pytest.mark.parametrize("old", ["old", '"old"', "'old'", "", "{k: old}"])
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(value=VALUES)
 def test_set_value__over_any_old_value_reads_back_as_the_new_one_on_the_same_line(old: str, value: Any) -> None:
     text = f"id: P-1\nx: {old}  # 注释\nz: 3\n" if old else "id: P-1\nx:\nz: 3\n"
@@ -156,7 +156,7 @@ def _changed(old: str, new: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.sampled_from(PROJECT_FILES), edits())
 def test_edits__any_sequence_keeps_the_file_valid_and_changes_only_its_own_lines(path: Path, steps: list[Any]) -> None:
     text = path.read_text(encoding="utf-8")
