@@ -17,7 +17,6 @@ is refused and nothing is written.
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ from holp.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 BOM = b"\xef\xbb\xbf"
 _TRAILING_COMMENT = re.compile(r"( +)#")
-_FLOW_UNSAFE = re.compile(r"[,\[\]{}#&*!|>'\"%@`]|: |^[-?:\s]|\s$")
+# libyaml ends a plain scalar in flow at any `:` or `?`, not only at `: ` (YAML 1.2 reads `12:30` whole: suite UDM2, JR7V)
+_FLOW_UNSAFE = re.compile(r"[,\[\]{}#&*!|>'\"%@`:?]|^[-?\s]|\s$")
 
 
 class EditError(HolpError):
@@ -67,7 +67,7 @@ def flow_scalar(value: Any) -> str:
     """A scalar safe inside a flow mapping ({...})."""
     text = yaml.scalar(value)
     if isinstance(value, str) and not text.startswith('"') and _FLOW_UNSAFE.search(text):
-        return json.dumps(value, ensure_ascii=False)
+        return yaml.double_quoted(value)
     return text
 
 
@@ -126,10 +126,11 @@ def _insert_lines(text: str, at: int, lines: Sequence[str], newline: str) -> str
 
 
 def _render_scalar(old: ScalarNode, value: Any) -> str:
-    if old.style == '"':
-        return json.dumps(str(value), ensure_ascii=False)
-    if old.style == "'":
-        return "'" + str(value).replace("'", "''") + "'"
+    """``value`` in the quoting of the value it replaces, where that quoting can hold it (text only)."""
+    if isinstance(value, str) and old.style == '"':
+        return yaml.double_quoted(value)
+    if isinstance(value, str) and old.style == "'" and value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
     return yaml.scalar(value)
 
 

@@ -237,5 +237,6 @@ def test_item_index__by_the_line_an_item_starts_on() -> None:
 
 
 def test_flow_scalar__quotes_only_what_a_flow_mapping_would_misread() -> None:
-    assert [edit.flow_scalar(v) for v in ("a, b", "plain", "价格", "x: y", "-a", 5, True, None)] == [
-        '"a, b"', "plain", "价格", '"x: y"', '"-a"', "5", "true", "null"]
+    assert [edit.flow_scalar(v) for v in ("a, b", "plain", "价格", "x: y", "-a", 5, True, None, "12:30",
+                                          "http://example.org")] == [
+        '"a, b"', "plain", "价格", '"x: y"', '"-a"', "5", "true", "null", '"12:30"', '"http://example.org"']

@@ -45,10 +45,10 @@ from holp.problems import ERROR, Problem
 from holp.yaml.fast import parse as fast_parse
 from holp.yaml.scalars import MAX_DIGITS, MAX_EXPONENT, BadNumber, resolve, resolve_plain
 from holp.yaml.values import Map, Seq
-from holp.yaml.write import round_trip_set, scalar
+from holp.yaml.write import double_quoted, round_trip_set, scalar
 
-__all__ = ["MAX_BYTES", "MAX_DIGITS", "MAX_EXPONENT", "Document", "Map", "Seq", "compose", "read", "resolve_plain",
-           "round_trip_set", "scalar", "tag_of", "too_large"]
+__all__ = ["MAX_BYTES", "MAX_DIGITS", "MAX_EXPONENT", "Document", "Map", "Seq", "compose", "double_quoted", "read",
+           "resolve_plain", "round_trip_set", "scalar", "tag_of", "too_large"]
 
 try:  # the C parser; without ruamel.yaml.clib holp would be 20x slower, see tests
     from _ruamel_yaml import CParser as _CParser

@@ -30,6 +30,11 @@ def scalar(value: Any) -> str:
         and resolve_plain(text) == text
     ):
         return text
+    return double_quoted(text)
+
+
+def double_quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar that reads back as exactly ``text``."""
     import json
 
     quoted = json.dumps(text, ensure_ascii=False)
