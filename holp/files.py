@@ -12,7 +12,6 @@ from pathlib import Path
 from holp import git
 from holp.errors import HolpError
 
-
 TEMP = ".holp-tmp"  # .NAME.<random>.holp-tmp, next to the file it becomes
 
 

@@ -255,8 +255,8 @@ def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Co
     author resolved or added), so a move made on a branch is not seen again
     at the merge, but a move made in the merge itself is.
     """
-    args = [_git(), *PLAIN_PATHS, *NO_HOOKS, "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev", "--full-history",
-            "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
+    args = [_git(), *PLAIN_PATHS, *NO_HOOKS, "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev",
+            "--full-history", "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
     process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     assert process.stdout is not None
     buffer = b""

@@ -102,8 +102,8 @@ def run(root: Path, writes: list[Write], message: str | None, branch: str | None
     _, pending = _places(root)
     outcome: list[str | None] = []
     try:
-        with _held() as caught:
-            outcome.append(_run(root, pending, writes, message, branch, caught))
+        with _held():
+            outcome.append(_run(root, pending, writes, message, branch))
     except KeyboardInterrupt:
         if outcome and outcome[0]:
             raise HolpError(f"interrupted after the change was committed ({outcome[0][:12]}): it is complete",
@@ -114,8 +114,7 @@ def run(root: Path, writes: list[Write], message: str | None, branch: str | None
     return outcome[0]
 
 
-def _run(root: Path, pending: Path, writes: list[Write], message: str | None, branch: str | None,
-         caught: list[int]) -> str | None:
+def _run(root: Path, pending: Path, writes: list[Write], message: str | None, branch: str | None) -> str | None:
     intent = _begin(root, pending, writes, message is not None, branch)
     _reached("journal")
     try:
@@ -211,22 +210,22 @@ def _settle(root: Path, pending: Path, intent: dict[str, Any], *, after_failure:
     for f, is_old in zip(files, old, strict=True):
         if not is_old:
             write_atomic(root / f["path"], (pending / f["old"]).read_bytes(), shown=f["shown"])
-    if intent["branch"] and git.head_name(root) == intent["branch"]:
-        if git.rev_parse(root, intent["branch"]) == intent["head"] or intent["head"] is None:
-            git.drop_new_branch(root, intent["branch"], intent["original"])
+    made = intent["branch"]
+    if made and git.head_name(root) == made and git.rev_parse(root, made) in (intent["head"], None):
+        git.drop_new_branch(root, made, intent["original"])
     _end(pending)
 
 
 @contextlib.contextmanager
-def _held() -> Iterator[list[int]]:
+def _held() -> Iterator[list[signal.Signals]]:
     """Hold Ctrl-C, SIGTERM and SIGHUP until the block is done, then deliver the first as if it came now."""
-    caught: list[int] = []
+    caught: list[signal.Signals] = []
     if threading.current_thread() is not threading.main_thread():
         yield caught
         return
 
     def record(signum: int, frame: Any) -> None:
-        caught.append(signum)
+        caught.append(signal.Signals(signum))
 
     previous = {s: signal.signal(s, record) for s in HELD}
     try:
