@@ -5,8 +5,8 @@ a commit); `apply` does the rest in a fixed order so that a refusal at any
 step leaves the tree and HEAD as they were: lock the repository, load it,
 plan (a refused move stops here), compute the new bytes and verify them,
 check git (identity, lock, branch, conflicts), optionally make the branch,
-write atomically, commit only that file (and roll the file back if the
-commit fails).
+then `holp.transaction` writes and commits the files as one step (and
+puts them back if the commit fails, or holp is interrupted or killed).
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from holp import edit, git
+from holp import edit, git, transaction
 from holp import repo as repository
 from holp.errors import FAILED, HolpError
-from holp.files import exclusive, write_atomic
 from holp.model import Project
 
 
@@ -66,18 +65,6 @@ def message(change: Change) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _lock_path(root: Path, commit: bool) -> Path:
-    if git.toplevel(root) is None:
-        if commit:
-            raise HolpError(f"{root} is not in a git repository: run `git init`, or pass --no-commit")
-        import hashlib
-        import tempfile
-
-        digest = hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]
-        return Path(tempfile.gettempdir()) / f"holp-{digest}.lock"  # nothing left in the user's folder
-    return git.git_dir(root) / "holp.lock"
-
-
 def _refuse_broken_process(repo: repository.Repository) -> None:
     from holp.model.schema import config_schema
     from holp.model.shape import config_problems, schema_problems, schema_validator
@@ -94,17 +81,19 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
     committing = commit and not dry_run
     if branch is not None and not commit:
         raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
-    lock = contextlib.nullcontext() if dry_run else exclusive(_lock_path(root, committing))
+    if committing and git.toplevel(root) is None:
+        raise HolpError(f"{root} is not in a git repository: run `git init`, or pass --no-commit")
+    lock = contextlib.nullcontext() if dry_run else transaction.locked(root)
     with lock:
         if committing:
             git.preflight(root, need_branch=branch is None)
-        repo = repository.load(root)
+        repo = repository.load(root, recover=False)
         _refuse_broken_process(repo)
         project = repo.project(project_id)
         change = plan(repo, project)
         edits = [(project.path, change.textual, change.expect, change.round_trip)]
         edits += [(e.path, e.textual, e.expect, None) for e in change.also]
-        planned: list[tuple[Path, str, bytes, bytes]] = []  # path, shown, old bytes, new bytes
+        writes: list[transaction.Write] = []
         for relative, textual, expect, round_trip in edits:
             path = root / relative
             shown = repository.display_path(path)
@@ -112,30 +101,17 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
                 raise HolpError(f"{shown} has changes that are not committed: commit them first, so the commit of "
                                 "this change holds only this change (or pass --no-commit)")
             raw = path.read_bytes()
-            planned.append((path, shown, raw, edit.change(shown, raw, textual, expect, round_trip=round_trip)))
-        shown = planned[0][1]
+            new = edit.change(shown, raw, textual, expect, round_trip=round_trip)
+            writes.append(transaction.Write(str(relative), shown, raw, new))
+        shown = writes[0].shown
         if dry_run:
             diff = "".join("".join(difflib.unified_diff(
-                raw.decode("utf-8-sig").splitlines(keepends=True), new.decode("utf-8-sig").splitlines(keepends=True),
-                fromfile=f"a/{repository.relative_to(root, path)}", tofile=f"b/{repository.relative_to(root, path)}"))
-                for path, _, raw, new in planned)
+                w.old.decode("utf-8-sig").splitlines(keepends=True), w.new.decode("utf-8-sig").splitlines(keepends=True),
+                fromfile=f"a/{repository.relative_to(root, root / w.relative)}",
+                tofile=f"b/{repository.relative_to(root, root / w.relative)}")) for w in writes)
             return Applied(change.subject, shown, diff=diff)
-        made = None
-        if branch is not None:
-            made = branch or f"holp/{project.id}-{change.branch}"
-            original = git.switch_new_branch(root, made)
-        for path, _, _, new in planned:
-            write_atomic(path, new)
-        if not commit:
-            return Applied(change.subject, shown)
-        try:
-            sha = git.commit_paths(root, [Path(e[0]) for e in edits], message(change))
-        except BaseException:
-            for path, _, raw, _ in planned:
-                write_atomic(path, raw)  # the files as they were: a failed commit changes nothing
-            if made is not None:
-                git.drop_new_branch(root, made, original)
-            raise
+        made = None if branch is None else (branch or f"holp/{project.id}-{change.branch}")
+        sha = transaction.run(root, writes, message(change) if commit else None, made)
         return Applied(change.subject, shown, sha=sha, branch=made)
 
 

@@ -12,54 +12,101 @@ from pathlib import Path
 from holp import git
 from holp.errors import HolpError
 
+TEMP = ".holp-tmp"  # .NAME.<random>.holp-tmp, next to the file it becomes
 
-def write_atomic(path: Path, data: bytes, *, create_only: bool = False) -> None:
+
+def write_atomic(path: Path, data: bytes, *, create_only: bool = False, shown: str | None = None) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder: fsync, keep the mode, rename.
 
-    With ``create_only``, refuse (atomically) when ``path`` already exists.
+    With ``create_only``, refuse (atomically) when ``path`` already exists. A failure (a full disk, a file size
+    limit, no permission) is one `HolpError` naming the file (as ``shown``), with the file as it was and no
+    temp file left.
     """
+    shown = shown or str(path)
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    _sweep(folder, path.name)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".holp-tmp", dir=folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        sweep(folder)
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, temp = _temp(folder, path.name)
+    except OSError as e:
+        raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temp, mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        os.fchmod(fd, mode)
         if create_only:
             try:
                 os.link(temp, path)  # fails if path exists: no check-then-write race
             except FileExistsError:
-                raise HolpError(f"{path} already exists; holp never overwrites it") from None
+                raise HolpError(f"{shown} already exists; holp never overwrites it") from None
             os.unlink(temp)
         else:
             os.replace(temp, path)
         _fsync_dir(folder)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
+        if isinstance(e, OSError):
+            raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
         raise
+    finally:
+        os.close(fd)  # only now: the lock on the temp file kept any sweep off it until it was renamed
 
 
-STALE_SECONDS = 600  # a temp file this old was left by a write that was killed, not by one under way
+def _temp(folder: Path, name: str) -> tuple[int, str]:
+    """A new temp file, locked for as long as it is open: that lock is how a sweep tells a live write's temp
+    file from one a killed write left behind (the kernel drops the lock when its process dies)."""
+    import fcntl
+
+    while True:
+        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP, dir=folder)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if os.fstat(fd).st_nlink:
+            return fd, temp
+        os.close(fd)  # a sweep took it between its creation and the lock: take another
 
 
-def _sweep(folder: Path, name: str) -> None:
-    """Remove what killed writes of this file left behind (never a temp file a live write may still use)."""
-    import time
+def sweep(folder: Path) -> None:
+    """Remove the temp files that killed writes left in ``folder``, at once; never one a live write holds."""
+    import fcntl
 
-    for leftover in folder.glob(f".{name}.*.holp-tmp"):
-        with contextlib.suppress(OSError):
-            if time.time() - leftover.stat().st_mtime > STALE_SECONDS:
-                leftover.unlink()
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.startswith(".") and e.name.endswith(TEMP)]
+    except OSError:
+        return
+    for name in names:
+        leftover = folder / name
+        try:
+            fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.stat(leftover, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                os.unlink(leftover)
+        except OSError:
+            pass  # held by a live write, or gone already
+        finally:
+            os.close(fd)
+
+
+def refuse_read_only(path: Path, shown: str) -> None:
+    """A file (or its folder) nobody may write is one holp leaves alone, even when run as root."""
+    for target, what in ((path, shown), (path.parent, f"the folder of {shown}")):
+        try:
+            mode = target.stat().st_mode
+        except OSError:
+            continue
+        if not mode & 0o222 or not os.access(target, os.W_OK):
+            raise HolpError(f"{what} is read-only: make it writable (chmod u+w) to change it; nothing was changed")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -75,6 +122,14 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def lock_wait() -> float:
+    """How long to wait for another holp command (or git) to finish: HOLP_LOCK_WAIT seconds, default 10."""
+    try:
+        return float(os.environ.get("HOLP_LOCK_WAIT", "10"))
+    except ValueError:
+        return 10.0
+
+
 @contextlib.contextmanager
 def exclusive(lock_path: Path, *, wait: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_path`` (released even if the process dies).
@@ -85,10 +140,7 @@ def exclusive(lock_path: Path, *, wait: float | None = None) -> Iterator[None]:
     import time
 
     if wait is None:
-        try:
-            wait = float(os.environ.get("HOLP_LOCK_WAIT", "10"))
-        except ValueError:
-            wait = 10.0
+        wait = lock_wait()
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+b") as handle:
         deadline = time.monotonic() + wait

@@ -25,21 +25,54 @@ def _git() -> str:
     return exe
 
 
-def run(args: list[str], cwd: Path, *, check: bool = True, input: bytes | None = None) -> str:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    result = subprocess.run([_git(), *PLAIN_PATHS, *args], cwd=cwd, input=input, capture_output=True, env=env, check=False)
-    if check and result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HolpError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(result.returncode)}")
+# Hooks are the user's business only when holp changes something (a commit, a switch): a command that only
+# reads never runs one, and never lets `git status` refresh (write) the index or call an fsmonitor.
+NO_HOOKS = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+_DUBIOUS = "dubious ownership"
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, **_ENV}
+
+
+def _refused(stderr: bytes, cwd: Path) -> None:
+    """git's safe.directory refusal, as advice: it is not "no repository", and it is never retried."""
+    if _DUBIOUS.encode() in stderr:
+        raise HolpError(f"git refuses to work in {cwd}: the repository belongs to another user. If you trust it, "
+                        "run `git config --global --add safe.directory PATH` with its path, then try again")
+
+
+def reason(stderr: bytes, code: int) -> str:
+    """The line of git's complaint that says what went wrong (a lock it could not take, a hook's last word)."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").strip().splitlines() if line.strip()]
+    for line in lines:
+        if ".lock" in line and ("fatal:" in line or "error:" in line):
+            return line.split(":", 1)[1].strip()
+    return lines[-1] if lines else f"exit {code}"
+
+
+def run(args: list[str], cwd: Path, *, check: bool = True, input: bytes | None = None, hooks: bool = False) -> str:
+    """git ``args`` in ``cwd``; ``hooks`` lets the repository's hooks run.
+
+    git runs in its own session, so the terminal's Ctrl-C (sent to holp's whole process group) never stops it
+    half-way: holp decides. While holp holds the signal (a commit), git finishes; otherwise the
+    KeyboardInterrupt makes `subprocess.run` kill git as it unwinds.
+    """
+    result = subprocess.run([_git(), *PLAIN_PATHS, *(() if hooks else NO_HOOKS), *args], cwd=cwd, input=input,
+                            capture_output=True, env=_env(), check=False, start_new_session=True)
+    if result.returncode != 0:
+        _refused(result.stderr, cwd)
+        if check:
+            raise HolpError(f"git {args[0]} failed: {reason(result.stderr, result.returncode)}")
     return result.stdout.decode("utf-8", "replace")
 
 
 def toplevel(path: Path) -> Path | None:
     """The work tree holding ``path``, or None when it is not in one."""
-    try:
-        out = run(["rev-parse", "--show-toplevel"], path, check=False)
-    except HolpError:
+    if shutil.which("git") is None:
         return None
+    out = run(["rev-parse", "--show-toplevel"], path, check=False)
     return Path(out.strip()) if out.strip() else None
 
 
@@ -54,16 +87,43 @@ def git_dir(root: Path) -> Path:
     return path if path.is_absolute() else (root / path).resolve()
 
 
+def common_dir(root: Path) -> Path | None:
+    """The repository's common git folder, or None outside a git repository."""
+    if shutil.which("git") is None:
+        return None
+    out = run(["rev-parse", "--git-common-dir"], root, check=False).strip()
+    if not out:
+        return None
+    path = Path(out)
+    return path if path.is_absolute() else (root / path).resolve()
+
+
+def git_path(root: Path, name: str) -> Path:
+    """Where git keeps ``name`` (index.lock, HEAD.lock ...) for this work tree."""
+    out = Path(run(["rev-parse", "--git-path", name], root).strip())
+    return out if out.is_absolute() else root / out
+
+
+def locks(root: Path) -> list[Path]:
+    """The lock files a commit on the current branch takes: the index, HEAD and the branch."""
+    names = ["index.lock", "HEAD.lock"]
+    branch = run(["symbolic-ref", "--quiet", "HEAD"], root, check=False).strip()
+    if branch:
+        names.append(f"{branch}.lock")
+    return [git_path(root, name) for name in names]
+
+
 def preflight(root: Path, *, need_branch: bool) -> None:
     """Refuse, before anything is read or written, what would make a commit fail half-way."""
     top = toplevel(root)
     if top is None:
         raise HolpError(f"{root} is not in a git repository: run `git init`, or pass --no-commit")
-    locked = git_dir(root) / "index.lock"
-    if locked.exists():
-        raise HolpError(f"another git process holds {locked}: wait for it, or delete the file if no git is running")
-    ident = subprocess.run([_git(), "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True, check=False,
-                           env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    for locked in locks(root):
+        if locked.exists():
+            raise HolpError(f"another git process holds {locked}: wait for it, or delete the file if no git is "
+                            "running")
+    ident = subprocess.run([_git(), *NO_HOOKS, "var", "GIT_AUTHOR_IDENT"], cwd=root, capture_output=True,
+                           check=False, env=_env())
     if ident.returncode != 0:
         raise HolpError("git does not know who you are: run `git config user.name \"...\"` and "
                         "`git config user.email you@example.com`")
@@ -82,20 +142,29 @@ def branch_exists(root: Path, name: str) -> bool:
 
 def switch_new_branch(root: Path, name: str) -> str:
     """Make and check out a new branch; returns what HEAD was (a branch name, or a sha when detached)."""
+    check_new_branch(root, name)
+    original = head_name(root)
+    run(["switch", "--quiet", "-c", name], root, hooks=True)
+    return original
+
+
+def head_name(root: Path) -> str:
+    """The branch HEAD is on, or its sha when detached."""
+    return (run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
+            or run(["rev-parse", "HEAD"], root).strip())
+
+
+def check_new_branch(root: Path, name: str) -> None:
     if run(["check-ref-format", "--branch", name], root, check=False).strip() == "":
         raise HolpError(f"--branch {name}: not a valid branch name")
     if branch_exists(root, name):
         raise HolpError(f"branch {name} already exists: name another with --branch NAME")
-    original = run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
-    original = original or run(["rev-parse", "HEAD"], root).strip()
-    run(["switch", "--quiet", "-c", name], root)
-    return original
 
 
 def drop_new_branch(root: Path, name: str, original: str) -> None:
     """Undo `switch_new_branch` after a failed commit: back to where HEAD was, the new branch gone."""
     detach = ["--detach"] if len(original) == 40 and all(c in "0123456789abcdef" for c in original) else []
-    run(["switch", "--quiet", *detach, original], root, check=False)
+    run(["switch", "--quiet", *detach, original], root, check=False, hooks=True)
     run(["branch", "--quiet", "-D", name], root, check=False)
 
 
@@ -120,7 +189,8 @@ def commit_paths(root: Path, paths: list[Path], message: str) -> str:
     if untracked:
         run(["add", "--intent-to-add", "--", *untracked], root)
     try:
-        run(["commit", "--quiet", "--only", "--file=-", "--", *relative], root, input=message.encode("utf-8"))
+        run(["commit", "--quiet", "--only", "--file=-", "--", *relative], root, input=message.encode("utf-8"),
+            hooks=True)
     except HolpError:
         if untracked:
             run(["rm", "--quiet", "--cached", "--", *untracked], root, check=False)
@@ -185,10 +255,9 @@ def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Co
     author resolved or added), so a move made on a branch is not seen again
     at the merge, but a move made in the merge itself is.
     """
-    args = [_git(), *PLAIN_PATHS, "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev", "--full-history",
-            "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    args = [_git(), *PLAIN_PATHS, *NO_HOOKS, "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev",
+            "--full-history", "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
+    process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     assert process.stdout is not None
     buffer = b""
     try:
@@ -251,7 +320,7 @@ class CatFile:
 
         if not shas:
             return {}
-        process = subprocess.Popen([_git(), "cat-file", "--batch", "--buffer"], cwd=self.root,
+        process = subprocess.Popen([_git(), *NO_HOOKS, "cat-file", "--batch", "--buffer"], cwd=self.root, env=_env(),
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert process.stdin is not None and process.stdout is not None
         stdin = process.stdin
@@ -297,9 +366,8 @@ def is_shallow(root: Path) -> bool:
 
 
 def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    result = subprocess.run([_git(), "merge-base", "--is-ancestor", ancestor, descendant], cwd=root, env=env,
-                            capture_output=True, check=False)
+    result = subprocess.run([_git(), *NO_HOOKS, "merge-base", "--is-ancestor", ancestor, descendant], cwd=root,
+                            env=_env(), capture_output=True, check=False)
     return result.returncode == 0
 
 

@@ -173,7 +173,13 @@ def load_config(root: Path) -> tuple[yaml.Document, Process]:
     return doc, process
 
 
-def load(root: Path, *, records: bool = True) -> Repository:
+def load(root: Path, *, records: bool = True, recover: bool = True) -> Repository:
+    """The repository at ``root``; first, unless the caller did (`recover=False`), what a killed holp command
+    left half-done is finished or undone (`holp.transaction`)."""
+    if recover:
+        from holp import transaction
+
+        transaction.recover_pending(root)
     config, process = load_config(root)
     team_path = root / TEAM
     if team_path.exists():

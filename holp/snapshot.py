@@ -77,7 +77,12 @@ def _entries(root: Path, revision: str | None, in_git: bool) -> tuple[list[Entry
 
 def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = None,
          use_cache: bool = True, cache: Cache | None = None) -> Snapshot:
-    """The repository at ``revision`` (a commit sha) or, without one, as the work tree has it."""
+    """The repository at ``revision`` (a commit sha) or, without one, as the work tree has it (once what a killed
+    holp command left half-done is settled: `holp.transaction`)."""
+    if revision is None:
+        from holp import transaction
+
+        transaction.recover_pending(root)
     in_git = git.toplevel(root) is not None
     cache = cache or Cache(root, use_cache)
     if revision is not None:

@@ -85,17 +85,20 @@ def test_create_only_never_overwrites(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["C-0001.yaml"]
 
 
-def test_leftovers_of_killed_writes_are_swept_but_fresh_ones_kept(tmp_path: Path) -> None:
+def test_leftovers_of_killed_writes_are_swept_at_once_but_a_live_writes_temp_is_kept(tmp_path: Path) -> None:
+    import fcntl
+
     target = tmp_path / "P-2026-001.yaml"
     target.write_bytes(OLD)
-    stale = tmp_path / ".P-2026-001.yaml.abc123.holp-tmp"
-    fresh = tmp_path / ".P-2026-001.yaml.def456.holp-tmp"
+    left = tmp_path / ".P-2026-001.yaml.abc123.holp-tmp"  # a second old: no age decides, only who holds it
     other = tmp_path / ".P-2026-002.yaml.abc123.holp-tmp"
-    for leftover in (stale, fresh, other):
+    live = tmp_path / ".P-2026-003.yaml.def456.holp-tmp"
+    for leftover in (left, other, live):
         leftover.write_bytes(b"half a file")
-    old = time.time() - 3600
-    os.utime(stale, (old, old))
-    os.utime(other, (old, old))
-    write_atomic(target, b"stage: proposal\n")
-    assert target.read_bytes() == b"stage: proposal\n"
-    assert not stale.exists() and fresh.exists() and other.exists()
+    with open(live, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as write_atomic holds its temp file until the rename
+        write_atomic(target, b"stage: proposal\n")
+        assert target.read_bytes() == b"stage: proposal\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, target.name]
+    write_atomic(target, b"stage: bidding\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
