@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/python scripts/build_demo.py $(DEMO)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check holp tests scripts
