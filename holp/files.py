@@ -11,8 +11,9 @@ from pathlib import Path
 
 from holp import git
 from holp.errors import HolpError
+from holp.fileset import TEMP_SUFFIX
 
-TEMP = ".holp-tmp"  # .NAME.<random>.holp-tmp, next to the file it becomes
+TEMP = TEMP_SUFFIX  # .NAME.<random>.holp-tmp, next to the file it becomes
 
 
 def write_atomic(path: Path, data: bytes, *, create_only: bool = False, shown: str | None = None) -> None:

@@ -26,7 +26,8 @@ PROJECTS = "projects"
 FOLDERS = (CUSTOMERS, PROJECTS)
 SUFFIXES = (".yaml", ".yml")
 LINK_MODE = "120000"
-GITLINK_MODE = "160000"  # a submodule: another repository's commit
+GITLINK_MODE = "160000"
+TEMP_SUFFIX = ".holp-tmp"  # what holp.files names a write's temp file with  # a submodule: another repository's commit
 FILE_MODES = ("100644", "100755")
 
 
@@ -97,10 +98,11 @@ def classify_git(path: str, mode: str, blob: str | None = None, shown: str | Non
     return entry
 
 
-def walk(root: Path, show: Callable[[str], str] | None = None) -> list[Entry]:
+def walk(root: Path, show: Callable[[str], str] | None = None, leftovers: set[str] | None = None) -> list[Entry]:
     """Every record (and look-alike) in the work tree, in a stable order; links are reported, never followed.
 
     ``show`` names a file (given its path in the repository) in problems; by default that path itself.
+    ``leftovers`` gathers the folders that hold temp files of writes (``.NAME.*.holp-tmp``), for a sweep.
     """
     found: list[Entry] = []
     for folder in FOLDERS:
@@ -111,11 +113,12 @@ def walk(root: Path, show: Callable[[str], str] | None = None) -> list[Entry]:
         if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
             found.append(_named(classify(folder, link=stat.S_ISLNK(mode), regular=False), show))
         else:
-            _walk(os.path.join(root, folder), folder, folder, found, show)
+            _walk(os.path.join(root, folder), folder, folder, found, show, leftovers)
     return found
 
 
-def _walk(full: str, relative: str, folder: str, found: list[Entry], show: Callable[[str], str] | None) -> None:
+def _walk(full: str, relative: str, folder: str, found: list[Entry], show: Callable[[str], str] | None,
+          leftovers: set[str] | None) -> None:
     """One folder, by name; os.scandir knows each entry's type without another system call."""
     try:
         with os.scandir(full) as listing:
@@ -136,7 +139,9 @@ def _walk(full: str, relative: str, folder: str, found: list[Entry], show: Calla
             elif os.path.lexists(os.path.join(item.path, ".git")):
                 found.append(_named(Entry(folder, path, problem=_problem(path, "nested-repository", _NESTED)), show))
             else:
-                _walk(item.path, path, folder, found, show)
+                _walk(item.path, path, folder, found, show, leftovers)
+        elif leftovers is not None and item.name.startswith(".") and item.name.endswith(TEMP_SUFFIX):
+            leftovers.add(full)
         elif link and os.path.isdir(item.path):
             found.append(_named(Entry(folder, path, problem=_problem(
                 path, "symlink", "a symbolic link to a folder: holp never follows links")), show))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from holp import fileset, reading, yaml
 from holp.errors import FAILED, HolpError
+from holp.files import sweep
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.model import Customer, Process, Project, Team
 from holp.model.process import load_process, load_team
@@ -200,8 +201,11 @@ def _load_records(repo: Repository) -> None:
     gc.disable()
     try:
         show = displayer(repo.root)
-        for entry in fileset.walk(repo.root, show):
+        leftovers: set[str] = set()
+        for entry in fileset.walk(repo.root, show, leftovers):
             repo.add(entry, reading.read_file(repo.root / entry.path, show(entry.path)) if entry.ok else None)
+        for folder in leftovers:  # temp files of killed writes go with the next command (never a live one's)
+            sweep(Path(folder))
     finally:
         if enabled:
             gc.enable()

@@ -19,6 +19,7 @@ from holp import fileset, git, reading, yaml
 from holp.cache import Cache
 from holp.clock import today
 from holp.errors import FAILED, HolpError
+from holp.files import sweep
 from holp.fileset import CUSTOMERS, FOLDERS, PROJECTS, Entry
 from holp.model import Process, Team, as_date, build_team
 from holp.model.process import load_process, load_team
@@ -67,11 +68,14 @@ def _entries(root: Path, revision: str | None, in_git: bool) -> tuple[list[Entry
     clean = {path: sha for mode, sha, path in git.work_tree_state(root, list(FOLDERS))[0]} if in_git else {}
     entries: list[Entry] = []
     files: list[Entry] = []
-    for entry in fileset.walk(root, displayer(root)):
+    leftovers: set[str] = set()
+    for entry in fileset.walk(root, displayer(root), leftovers):
         if entry.problem is None and entry.path not in clean:
             files.append(entry)
         else:
             entries.append(Entry(entry.folder, entry.path, clean.get(entry.path), entry.problem))
+    for folder in leftovers:  # temp files of killed writes go with the next command (never a live one's)
+        sweep(Path(folder))
     return entries, files
 
 

@@ -368,3 +368,22 @@ def test_commands_that_only_read_never_run_a_hook(git_repo: Path, holp: Callable
     assert head(git_repo) == before
     assert holp(*TICK).exit_code == 0  # a write does run them: the hooks were live all along
     assert "pre-commit" in marker.read_text()
+
+
+def test_the_next_command_that_reads_sweeps_what_killed_writes_left(git_repo: Path) -> None:
+    import fcntl
+
+    folder = git_repo / "projects/east"
+    dead = folder / ".P-2026-001.yaml.dead.holp-tmp"
+    dead.write_bytes(b"half a file")
+    live = folder / ".P-2026-001.yaml.live.holp-tmp"
+    live.write_bytes(b"a write under way")
+    with open(live, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as a live write holds its temp file
+        result = subprocess.run([sys.executable, "-m", "holp", "list"], cwd=git_repo, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0, result.stderr
+        assert (dead.exists(), live.exists()) == (False, True)
+    result = subprocess.run([sys.executable, "-m", "holp", "validate"], cwd=git_repo, capture_output=True, text=True,
+                            check=False)
+    assert (result.returncode, live.exists()) == (0, False)  # its writer is gone: the next command sweeps it
