@@ -96,7 +96,8 @@ def to_html(markdown: str) -> str:
             out.append('<div class="write"></div>')  # room to write on the printed form
             i += 1
         else:
-            paragraph = []
+            paragraph = [stripped]  # a line no other block takes is text: always taken, so the loop moves on
+            i += 1
             while i < len(lines) and lines[i].strip() and not lines[i].strip().startswith(("#", "|", "- ", ">")):
                 paragraph.append(lines[i].strip())
                 i += 1

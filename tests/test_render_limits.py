@@ -211,3 +211,11 @@ def test_a_git_config_never_reaches_the_output(git_repo: Path, holp: Callable[..
         result = holp("render", "visit-plan", "P-2026-001")
         assert result.exit_code in (0, 1) and "TOKEN-123" not in result.output
         assert not any(line in result.output for line in config.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("line", ["|just a pipe line", "#hashtag", "|a|b|", "#"])
+def test_a_line_that_looks_like_a_block_but_is_not_renders_as_text(line: str) -> None:
+    from holp.markdown import to_html
+
+    # once this looped for ever (the paragraph took no line): a template could hang `render --format html`
+    assert to_html(f"# t\n\n{line}\nnext\n") == f"<h1>t</h1>\n<p>{line} next</p>"
