@@ -6,7 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from holp import git
@@ -75,8 +75,9 @@ def _temp(folder: Path, name: str) -> tuple[int, str]:
         os.close(fd)  # a sweep took it between its creation and the lock: take another
 
 
-def sweep(folder: Path) -> None:
-    """Remove the temp files that killed writes left in ``folder``, at once; never one a live write holds."""
+def sweep(folder: Path, keep: Callable[[Path], bool] = lambda _: False) -> None:
+    """Remove the temp files that killed writes left in ``folder``, at once; never one a live write holds, nor one
+    ``keep`` says to keep (a file git keeps is a file of the repository, whatever its name)."""
     import fcntl
 
     try:
@@ -85,6 +86,8 @@ def sweep(folder: Path) -> None:
         return
     for name in names:
         leftover = folder / name
+        if keep(leftover):
+            continue
         try:
             fd = os.open(leftover, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:

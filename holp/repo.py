@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from holp import fileset, reading, yaml
+from holp import fileset, git, reading, yaml
 from holp.errors import FAILED, HolpError
 from holp.files import sweep
 from holp.fileset import CUSTOMERS, PROJECTS
@@ -204,8 +204,9 @@ def _load_records(repo: Repository) -> None:
         leftovers: set[str] = set()
         for entry in fileset.walk(repo.root, show, leftovers):
             repo.add(entry, reading.read_file(repo.root / entry.path, show(entry.path)) if entry.ok else None)
+        in_git = bool(leftovers) and git.toplevel(repo.root) is not None
         for folder in leftovers:  # temp files of killed writes go with the next command (never a live one's)
-            sweep(Path(folder))
+            sweep(Path(folder), lambda path: in_git and git.is_tracked(repo.root, path))
     finally:
         if enabled:
             gc.enable()

@@ -75,7 +75,7 @@ def _entries(root: Path, revision: str | None, in_git: bool) -> tuple[list[Entry
         else:
             entries.append(Entry(entry.folder, entry.path, clean.get(entry.path), entry.problem))
     for folder in leftovers:  # temp files of killed writes go with the next command (never a live one's)
-        sweep(Path(folder))
+        sweep(Path(folder), lambda path: in_git and git.is_tracked(root, path))
     return entries, files
 
 

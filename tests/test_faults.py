@@ -387,3 +387,15 @@ def test_the_next_command_that_reads_sweeps_what_killed_writes_left(git_repo: Pa
     result = subprocess.run([sys.executable, "-m", "holp", "validate"], cwd=git_repo, capture_output=True, text=True,
                             check=False)
     assert (result.returncode, live.exists()) == (0, False)  # its writer is gone: the next command sweeps it
+
+
+def test_a_committed_file_named_like_a_temp_file_is_never_swept(git_repo: Path) -> None:
+    kept = git_repo / "projects/east/.notes.holp-tmp"
+    kept.write_text("keep\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=git_repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "notes"], cwd=git_repo, check=True)
+    for command in ("validate", "list"):
+        result = subprocess.run([sys.executable, "-m", "holp", command], cwd=git_repo, capture_output=True,
+                                text=True, check=False)
+        assert result.returncode == 0, result.stderr
+    assert kept.read_text(encoding="utf-8") == "keep\n"
