@@ -201,6 +201,28 @@ def _net_changes(root: Path, process: Process, base: str, head: str, walked: lis
     return found
 
 
+def _gates_still_met(root: Path, process: Process, head: str, moves: list[MoveReview], at: _AtCommit,
+                     cache: Cache) -> None:
+    """A gate a move left through must still be met at HEAD while the project is past it: evidence ticked for the
+    move and taken away in a later commit of the branch makes the move illegal."""
+    now = history.projects_at(root, head, cache=cache)
+    for move in moves:
+        t = move.transition
+        if move.gate is None or not move.gate.met or t.project not in now:
+            continue
+        summary, blob, path = now[t.project]
+        stage, left = process.stage(summary.stage or ""), process.stage(t.source or "")
+        if stage is None or left is None or stage.index <= left.index:
+            continue  # no longer past the stage it left (moved back, or lost): its gate holds nothing now
+        project = at.project(blob, path)
+        if project is None:
+            continue
+        status = gate(left, project, at.customer(head, project.customer))
+        if not status.met:
+            missing = ", ".join(s.item.id for s in status.missing)
+            move.problems.append(f"left {left.id} with its gate met, but at HEAD it is unmet: {missing}")
+
+
 def review(root: Path, repo: Repository, base: str | None, problems: list[Problem], *,
            use_cache: bool = True) -> Review:
     """Check the branch; ``problems`` are the work tree's validation problems, filtered here to touched files."""
@@ -219,6 +241,7 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
         project = at.project(t.blob, t.project) if t.blob else None
         customer = at.customer(t.commit, project.customer if project else None)
         moves.append(check_move(process, t, project, customer))
+    _gates_still_met(root, process, head, moves, at, cache)
     moves += _net_changes(root, process, base_sha, head, found.transitions, at, cache)
     changed = git.changed_paths(root, base_sha, head)
     touched = {(root / p).resolve() for p in changed}

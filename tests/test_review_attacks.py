@@ -161,3 +161,17 @@ def test_a_probability_out_of_range_in_the_process_reads_as_none(script: Script,
     script.commit("li.na", "2026-02-01T10:00:00+08:00", "odd process", {"holp.yaml": config})
     assert "holp.yaml" in holp("validate").output
     assert holp("report", "conversion", "--format", "json").exit_code == 0
+
+
+def test_evidence_ticked_for_a_move_and_taken_away_later_makes_the_move_illegal(script: Script,
+                                                                                holp: Callable[..., Result]) -> None:
+    _main(script)
+    ticked = project("P-1", WON) + "checklist:\n  negotiation: {contract_approved: 2026-01-01, contract_signed: 2026-01-02}\n"
+    script.commit("zhang.wei", "2026-02-01T10:00:00+08:00", "signed and moved", {P1: ticked})
+    code, review = _review(holp)
+    assert code == 0, review  # the gate met: a legal move
+    script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "cleanup", {P1: project("P-1", WON)})
+    code, review = _review(holp)
+    assert code == 1
+    assert [m["problems"] for m in review["moves"]] == [  # type: ignore[attr-defined]
+        ["left negotiation with its gate met, but at HEAD it is unmet: contract_approved, contract_signed"]]
