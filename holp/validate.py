@@ -56,9 +56,14 @@ def check_ids(repo: Repository) -> Iterator[Problem]:
     for folder, records, what in ((fileset.CUSTOMERS, repo.customers, "customer"),
                                   (fileset.PROJECTS, repo.projects, "project")):
         for record in records.values():
-            for path in repo.duplicates.get((folder, record.id), [])[1:]:
+            paths = repo.duplicates.get((folder, record.id), [])
+            for path in paths[1:]:
                 yield repo.document(path).problem(["id"], "duplicate-id", f"{what} id {record.id} is already used "
                                                   f"by {repo.document(record.path).path}")
+            if paths:  # the first file too: whichever copy a branch touched, its own problem says so
+                others = ", ".join(repo.document(path).path for path in paths[1:])
+                yield repo.document(record.path).problem(["id"], "duplicate-id",
+                                                         f"{what} id {record.id} is also used by {others}")
             stem = Path(record.path).stem
             if stem != record.id:
                 yield repo.document(record.path).problem(

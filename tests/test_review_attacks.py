@@ -175,3 +175,12 @@ def test_evidence_ticked_for_a_move_and_taken_away_later_makes_the_move_illegal(
     assert code == 1
     assert [m["problems"] for m in review["moves"]] == [  # type: ignore[attr-defined]
         ["left negotiation with its gate met, but at HEAD it is unmet: contract_approved, contract_signed"]]
+
+
+def test_a_copy_added_and_moved_in_two_commits_fails_the_review(script: Script, holp: Callable[..., Result]) -> None:
+    _main(script)
+    script.commit("zhang.wei", "2026-02-01T10:00:00+08:00", "c1", {"projects/east/A.yaml": project("P-1", "negotiation")})
+    script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "c2", {"projects/east/A.yaml": project("P-1", WON)})
+    code, review = _review(holp)
+    assert code == 1
+    assert ("projects/east/A.yaml", "duplicate-id") in [(p["path"], p["code"]) for p in review["problems"]]  # type: ignore[attr-defined]

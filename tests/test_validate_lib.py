@@ -215,19 +215,25 @@ def test_check_team__targets_of_unknown_rep_and_region() -> None:
 def test_check_ids__duplicate_in_another_folder() -> None:
     assert run(check_ids, **{"projects/north/P-2026-001.yaml": PROJECT}) == [
         Problem("projects/north/P-2026-001.yaml", 2, 5, ERROR, "duplicate-id",
-                "project id P-2026-001 is already used by projects/east/P-2026-001.yaml")]
+                "project id P-2026-001 is already used by projects/east/P-2026-001.yaml"),
+        Problem("projects/east/P-2026-001.yaml", 2, 5, ERROR, "duplicate-id",  # every copy says it
+                "project id P-2026-001 is also used by projects/north/P-2026-001.yaml")]
 
 
-def test_check_ids__every_copy_after_the_first_is_reported() -> None:
+def test_check_ids__every_copy_is_reported() -> None:
     assert run(check_ids, **{"projects/a/P-2026-001.yaml": PROJECT, "projects/b/P-2026-001.yaml": PROJECT}) == [
-        Problem(f"projects/{where}/P-2026-001.yaml", 2, 5, ERROR, "duplicate-id",
-                "project id P-2026-001 is already used by projects/a/P-2026-001.yaml") for where in ("b", "east")]
+        *(Problem(f"projects/{where}/P-2026-001.yaml", 2, 5, ERROR, "duplicate-id",
+                  "project id P-2026-001 is already used by projects/a/P-2026-001.yaml") for where in ("b", "east")),
+        Problem("projects/a/P-2026-001.yaml", 2, 5, ERROR, "duplicate-id",
+                "project id P-2026-001 is also used by projects/b/P-2026-001.yaml, projects/east/P-2026-001.yaml")]
 
 
 def test_check_ids__duplicate_customer() -> None:
     assert run(check_ids, **{"customers/north/C-0001.yaml": CUSTOMER}) == [
         Problem("customers/north/C-0001.yaml", 2, 5, ERROR, "duplicate-id",
-                "customer id C-0001 is already used by customers/east/C-0001.yaml")]
+                "customer id C-0001 is already used by customers/east/C-0001.yaml"),
+        Problem("customers/east/C-0001.yaml", 2, 5, ERROR, "duplicate-id",
+                "customer id C-0001 is also used by customers/north/C-0001.yaml")]
 
 
 def test_check_ids__a_customer_and_a_project_may_share_an_id() -> None:
