@@ -12,7 +12,7 @@ decides how such a value may appear:
 * in Markdown (`markdown`): every character that could open a link, an image,
   an autolink, HTML or a comment, close a code span or a table cell, or start
   a block is backslash-escaped, and a cell's line breaks become spaces;
-* as one line of a file holp writes (`refuse_breaks`): refused;
+* as one line of a file holp writes (`has_breaks`): its writers refuse it;
 * as a part of a path (`path_part`): only an id's letters, so no '..', slash,
   backslash, NUL, absolute path or leading '-'.
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from holp.errors import FAILED, USAGE, HolpError
+from holp.errors import FAILED, HolpError
 
 # An id, and so every value that names a file or folder: letters, digits, '.', '_', '-', starting with a letter
 # or digit (so never '.', '..' or an option). Not `$`: Python lets it match before a final newline.
@@ -51,14 +51,6 @@ def one_line(value: object) -> str:
 def has_breaks(value: str) -> bool:
     """Whether ``value`` holds a newline or another control character (it would not stay one line)."""
     return _BREAKS.search(value) is not None
-
-
-def refuse_breaks(value: str, what: str) -> str:
-    """``value`` for one line of a file holp writes, or a HolpError naming ``what``."""
-    if has_breaks(value):
-        raise HolpError(f"{what} {one_line(value)!s}: holds a newline or control character, which would add a "
-                        "line to the file; nothing was written", USAGE)
-    return value
 
 
 def path_part(value: str, what: str, exit_code: int = FAILED) -> str:

@@ -42,10 +42,6 @@ class Snapshot:
     as_of: dt.date
     problems: list[Problem] = field(default_factory=list)  # files that are no records: unreadable, links, hidden
 
-    @property
-    def unreadable(self) -> list[str]:
-        return sorted({p.path for p in self.problems})
-
     def region(self, deal: Deal) -> str | None:
         if deal.region:
             return deal.region

@@ -19,7 +19,7 @@ from typing import Any
 
 from holp.inert import ID_PATTERN
 from holp.model import coerce
-from holp.model.fields import build, key, record, records
+from holp.model.fields import build, key, record, records, schema_of
 from holp.model.process import LOST
 
 ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "user", "other")
@@ -47,8 +47,6 @@ def or_empty(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def array_of(cls: type, **options: Any) -> dict[str, Any]:
-    from holp.model.fields import schema_of
-
     return or_empty({"type": "array", "items": schema_of(cls, **options)})
 
 
@@ -152,8 +150,8 @@ class Visit(Record):
                               required=True, default=())
     met: tuple[str, ...] = key(TEXTS, texts, default=())
     purpose: str | None = key(STRING, text)
-    findings: Findings | None = key(lambda _: _schema(Findings, extensions=True), record(Findings))
-    changes: tuple[ContactChange, ...] = key(lambda _: {"type": "array", "items": _schema(ContactChange)},
+    findings: Findings | None = key(lambda _: schema_of(Findings, extensions=True), record(Findings))
+    changes: tuple[ContactChange, ...] = key(lambda _: {"type": "array", "items": schema_of(ContactChange)},
                                              records(ContactChange), default=())
     next_step: str | None = key(STRING, text)
     notes: str | None = key(STRING, text)
@@ -271,7 +269,7 @@ def _business_line_schema(process: Any) -> dict[str, Any]:
 
 
 def _competitor_schema(_: Any) -> dict[str, Any]:
-    return or_empty({"type": "array", "items": {"anyOf": [TEXT, _schema(Competitor)]}})
+    return or_empty({"type": "array", "items": {"anyOf": [TEXT, schema_of(Competitor)]}})
 
 
 @dataclass(frozen=True)
@@ -287,11 +285,11 @@ class Project(Record):
     stage: str = key(lambda p: {"enum": [*p.stage_ids, LOST]}, lambda v: text(v) or "", required=True, default="")
     probability: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, coerce.fraction)
     checklist: Mapping[str, Mapping[str, str]] = key(_checklist_schema, _ticks, factory=dict)
-    lost: Lost | None = key(lambda p: _schema(Lost, p), record(Lost))
+    lost: Lost | None = key(lambda p: schema_of(Lost, p), record(Lost))
     assessment: Assessment = key(Assessment.schema, Assessment.read, factory=lambda: Assessment({}, {}))
     competitors: tuple[Competitor, ...] = key(_competitor_schema, _competitors, default=())
     risks: tuple[Risk, ...] = key(lambda _: array_of(Risk), records(Risk), default=())
-    visits: tuple[Visit, ...] = key(lambda p: or_empty({"type": "array", "items": _schema(Visit, p, extensions=True)}),
+    visits: tuple[Visit, ...] = key(lambda p: or_empty({"type": "array", "items": schema_of(Visit, p, extensions=True)}),
                                     records(Visit), default=())
     payments: tuple[Payment, ...] = key(lambda _: array_of(Payment), records(Payment), default=())
     notes: str | None = key(STRING, text)
@@ -301,12 +299,6 @@ class Project(Record):
     @property
     def lost_reason(self) -> str | None:
         return self.lost.reason if self.lost else None
-
-
-def _schema(cls: type, process: Any = None, **options: Any) -> dict[str, Any]:
-    from holp.model.fields import schema_of
-
-    return schema_of(cls, process, **options)
 
 
 def record_from(folder: str, doc: Any, path: str) -> Customer | Project | None:
