@@ -173,27 +173,29 @@ NET = ("the net change since the merge base, which no commit of this branch show
        "an older version, a file deleted and added again, two files with one id): judged as one move")
 
 
-def _net_changes(root: Path, process: Process, base: str, head: str, walked: list[history.Transition],
-                 at: _AtCommit, cache: Cache) -> list[MoveReview]:
+At = dict[str, tuple[history.Summary, str, str]]  # id → (summary, blob, path) of the projects at a commit
+
+
+def _net_changes(root: Path, process: Process, head: str, before: At, now: At, walked: list[history.Transition],
+                 at: _AtCommit) -> list[MoveReview]:
     """Each project whose stage at HEAD is not where the moves seen in the commits lead from its stage at the base.
 
     The moves of the commits are what the reviewer reads; this is the backstop that makes the review of the
     branch as a whole hold whatever its commits did.
     """
-    before = history.projects_at(root, base, cache=cache)
     chains: dict[str, list[history.Transition]] = {}
     for t in walked:
         if t.field == "stage":
             chains.setdefault(t.project, []).append(t)
     found = []
-    for project_id, (now, blob, path) in history.projects_at(root, head, cache=cache).items():
+    for project_id, (summary, blob, path) in now.items():
         source = before[project_id][0].stage if project_id in before else None
         chain = chains.get(project_id, [])
         seen = (chain[0].source, chain[-1].target) if chain else (source, source)
-        if seen == (source, now.stage):
+        if seen == (source, summary.stage):
             continue
         name, email, date = git.author(root, head)
-        t = history.Transition(project_id, source, now.stage, head, name, email, date, blob=blob)
+        t = history.Transition(project_id, source, summary.stage, head, name, email, date, blob=blob)
         project = at.project(blob, path)
         judged = check_move(process, t, project, at.customer(head, project.customer if project else None))
         judged.flags.insert(0, NET)
@@ -201,11 +203,9 @@ def _net_changes(root: Path, process: Process, base: str, head: str, walked: lis
     return found
 
 
-def _gates_still_met(root: Path, process: Process, head: str, moves: list[MoveReview], at: _AtCommit,
-                     cache: Cache) -> None:
+def _gates_still_met(process: Process, head: str, now: At, moves: list[MoveReview], at: _AtCommit) -> None:
     """A gate a move left through must still be met at HEAD while the project is past it: evidence ticked for the
     move and taken away in a later commit of the branch makes the move illegal."""
-    now = history.projects_at(root, head, cache=cache)
     for move in moves:
         t = move.transition
         if move.gate is None or not move.gate.met or t.project not in now:
@@ -241,13 +241,15 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
         project = at.project(t.blob, t.project) if t.blob else None
         customer = at.customer(t.commit, project.customer if project else None)
         moves.append(check_move(process, t, project, customer))
-    _gates_still_met(root, process, head, moves, at, cache)
-    moves += _net_changes(root, process, base_sha, head, found.transitions, at, cache)
+    at_base = history.projects_at(root, base_sha, cache=cache)  # read once: the net moves, the gates, the pipeline
+    at_head = history.projects_at(root, head, cache=cache)
+    _gates_still_met(process, head, at_head, moves, at)
+    moves += _net_changes(root, process, head, at_base, at_head, found.transitions, at)
     changed = git.changed_paths(root, base_sha, head)
     touched = {(root / p).resolve() for p in changed}
     mine = [p for p in problems if Path(p.path).resolve() in touched]
-    before = open_weighted(process, history.summaries_at(root, base_sha, cache=cache))
-    after = open_weighted(process, history.summaries_at(root, head, cache=cache))
+    before = open_weighted(process, [s for s, _, _ in at_base.values()])
+    after = open_weighted(process, [s for s, _, _ in at_head.values()])
     said = {(Path(p.path).resolve(), p.code) for p in mine}  # a file still broken at HEAD is said once
     blobs = [b for b in found.problems if ((root / b.problem.path).resolve(), b.problem.code) not in said]
     rule_files = sorted(p for p in changed if is_rule_file(p))
