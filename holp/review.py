@@ -188,13 +188,15 @@ def _net_changes(root: Path, process: Process, head: str, before: At, now: At, w
         if t.field == "stage":
             chains.setdefault(t.project, []).append(t)
     found = []
+    author: tuple[str, str, str] | None = None
     for project_id, (summary, blob, path) in now.items():
         source = before[project_id][0].stage if project_id in before else None
         chain = chains.get(project_id, [])
         seen = (chain[0].source, chain[-1].target) if chain else (source, source)
         if seen == (source, summary.stage):
             continue
-        name, email, date = git.author(root, head)
+        author = author or git.author(root, head)  # asked of git once, and only when there is a net move
+        name, email, date = author
         t = history.Transition(project_id, source, summary.stage, head, name, email, date, blob=blob)
         project = at.project(blob, path)
         judged = check_move(process, t, project, at.customer(head, project.customer if project else None))
