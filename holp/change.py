@@ -12,16 +12,19 @@ puts them back if the commit fails, or holp is interrupted or killed).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from holp import edit, git, transaction
+from holp import edit, git, transaction, yaml
 from holp import repo as repository
 from holp.errors import FAILED, HolpError
-from holp.model import Project
+from holp.fileset import CUSTOMERS, PROJECTS
+from holp.model import Customer, Project
+from holp.problems import ERROR
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Change:
     round_trip: Callable[[edit.Source], str | None] | None = None
     branch: str = "change"  # the default branch name's suffix
     also: list[FileEdit] = field(default_factory=list)
+    judged: bool = False  # a gate was judged on the project and its customer: the customer's edits go in too
 
 
 @dataclass(frozen=True)
@@ -52,15 +56,18 @@ class Applied:
     sha: str | None = None
     branch: str | None = None
     diff: str | None = None
+    hand: list[str] = field(default_factory=list)  # the rep's own edits that went into the commit, as said there
 
 
-def message(change: Change) -> str:
+def message(change: Change, hand: list[str] | None = None) -> str:
     def one_line(text: str) -> str:
         return " ".join(text.split())
 
     parts = [change.subject]
     if change.note:
         parts.append(change.note.strip())
+    if hand:
+        parts.append("With the edits made by hand before it:\n" + "\n".join(f"  {line}" for line in hand))
     parts.append("\n".join(f"{key}: {one_line(value)}" for key, value in change.trailers))
     return "\n\n".join(parts) + "\n"
 
@@ -74,6 +81,111 @@ def _refuse_broken_process(repo: repository.Repository) -> None:
                 if p.severity == "error"]
     if problems:
         raise HolpError("holp.yaml has errors: no project moves until they are fixed", FAILED, problems)
+
+
+@dataclass(frozen=True)
+class HandEdit:
+    """A file the rep edited (or made) and did not commit, which a change commits with its own edit."""
+
+    relative: str
+    shown: str
+    added: int
+    removed: int
+    new: bool
+
+    def __str__(self) -> str:
+        return f"{self.relative} (new file)" if self.new else f"{self.relative} (+{self.added} -{self.removed} lines)"
+
+
+def _hand_edit(root: Path, relative: str, shown: str) -> HandEdit | None:
+    """The rep's uncommitted edits of ``relative`` (None: it is as HEAD has it)."""
+    from holp import snapshot
+
+    if not git.has_changes(root, Path(relative)):
+        return None
+    old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
+    if old is None:
+        return HandEdit(relative, shown, 0, 0, new=True)
+    before = old.decode("utf-8", "replace").splitlines()
+    after = (root / relative).read_bytes().decode("utf-8", "replace").splitlines()
+    added = removed = 0
+    for line in difflib.unified_diff(before, after, lineterm="", n=0):
+        if line.startswith(("+++", "---")):
+            continue
+        added += line.startswith("+")
+        removed += line.startswith("-")
+    return HandEdit(relative, shown, added, removed, new=False)
+
+
+def _committed_stage(root: Path, relative: str) -> str | None:
+    """The stage HEAD's version of a project file says (None: no such version, or no readable stage)."""
+    from holp import reading, snapshot
+
+    old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
+    if old is None:
+        return None
+    found = reading.record_of(PROJECTS, yaml.read(relative, old), relative)
+    return found.stage if isinstance(found, Project) else None
+
+
+def _refuse_unjudgeable(root: Path, project: Project) -> None:
+    """Refuse, before a change is planned on them, the edits that would make its commit wrong: a process
+    (holp.yaml) that differs from the committed one, or a stage changed by hand."""
+    if git.has_changes(root, Path(repository.CONFIG)):
+        raise HolpError(f"{repository.display_path(root / repository.CONFIG)} has changes that are not committed: "
+                        "holp would judge this change by them, and review judges by the committed process; commit "
+                        "holp.yaml first (or undo the edit)", FAILED)
+    committed = _committed_stage(root, project.path)
+    if committed is not None and committed != project.stage:
+        raise HolpError(f"{repository.display_path(root / project.path)}: the stage was changed by hand "
+                        f"({committed} → {project.stage}): put it back to {committed}; holp advance, close and "
+                        "reopen move a project, with the commit a reviewer can check", FAILED)
+
+
+def _judged_on_edits(root: Path, repo: repository.Repository, project: Project, customer: Customer,
+                     plan: Callable[[repository.Repository, Project], Change]) -> bool:
+    """Whether the change stands only on the rep's uncommitted edits of the customer's file: refused with the
+    committed version (or there is none). Then the edits go into its commit, so that the commit a reviewer
+    checks holds what the gate was judged on; otherwise they stay the rep's, uncommitted."""
+    from holp import reading, snapshot
+
+    old = snapshot.blob_at(root, "HEAD", customer.path) if git.rev_parse(root, "HEAD") else None
+    committed = None if old is None else reading.record_of(CUSTOMERS, yaml.read(customer.path, old), customer.path)
+    if not isinstance(committed, Customer):
+        return True
+    try:
+        plan(dataclasses.replace(repo, customers={**repo.customers, customer.id: committed}), project)
+    except HolpError:
+        return True
+    return False
+
+
+def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, change: Change,
+                     plan: Callable[[repository.Repository, Project], Change]) -> list[HandEdit]:
+    """The rep's own edits that this change commits with it: of the project's file, of the files the change
+    edits, and (when a gate was judged on it) of the customer's file. Refused, with the file named, when they
+    have errors (the same validation as `holp validate`)."""
+    from holp.validate import validate
+
+    paths = [project.path, *(e.path for e in change.also)]
+    hand = [found for relative in paths
+            if (found := _hand_edit(root, relative, repository.display_path(root / relative))) is not None]
+    customer = repo.customer_of(project)
+    if customer is not None and customer.path not in paths:
+        # a customer never committed goes in with its project's first commit (else that commit names a customer
+        # that is not there); edits of a committed one go in when the gate judged on them stands only on them
+        edited = _hand_edit(root, customer.path, repository.display_path(root / customer.path))
+        if edited is not None and (edited.new or (change.judged and _judged_on_edits(root, repo, project, customer,
+                                                                                     plan))):
+            hand.append(edited)
+    if not hand:
+        return []
+    shown = {h.shown for h in hand}
+    problems = [p for p in validate(repo, lambda path: path in shown) if p.severity == ERROR]
+    if problems:
+        raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} have errors: fix them, so "
+                        "that they can go into the commit of this change", FAILED, problems)
+    return hand
 
 
 def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Project], Change], *,
@@ -90,16 +202,16 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
         repo = repository.load(root, recover=False)
         _refuse_broken_process(repo)
         project = repo.project(project_id)
+        if committing:
+            _refuse_unjudgeable(root, project)
         change = plan(repo, project)
+        hand = _take_hand_edits(root, repo, project, change, plan) if committing else []
         edits = [(project.path, change.textual, change.expect, change.round_trip)]
         edits += [(e.path, e.textual, e.expect, None) for e in change.also]
         writes: list[transaction.Write] = []
         for relative, textual, expect, round_trip in edits:
             path = root / relative
             shown = repository.display_path(path)
-            if committing and git.has_changes(root, Path(relative)):
-                raise HolpError(f"{shown} has changes that are not committed: commit them first, so the commit of "
-                                "this change holds only this change (or pass --no-commit)")
             raw = path.read_bytes()
             new = edit.change(shown, raw, textual, expect, round_trip=round_trip)
             writes.append(transaction.Write(str(relative), shown, raw, new))
@@ -111,8 +223,13 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
                 tofile=f"b/{repository.relative_to(root, root / w.relative)}")) for w in writes)
             return Applied(change.subject, shown, diff=diff)
         made = None if branch is None else (branch or f"holp/{project.id}-{change.branch}")
-        sha = transaction.run(root, writes, message(change) if commit else None, made)
-        return Applied(change.subject, shown, sha=sha, branch=made)
+        edited = {w.relative for w in writes}
+        carried = [h for h in hand if h.relative not in edited]  # committed as they are, beside holp's own edits
+        writes += [transaction.Write(h.relative, h.shown, (root / h.relative).read_bytes(),
+                                     (root / h.relative).read_bytes()) for h in carried]
+        said = [str(h) for h in hand]
+        sha = transaction.run(root, writes, message(change, said) if commit else None, made)
+        return Applied(change.subject, shown, sha=sha, branch=made, hand=said)
 
 
 def move_change(move: Any, lost_entries: list[tuple[str, Any]] | None = None) -> Change:
@@ -152,6 +269,7 @@ def move_change(move: Any, lost_entries: list[tuple[str, Any]] | None = None) ->
         note=move.note,
         round_trip=(lambda source: edit.round_trip_set(source, ["stage"], move.target)) if simple else None,
         branch=move.target,
+        judged=True,
     )
 
 

@@ -38,14 +38,16 @@ def validate(options: Options, paths: tuple[Path, ...], fmt: str, strict: bool) 
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="The language of reports and templates in the new repository.")
-def init(path: Path | None, lang: str) -> None:
+@click.option("--commit/--no-commit", default=True, show_default=True,
+              help="Commit what it writes as the repository's first commit (on branch main when it is new).")
+def init(path: Path | None, lang: str, commit: bool) -> None:
     """Scaffold a sales repository: the Holp process, a team, folders, CI and editor schemas.
 
     Writes holp.yaml (the default process), team.yaml (a sample team to
-    edit), customers/ and projects/, a GitHub workflow, a pre-commit config,
-    the JSON Schemas under .holp/schema/ and editor settings that map them
-    onto the files. Runs `git init` when PATH is not in a git repository.
-    Refuses to overwrite any file.
+    edit), a GitHub workflow, a pre-commit config, the JSON Schemas under
+    .holp/schema/ and editor settings that map them onto the files, and
+    commits them. Runs `git init` when PATH is not in a git repository; a
+    new repository starts on branch main. Refuses to overwrite any file.
 
     \b
     Example:
@@ -53,7 +55,7 @@ def init(path: Path | None, lang: str) -> None:
     """
     from holp.commands import init as command
 
-    sys.exit(command.run(path or Path.cwd(), lang))
+    sys.exit(command.run(path or Path.cwd(), lang, commit))
 
 
 @click.group()

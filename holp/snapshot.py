@@ -149,9 +149,17 @@ def team_document_at(root: Path, revision: str) -> yaml.Document:
 
 
 def _blob(root: Path, revision: str, path: str) -> bytes:
+    found = blob_at(root, revision, path)
+    if found is None:
+        raise HolpError(f"{path} does not exist at {revision[:8]}")
+    return found
+
+
+def blob_at(root: Path, revision: str, path: str) -> bytes | None:
+    """The bytes of ``path`` as ``revision`` has it (at most the size holp reads), or None when it has none."""
     entries = git.tree(root, revision, [path])
     if not entries:
-        raise HolpError(f"{path} does not exist at {revision[:8]}")
+        return None
     mode, sha, _ = entries[0]
     if mode == fileset.LINK_MODE:
         raise HolpError(f"{path} at {revision[:8]} is a symbolic link: holp never follows links", FAILED)

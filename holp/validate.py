@@ -21,41 +21,56 @@ from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 from holp.yaml import Document
 
+Wanted = Callable[[str], bool]  # which files to check, by the path messages name them with
 
-def check_shape(repo: Repository) -> Iterator[Problem]:
+
+def _all(path: str) -> bool:
+    return True
+
+
+def check_shape(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
     for doc in repo.documents():
-        yield from shape.shape_problems(doc)
+        if wanted(doc.path):
+            yield from shape.shape_problems(doc)
 
 
-def check_schemas(repo: Repository) -> Iterator[Problem]:
+def check_schemas(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
     pairs = [(repo.config, "config"), (repo.team_doc, "team")]
     pairs += [(doc, "customer") for doc in repo.customer_docs]
     pairs += [(doc, "project") for doc in repo.project_docs]
-    validators = {kind: shape.schema_validator(schema.schema(kind, repo.process)) for kind in schema.KINDS}
+    validators: dict[str, Any] = {}
     for doc, kind in pairs:
-        yield from shape.schema_problems(doc, validators[kind], kind)
+        if wanted(doc.path):
+            if kind not in validators:
+                validators[kind] = shape.schema_validator(schema.schema(kind, repo.process))
+            yield from shape.schema_problems(doc, validators[kind], kind)
 
 
-def check_config(repo: Repository) -> Iterator[Problem]:
-    yield from shape.config_problems(repo.config, repo.process)
+def check_config(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+    if wanted(repo.config.path):
+        yield from shape.config_problems(repo.config, repo.process)
 
 
-def check_team(repo: Repository) -> Iterator[Problem]:
-    yield from shape.team_problems(repo.team_doc, repo.team)
+def check_team(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+    if wanted(repo.team_doc.path):
+        yield from shape.team_problems(repo.team_doc, repo.team)
 
 
-def check_files(repo: Repository) -> Iterator[Problem]:
+def check_files(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
     """Look-alikes of records (links, hidden copies): never read, always said."""
-    yield from repo.entry_problems
+    yield from (p for p in repo.entry_problems if wanted(p.path))
 
 
 # -- customers and projects ----------------------------------------------------------------
 
 
-def check_ids(repo: Repository) -> Iterator[Problem]:
+def check_ids(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
     for folder, records, what in ((fileset.CUSTOMERS, repo.customers, "customer"),
                                   (fileset.PROJECTS, repo.projects, "project")):
         for record in records.values():
+            paths = repo.duplicates.get((folder, record.id), [])
+            if not any(wanted(repo.document(path).path) for path in [record.path, *paths]):
+                continue
             paths = repo.duplicates.get((folder, record.id), [])
             for path in paths[1:]:
                 yield repo.document(path).problem(["id"], "duplicate-id", f"{what} id {record.id} is already used "
@@ -77,7 +92,7 @@ def _reference(doc: Document, value: str | None, where: list[Any], known: Mappin
         yield doc.problem(where, code, f"{what} '{value}' does not exist{closest(value, known)}")
 
 
-def check_references(repo: Repository) -> Iterator[Problem]:
+def check_references(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
     reps = {r.id for r in repo.team.reps}
     regions = {r.id for r in repo.team.regions}
     # a customer whose file cannot be read is reported there, not again in every project of it
@@ -85,10 +100,14 @@ def check_references(repo: Repository) -> Iterator[Problem]:
                                           and (guess := repo.document(p).probable_id()))}
     for c in repo.customers.values():
         doc = repo.document(c.path)
+        if not wanted(doc.path):
+            continue
         yield from _reference(doc, c.region, ["region"], regions, "unknown-region", "region")
         yield from _reference(doc, c.owner, ["owner"], reps, "unknown-rep", "rep")
     for p in repo.projects.values():
         doc = repo.document(p.path)
+        if not wanted(doc.path):
+            continue
         yield from _reference(doc, p.customer, ["customer"], known_customers, "unknown-customer", "customer")
         yield from _reference(doc, p.owner, ["owner"], reps, "unknown-rep", "rep")
         yield from _reference(doc, p.region, ["region"], regions, "unknown-region", "region")
@@ -112,11 +131,13 @@ def check_references(repo: Repository) -> Iterator[Problem]:
                                       f"{change.contact} is not a contact of {customer.id}", WARNING)
 
 
-def check_stages(repo: Repository) -> Iterator[Problem]:
+def check_stages(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
     process = repo.process
     now = today()
     for project in repo.projects.values():
         doc = repo.document(project.path)
+        if not wanted(doc.path):
+            continue
         stage = process.stage(project.stage)
         if stage is None and project.stage != LOST:
             continue  # the schema reported it
@@ -146,7 +167,7 @@ def check_stages(repo: Repository) -> Iterator[Problem]:
                                   WARNING)
 
 
-CHECKS: tuple[Callable[[Repository], Iterable[Problem]], ...] = (
+CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_files,
     check_shape,
     check_schemas,
@@ -158,16 +179,18 @@ CHECKS: tuple[Callable[[Repository], Iterable[Problem]], ...] = (
 )
 
 
-def validate(repo: Repository) -> list[Problem]:
-    """Every problem in the repository, sorted by file and position."""
+def validate(repo: Repository, wanted: Wanted = _all) -> list[Problem]:
+    """Every problem in the repository (or in the files ``wanted`` keeps, named as messages name them: the same
+    problems those files have in a run over everything), sorted by file and position."""
     problems: list[Problem] = []
     read_at: set[tuple[str, int, int]] = set()
     for doc in repo.documents():
-        problems.extend(doc.problems)
-        read_at.update((p.path, p.line, p.column) for p in doc.problems)
+        if wanted(doc.path):
+            problems.extend(doc.problems)
+            read_at.update((p.path, p.line, p.column) for p in doc.problems)
     for check in CHECKS:
         # A value that could not be read (a refused tag) is not also reported as missing or mistyped.
-        problems.extend(p for p in check(repo) if (p.path, p.line, p.column) not in read_at)
+        problems.extend(p for p in check(repo, wanted) if (p.path, p.line, p.column) not in read_at and wanted(p.path))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
 
 

@@ -195,7 +195,7 @@ def test_init__scaffolds_a_valid_repository(tmp_path: Path, monkeypatch: pytest.
     target = tmp_path / "sales"
     result = holp("init", str(target), "--lang", "en")
     assert result.exit_code == 0, result.output
-    for name in ("holp.yaml", "team.yaml", "customers/.gitkeep", "projects/.gitkeep", ".github/workflows/holp.yml",
+    for name in ("holp.yaml", "team.yaml", ".github/workflows/holp.yml",
                  ".pre-commit-config.yaml", ".vscode/settings.json", ".holp/schema/project.schema.json",
                  ".holp/schema/customer.schema.json", ".holp/schema/team.schema.json",
                  ".holp/schema/config.schema.json", ".editorconfig"):

@@ -57,6 +57,8 @@ def print_applied(applied: Applied) -> int:
     where = f" on branch {applied.branch}" if applied.branch else ""
     if applied.sha:
         echo(f"{applied.subject}  [{applied.sha[:8]}{where}]")
+        for edited in applied.hand:
+            echo(f"  with your edits to {edited}")
     else:
         echo(f"{applied.subject}  ({applied.path} written, not committed)")
     return 0

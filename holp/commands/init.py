@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from holp import __version__, git
@@ -12,6 +13,9 @@ from holp.model.process import load_process
 from holp.resources import template
 from holp.schema_files import files as schema_files
 from holp.yaml import read
+
+
+FIRST_COMMIT = "holp init: the sales process, the team, CI and editor schemas (holp {version})\n"
 
 
 def _config(lang: str) -> str:
@@ -43,8 +47,6 @@ def scaffold(lang: str) -> dict[Path, str]:
     found = {
         Path("holp.yaml"): config,
         Path("team.yaml"): template("init", "team.yaml").read_text(encoding="utf-8"),
-        Path("customers/.gitkeep"): "",
-        Path("projects/.gitkeep"): "",
         Path(".github/workflows/holp.yml"): _workflow(),
         Path(".pre-commit-config.yaml"): template("init", "pre-commit-config.yaml").read_text(encoding="utf-8"),
         Path(".editorconfig"): template("init", "editorconfig").read_text(encoding="utf-8"),
@@ -54,7 +56,16 @@ def scaffold(lang: str) -> dict[Path, str]:
     return found
 
 
-def run(path: Path, lang: str) -> int:
+NEXT_STEPS = """\
+next:
+  1. edit team.yaml: your regions, your reps (with the email each commits with) and targets; then
+     git commit -am "team"
+  2. holp new customer --name NAME --region REGION --owner REP
+  3. holp new project --customer ID --name NAME --line LINE --amount AMOUNT --close YYYY-MM-DD
+  4. push it to GitHub: .github/workflows/holp.yml checks every pull request"""
+
+
+def run(path: Path, lang: str, commit: bool = True) -> int:
     path = path.resolve()
     if path.exists() and not path.is_dir():
         raise HolpError(f"{path} exists and is not a folder")
@@ -62,14 +73,22 @@ def run(path: Path, lang: str) -> int:
     existing = [p.as_posix() for p in files if (path / p).exists()]
     if existing:
         raise HolpError(f"{path} already has {', '.join(existing)}; holp init never overwrites a file")
+    if shutil.which("git") is None:
+        raise HolpError("git is not installed or not on PATH: install git (holp keeps the history in it) and try "
+                        "again")
+    if commit:  # before anything is written: a first commit that cannot be made is said first
+        git.check_identity(path if path.exists() else Path.cwd(), ", or pass --no-commit")
     path.mkdir(parents=True, exist_ok=True)
     for relative, text in files.items():
         write_atomic(path / relative, text.encode("utf-8"), create_only=True)
     if git.toplevel(path) is None:
         git.init(path)
         echo(f"initialised a git repository in {path}")
-    echo(f"created a sales repository in {path}:")
+    git.start_main(path)
+    sha = git.commit_paths(path, list(files), FIRST_COMMIT.format(version=__version__)) if commit else None
+    where = f"branch {git.head_name(path)}" + (f", first commit {sha[:8]}" if sha else ", nothing committed")
+    echo(f"created a sales repository in {path} ({where}):")
     for relative in files:
         echo(f"  {relative.as_posix()}")
-    echo("next: edit team.yaml, then `holp new customer` and `holp new project`")
+    echo(NEXT_STEPS)
     return 0

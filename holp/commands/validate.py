@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from holp import repo as repository
@@ -10,16 +11,22 @@ from holp.problems import ERROR, Problem, summary
 from holp.validate import count_files, validate
 
 
-def _selected(problems: list[Problem], paths: tuple[Path, ...]) -> list[Problem]:
-    if not paths:
-        return problems
-    wanted = [p.resolve() for p in paths]
+def _wanted(repo: repository.Repository, paths: tuple[Path, ...]) -> Callable[[str], bool]:
+    """The files named (or inside a folder named), and the customer of each project among them: a project is
+    checked against its customer, so a pre-commit hook that passes a project's file checks both. Naming holp.yaml
+    or team.yaml checks everything: every file is read by their rules."""
+    given = {p.resolve() for p in paths}
+    if not given or any(p in given for p in (repo.root / repository.CONFIG, repo.root / repository.TEAM)):
+        return lambda shown: True
 
-    def inside(problem: Problem) -> bool:
-        path = Path(problem.path).resolve()
-        return any(path == w or w in path.parents for w in wanted)
+    def named(shown: str) -> bool:
+        path = Path(shown).resolve()
+        return path in given or any(folder in path.parents for folder in given)
 
-    return [p for p in problems if inside(p)]
+    chosen = {repo.document(p.path).path for p in repo.projects.values() if named(repo.document(p.path).path)}
+    chosen |= {repo.document(c.path).path for p in repo.projects.values()
+               if repo.document(p.path).path in chosen and (c := repo.customer_of(p)) is not None}
+    return lambda shown: shown in chosen or named(shown)
 
 
 def _github(problem: Problem) -> str:
@@ -41,7 +48,7 @@ def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     if missing:
         raise HolpError(f"{missing[0]}: no such file or folder (paths are relative to the current folder)")
     repo = repository.load(root)
-    problems = _selected(validate(repo), paths)
+    problems = validate(repo, _wanted(repo, paths))
     if strict:
         problems = [p.strict() for p in problems]
     files = count_files(repo)
