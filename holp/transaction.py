@@ -37,6 +37,9 @@ from holp.errors import HolpError
 from holp.files import exclusive, lock_wait, refuse_read_only, sweep, write_atomic
 
 INTENT = "intent.json"
+# Set for the hooks of holp's own commit: a holp they run (pre-commit's `holp validate`) reads the files as
+# written, and neither waits for the lock its parent holds nor settles the journal its parent is writing.
+IN_COMMIT = "HOLP_IN_COMMIT"
 HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 INTERRUPTED = 130
 
@@ -72,7 +75,7 @@ def recover_pending(root: Path) -> None:
     """What every load calls: a journal left by a killed command is settled before anything is read.
     A live command holds the lock (and drops its journal before letting go), so this waits for it."""
     lock, pending = _places(root)
-    if pending.exists():
+    if pending.exists() and os.environ.get(IN_COMMIT) != str(pending):
         with exclusive(lock):
             recover(root, pending)
 
@@ -126,7 +129,7 @@ def _run(root: Path, pending: Path, writes: list[Write], message: str | None, br
             _reached(f"wrote {w.relative}")
         sha = None
         if message is not None:
-            sha = git.commit_paths(root, [Path(w.relative) for w in writes], message)
+            sha = git.commit_paths(root, [Path(w.relative) for w in writes], message, {IN_COMMIT: str(pending)})
             _reached("committed")
     except BaseException:
         _settle(root, pending, intent, after_failure=True)

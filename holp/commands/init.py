@@ -14,7 +14,6 @@ from holp.resources import template
 from holp.schema_files import files as schema_files
 from holp.yaml import read
 
-
 FIRST_COMMIT = "holp init: the sales process, the team, CI and editor schemas (holp {version})\n"
 
 

@@ -187,7 +187,7 @@ def is_tracked(root: Path, path: Path | str) -> bool:
     return bool(run(["ls-files", "--error-unmatch", "--", str(path)], root, check=False).strip())
 
 
-def commit_paths(root: Path, paths: list[Path], message: str) -> str:
+def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[str, str] | None = None) -> str:
     """Commit just ``paths`` as they are in the work tree; other staged work stays staged. Returns the sha.
 
     ``git commit --only`` builds the commit from a temporary index, so a
@@ -198,7 +198,7 @@ def commit_paths(root: Path, paths: list[Path], message: str) -> str:
     if untracked:
         run(["add", "--intent-to-add", "--", *untracked], root)
     try:
-        _commit(root, relative, message)
+        _commit(root, relative, message, environment or {})
     except HolpError:
         if untracked:
             run(["rm", "--quiet", "--cached", "--", *untracked], root, check=False)
@@ -209,7 +209,7 @@ def commit_paths(root: Path, paths: list[Path], message: str) -> str:
 HOOK_LINES = 40  # the last lines of a refusing hook's output that holp shows
 
 
-def _commit(root: Path, paths: list[str], message: str) -> None:
+def _commit(root: Path, paths: list[str], message: str, environment: dict[str, str]) -> None:
     """`git commit --only` with the repository's hooks; when one refuses, which one and what it said.
 
     git names no hook when one fails; its trace2 events (to a file, so the hooks' own output stays apart)
@@ -221,7 +221,7 @@ def _commit(root: Path, paths: list[str], message: str) -> None:
         trace = Path(folder) / "events"
         result = subprocess.run([_git(), *PLAIN_PATHS, "commit", "--quiet", "--only", "--file=-", "--", *paths],
                                 cwd=root, input=message.encode("utf-8"), capture_output=True, check=False,
-                                env={**_env(), "GIT_TRACE2_EVENT": str(trace)}, start_new_session=True)
+                                env={**_env(), **environment, "GIT_TRACE2_EVENT": str(trace)}, start_new_session=True)
         if result.returncode == 0:
             return
         _refused(result.stderr, root)
