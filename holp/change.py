@@ -66,9 +66,8 @@ def message(change: Change, hand: list[str] | None = None) -> str:
     parts = [change.subject]
     if change.note:
         parts.append(change.note.strip())
-    if hand:
-        parts.append("With the edits made by hand before it:\n" + "\n".join(f"  {line}" for line in hand))
-    parts.append("\n".join(f"{key}: {one_line(value)}" for key, value in change.trailers))
+    trailers = [*change.trailers, *((HAND_EDIT, line) for line in hand or [])]
+    parts.append("\n".join(f"{key}: {one_line(value)}" for key, value in trailers))
     return "\n\n".join(parts) + "\n"
 
 
@@ -81,6 +80,9 @@ def _refuse_broken_process(repo: repository.Repository) -> None:
                 if p.severity == "error"]
     if problems:
         raise HolpError("holp.yaml has errors: no project moves until they are fixed", FAILED, problems)
+
+
+HAND_EDIT = "Holp-Hand-Edit"  # the trailer naming a file whose edits by hand went into holp's commit
 
 
 @dataclass(frozen=True)

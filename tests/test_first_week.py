@@ -126,15 +126,14 @@ def test_tick_after_a_hand_edit_commits_both_in_one_commit(git_repo: Path, holp:
     assert result.exit_code == 0, result.output
     sha = head(git_repo)
     assert result.output == (f"P-2026-001: tick entry.key_person_relationship  [{sha[:8]}]\n"
-                             f"  with your edits to {FILE} (+1 -1 lines)\n")
+                             f"  with your edits: {FILE} (+1 -1 lines)\n")
     assert path.read_text(encoding="utf-8") == edited.replace(
         "    procurement_org_mapped: 2026-09-10\n",
         "    procurement_org_mapped: 2026-09-10\n    key_person_relationship: 2026-11-20\n")
     assert git(git_repo, "log", "-1", "--format=%B") == (
         "P-2026-001: tick entry.key_person_relationship\n\n"
-        "With the edits made by hand before it:\n"
-        f"  {FILE} (+1 -1 lines)\n\n"
-        "Holp-Project: P-2026-001\nHolp-Tick: entry.key_person_relationship\n\n")
+        "Holp-Project: P-2026-001\nHolp-Tick: entry.key_person_relationship\n"
+        f"Holp-Hand-Edit: {FILE} (+1 -1 lines)\n\n")
     assert git(git_repo, "show", "--name-only", "--format=", "HEAD") == f"{FILE}\n"
     assert git(git_repo, "status", "--porcelain", "-uall") == ""
 
@@ -191,7 +190,7 @@ def test_a_gate_met_by_an_uncommitted_customer_edit_commits_that_edit(feature: P
 
     result = holp("advance", "P-2026-001")
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(f"  with your edits to {CUSTOMER_FILE} (+1 -0 lines)\n")
+    assert result.output.endswith(f"  with your edits: {CUSTOMER_FILE} (+1 -0 lines)\n")
     assert git(feature, "show", "--name-only", "--format=", "HEAD") == f"{CUSTOMER_FILE}\n{FILE}\n"
     assert git(feature, "status", "--porcelain") == ""
     review = holp("review", "main")
@@ -219,8 +218,8 @@ def test_a_new_project_and_its_new_customer_go_in_with_the_first_tick(git_repo: 
     project_file = made.output.strip()
     result = holp("tick", Path(project_file).stem, "process_assessed", "--date", "2026-11-24")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1:] == [f"  with your edits to {project_file} (new file)",
-                                              "  with your edits to customers/east/C-0002.yaml (new file)"]
+    assert result.output.splitlines()[1:] == [f"  with your edits: {project_file} (new file)",
+                                              "  with your edits: customers/east/C-0002.yaml (new file)"]
     assert sorted(git(git_repo, "show", "--name-only", "--format=", "HEAD").split()) == [
         "customers/east/C-0002.yaml", project_file]
     assert git(git_repo, "status", "--porcelain", "-uall") == ""

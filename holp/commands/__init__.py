@@ -58,7 +58,7 @@ def print_applied(applied: Applied) -> int:
     if applied.sha:
         echo(f"{applied.subject}  [{applied.sha[:8]}{where}]")
         for edited in applied.hand:
-            echo(f"  with your edits to {edited}")
+            echo(f"  with your edits: {edited}")
     else:
         echo(f"{applied.subject}  ({applied.path} written, not committed)")
     return 0
