@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from conftest import git
 
 README = Path(__file__).parent.parent / "README.md"
