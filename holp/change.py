@@ -134,9 +134,12 @@ def _refuse_unjudgeable(root: Path, project: Project) -> None:
     """Refuse, before a change is planned on them, the edits that would make its commit wrong: a process
     (holp.yaml) that differs from the committed one, or a stage changed by hand."""
     if git.has_changes(root, Path(repository.CONFIG)):
-        raise HolpError(f"{repository.display_path(root / repository.CONFIG)} has changes that are not committed: "
-                        "holp would judge this change by them, and review judges by the committed process; commit "
-                        "holp.yaml first (or undo the edit)", FAILED)
+        shown = repository.display_path(root / repository.CONFIG)
+        if not git.is_tracked(root, repository.CONFIG):
+            raise HolpError(f"{shown} is not committed yet: commit the repository's files first "
+                            "(git add holp.yaml team.yaml && git commit)", FAILED)
+        raise HolpError(f"{shown} has changes that are not committed: holp would judge this change by them, and "
+                        "review judges by the committed process; commit holp.yaml first (or undo the edit)", FAILED)
     committed = _committed_stage(root, project.path)
     if committed is not None and committed != project.stage:
         raise HolpError(f"{repository.display_path(root / project.path)}: the stage was changed by hand "

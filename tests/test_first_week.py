@@ -289,3 +289,16 @@ def test_a_hook_that_refuses_holps_commit_is_named_with_its_output(hooked: Path,
     assert any(line.startswith("  | no ticks on Friday") and line.endswith("Failed") for line in said), said
     assert "  | it is Friday, tick on Monday" in said
     assert state(hooked) == before
+
+
+def test_a_repository_never_committed_says_what_to_commit(tmp_path: Path, holp: Callable[..., Result],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    assert holp("init", str(tmp_path / "sales"), "--no-commit").exit_code == 0
+    monkeypatch.chdir(tmp_path / "sales")
+    assert holp("new", "customer", "--name", "某钢厂", "--region", "east", "--owner", "zhang.wei").exit_code == 0
+    assert holp("new", "project", "--customer", "C-0001", "--name", "余热发电").exit_code == 0
+    result = holp("tick", "P-2026-001", "process_assessed")
+    assert result.exit_code == 1
+    assert result.output == ("holp: holp.yaml is not committed yet: commit the repository's files first "
+                             "(git add holp.yaml team.yaml && git commit)\n")
+    assert git(tmp_path / "sales", "rev-list", "--all") == ""
