@@ -50,6 +50,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         echo(f"ready: every item of {stage_name} is met; `holp advance {project.id}` moves it on.")
     else:
         missing = len(status.missing)
+        tick = any(s.item.evidence is None for s in status.missing)  # an evidence item is proven by the files
         echo(f"not ready: {missing} of {len(status.items)} item{'s' if len(status.items) != 1 else ''} "
-                   f"missing to leave {stage_name}.")
+             f"missing to leave {stage_name}" + (f"; `holp tick {project.id} ITEM` ticks one." if tick else "."))
     return 0 if status.met else 1

@@ -1,0 +1,108 @@
+"""The frictions of a real team's first week (part a): what a rep sees, exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from conftest import PROJECT, write
+
+PROJECT_FILE = "projects/east/P-2026-001.yaml"
+
+
+# -- 1. check names the id of each open item -------------------------------------------------------------
+
+
+def test_check__names_the_id_of_each_open_item_and_how_to_tick_it(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PROJECT_FILE, PROJECT.replace("    procurement_org_mapped: 2026-09-10\n", ""))
+    result = holp("check", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output == (
+        "P-2026-001 2号高炉余热发电改造 — Entry → Proposal\n"
+        "Key node: Key persons and a hidden supporter\n"
+        "  ✗ Customer's buying organisation and roles mapped (procurement_org_mapped)\n"
+        "  ✓ The key decision maker identified  (李明)\n"
+        "  ✗ A good relationship with the key persons (key_person_relationship)\n"
+        "  ✓ A hidden supporter (coach) identified  (王强)\n"
+        "not ready: 2 of 4 items missing to leave Entry; `holp tick P-2026-001 ITEM` ticks one.\n")
+    ticked = holp("tick", "P-2026-001", "key_person_relationship", "--note", "三次拜访", "--no-commit")
+    assert ticked.exit_code == 0, ticked.output
+
+
+def test_check__json_keeps_its_ids(repo: Path, holp: Callable[..., Result]) -> None:
+    import json
+
+    result = holp("check", "P-2026-001", "--format", "json", "--lang", "en")
+    assert result.exit_code == 1
+    found = json.loads(result.output)
+    assert [(i["id"], i["met"]) for i in found["items"]] == [
+        ("procurement_org_mapped", True), ("decision_maker_identified", True), ("key_person_relationship", False),
+        ("coach_identified", True)]
+    assert set(found) == {"project", "stage", "next", "ready", "items"}
+
+
+def test_show__names_the_id_of_an_open_item(repo: Path, holp: Callable[..., Result]) -> None:
+    result = holp("show", "P-2026-001")
+    assert result.exit_code == 0
+    assert "  ✗ 与关键人建立良好关系 (key_person_relationship)\n" in result.output
+
+
+def test_forms__name_the_tick_of_each_open_manual_item(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PROJECT_FILE, PROJECT.replace("    procurement_org_mapped: 2026-09-10\n", ""))
+    review = holp("render", "stage-review", "P-2026-001", "--lang", "en")
+    assert review.exit_code == 0, review.output
+    assert ("| ✗ | Customer's buying organisation and roles mapped |  "
+            "`holp tick P-2026-001 procurement_org_mapped` |\n") in review.output
+    assert "| ✗ | A good relationship with the key persons |  `holp tick P-2026-001 key_person_relationship` |\n" \
+        in review.output
+    plan = holp("render", "visit-plan", "P-2026-001", "--lang", "en")
+    assert plan.exit_code == 0, plan.output
+    assert ("- [ ] Customer's buying organisation and roles mapped (`holp tick P-2026-001 procurement_org_mapped`)\n"
+            "- [ ] A good relationship with the key persons (`holp tick P-2026-001 key_person_relationship`)\n"
+            ) in plan.output
+
+
+# -- 6. a tick dated a day that does not exist ---------------------------------------------------------------
+
+IMPOSSIBLE = PROJECT.replace("    procurement_org_mapped: 2026-09-10\n",
+                             "    procurement_org_mapped: 2026-02-30\n    key_person_relationship: \"2026-13-01\"\n")
+
+
+def test_tick__an_impossible_date_is_an_error_with_its_line(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PROJECT_FILE, IMPOSSIBLE)
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert result.output == (
+        "projects/east/P-2026-001.yaml:20:29: error[bad-date]: checklist.entry.procurement_org_mapped: "
+        "'2026-02-30' is not a real date written YYYY-MM-DD\n"
+        "projects/east/P-2026-001.yaml:21:30: error[bad-date]: checklist.entry.key_person_relationship: "
+        "'2026-13-01' is not a real date written YYYY-MM-DD\n"
+        "4 files checked: 2 errors.\n")
+
+
+def test_tick__an_impossible_date_is_never_ticked(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PROJECT_FILE, IMPOSSIBLE)
+    check = holp("check", "P-2026-001")
+    assert check.exit_code == 1
+    assert "  ✗ 理清客户采购组织结构和角色分工 (procurement_org_mapped)\n" in check.output
+    assert "  ✗ 与关键人建立良好关系 (key_person_relationship)\n" in check.output
+    assert "2026-02-30" not in check.output and "2026-13-01" not in check.output
+    assert "  ✗ 理清客户采购组织结构和角色分工 (procurement_org_mapped)\n" in holp("show", "P-2026-001").output
+    review = holp("render", "stage-review", "P-2026-001").output
+    assert "| ✗ | 理清客户采购组织结构和角色分工 |  `holp tick P-2026-001 procurement_org_mapped` |\n" in review
+    refused = holp("advance", "P-2026-001", "--no-commit")
+    assert refused.exit_code == 1
+    assert "2 of 4 checklist items are not met" in refused.output
+
+
+def test_tick__a_note_and_a_real_date_still_count(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PROJECT_FILE, PROJECT.replace(
+        "    procurement_org_mapped: 2026-09-10\n",
+        "    procurement_org_mapped: 2026-02-28\n    key_person_relationship: \"2026-2-30 拜访后关系改善\"\n"))
+    result = holp("check", "P-2026-001")
+    assert result.exit_code == 0
+    assert "  ✓ 理清客户采购组织结构和角色分工  (2026-02-28)\n" in result.output
+    assert "  ✓ 与关键人建立良好关系  (2026-2-30 拜访后关系改善)\n" in result.output
+    assert holp("validate").exit_code == 0
