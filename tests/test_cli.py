@@ -257,7 +257,7 @@ def test_new_project__writes_a_valid_file_and_counts_up(repo: Path, holp: Callab
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--customer", "C-0404", "--name", "x"], "holp: --customer C-0404: no such customer\n"),
+    (["--customer", "C-0404", "--name", "x"], "holp: no customer with id C-0404 (did you mean C-0001?)\n"),
     (["--customer", "C-0001", "--name", "x", "--amount", "三百万"], "holp: --amount 三百万: not a number\n"),
     (["--customer", "C-0001", "--name", "x", "--close", "2027-02-30"],
      "holp: --close 2027-02-30: not a real date written YYYY-MM-DD\n"),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
-from conftest import PROJECT, write
+from conftest import PROJECT, git, snapshot, write
 
 PROJECT_FILE = "projects/east/P-2026-001.yaml"
 
@@ -106,3 +107,60 @@ def test_tick__a_note_and_a_real_date_still_count(repo: Path, holp: Callable[...
     assert "  ✓ 理清客户采购组织结构和角色分工  (2026-02-28)\n" in result.output
     assert "  ✓ 与关键人建立良好关系  (2026-2-30 拜访后关系改善)\n" in result.output
     assert holp("validate").exit_code == 0
+
+
+# -- 2. an id that names nothing -------------------------------------------------------------------------------
+
+UNKNOWN_PROJECT = [
+    ("show", "P-2026-002"), ("check", "P-2026-002"), ("tick", "P-2026-002", "key_person_relationship"),
+    ("advance", "P-2026-002"), ("visit", "P-2026-002"), ("close", "P-2026-002", "--lost", "--reason", "price"),
+    ("reopen", "P-2026-002", "--to", "entry", "--reason", "x"), ("assess", "P-2026-002", "--set", "need=3"),
+    ("render", "visit-plan", "P-2026-002"), ("render", "stage-review", "P-2026-002"), ("history", "P-2026-002"),
+]
+
+
+@pytest.mark.parametrize("args", UNKNOWN_PROJECT, ids=[" ".join(a[:2]) for a in UNKNOWN_PROJECT])
+def test_unknown_id__is_a_usage_error_with_the_closest_ids(git_repo: Path, holp: Callable[..., Result],
+                                                           args: tuple[str, ...]) -> None:
+    before = snapshot(git_repo)
+    result = holp(*args)
+    assert result.exit_code == 2
+    assert result.output == "holp: no project with id P-2026-002 (did you mean P-2026-001?)\n"
+    assert snapshot(git_repo) == before
+
+
+def test_unknown_id__a_customer_form_and_new_project_name_the_closest_customer(
+        git_repo: Path, holp: Callable[..., Result]) -> None:
+    result = holp("render", "customer-overview", "C-0002")
+    assert (result.exit_code, result.output) == (
+        2, "holp: no project or customer with id C-0002 (did you mean C-0001?)\n")
+    result = holp("new", "project", "--customer", "C-0002", "--name", "x")
+    assert (result.exit_code, result.output) == (2, "holp: no customer with id C-0002 (did you mean C-0001?)\n")
+    result = holp("list", "--customer", "C-0002")
+    assert (result.exit_code, result.output) == (2, "holp: no customer with id C-0002 (did you mean C-0001?)\n")
+
+
+def test_unknown_id__names_up_to_three_close_ids_and_none_when_nothing_is_close(
+        git_repo: Path, holp: Callable[..., Result]) -> None:
+    for number in ("011", "021", "101"):
+        write(git_repo / f"projects/east/P-2026-{number}.yaml", PROJECT.replace("P-2026-001", f"P-2026-{number}"))
+    result = holp("show", "P-2026-01")
+    assert (result.exit_code, result.output) == (
+        2, "holp: no project with id P-2026-01 (did you mean P-2026-001, P-2026-011 or P-2026-021?)\n")
+    result = holp("check", "Q-1")
+    assert (result.exit_code, result.output) == (2, "holp: no project with id Q-1\n")
+
+
+def test_history__knows_a_project_whose_file_is_gone_and_one_not_yet_committed(
+        git_repo: Path, holp: Callable[..., Result]) -> None:
+    git(git_repo, "rm", "-q", "--", PROJECT_FILE)
+    git(git_repo, "commit", "-q", "-m", "P-2026-001 is gone")
+    gone = holp("--no-cache", "history", "P-2026-001")
+    assert gone.exit_code == 0
+    assert gone.output.endswith("1 transition in 2 commits walked\n")
+    mistyped = holp("history", "P-2026-01")
+    assert (mistyped.exit_code, mistyped.output) == (
+        2, "holp: no project with id P-2026-01 (did you mean P-2026-001?)\n")
+    write(git_repo / "projects/east/P-2026-002.yaml", PROJECT.replace("P-2026-001", "P-2026-002"))
+    new = holp("--no-cache", "history", "P-2026-002")
+    assert (new.exit_code, new.output) == (0, "0 transitions in 2 commits walked\n")

@@ -23,6 +23,9 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
         echo(f"holp: warning: {problem.as_text()}: not read as a record", err=True)
     if found.shallow:
         echo(shallow_warning(), err=True)
+    seen = {t.project for t in found.transitions}
+    if project_id is not None and project_id not in seen:  # a project of the files not yet committed has none
+        repository.load(root, recover=False).project(project_id, also_known=seen)
     chosen = histories.select(
         found.transitions, repo.team, project=project_id,
         since=date_option(since, "--since") if since else None,

@@ -14,6 +14,7 @@ from holp.evaluation import evaluate_scores
 from holp.model import LOST
 from holp.output import money, money_plain, table
 from holp.pipeline import weighted
+from holp.repo import unknown_id
 from holp.snapshot import Deal, Snapshot
 
 
@@ -60,6 +61,8 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
     )
     for name, given, known in filters:
         unknown = [value for value in given if value not in known]
+        if unknown and name == "customer":  # too many to list: the closest, as for every id
+            raise unknown_id(name, unknown[0], known)
         if unknown:
             raise HolpError(f"unknown {name} {unknown[0]}; use one of: {', '.join(sorted(str(k) for k in known))}")
     deals = select(snap, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers)

@@ -96,9 +96,7 @@ def project(root: Path, *, customer: str, name: str, business_line: str | None, 
             expected_close: str | None, owner: str | None, stage: str | None, record_id: str | None) -> int:
     repo = repository.load(root)
     process = repo.process
-    found = repo.customers.get(customer)
-    if found is None:
-        raise HolpError(f"--customer {customer}: no such customer")
+    found = repo.customer(customer)
     owner = owner or found.owner
     if owner is None:
         raise HolpError(f"customer {customer} has no owner: pass --owner")
