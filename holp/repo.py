@@ -238,7 +238,7 @@ def _load_records(repo: Repository) -> None:
         leftovers: set[str] = set()
         for entry in fileset.walk(repo.root, show, leftovers):
             repo.add(entry, reading.read_file(repo.root / entry.path, show(entry.path)) if entry.ok else None)
-        in_git = bool(leftovers) and git.toplevel(repo.root) is not None
+        in_git = bool(leftovers) and git.toplevel(repo.root, optional=True) is not None
         for folder in leftovers:  # temp files of killed writes go with the next command (never a live one's)
             sweep(Path(folder), lambda path: in_git and git.is_tracked(repo.root, path))
     finally:

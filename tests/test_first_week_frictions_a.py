@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -164,3 +166,73 @@ def test_history__knows_a_project_whose_file_is_gone_and_one_not_yet_committed(
     write(git_repo / "projects/east/P-2026-002.yaml", PROJECT.replace("P-2026-001", "P-2026-002"))
     new = holp("--no-cache", "history", "P-2026-002")
     assert (new.exit_code, new.output) == (0, "0 transitions in 2 commits walked\n")
+
+
+# -- 3. git missing from PATH ---------------------------------------------------------------------------------
+
+NO_GIT = "holp: git is not installed or not on PATH: install git and try again\n"
+NEEDS_GIT = [
+    ("history",), ("history", "P-2026-001"), ("review",), ("report", "forecast"), ("report", "aging"),
+    ("report", "--format", "html"), ("report", "--as-of", "2026-11-01"), ("report", "changes", "--since", "2026-11-01"),
+    ("report", "-o", "holp.yaml"), ("tick", "P-2026-001", "key_person_relationship"),
+    ("tick", "P-2026-001", "key_person_relationship", "--no-commit"), ("advance", "P-2026-001", "--force", "--reason", "x"),
+    ("close", "P-2026-001", "--lost", "--reason", "price", "--no-commit"), ("assess", "P-2026-001", "--set", "need=3"),
+    ("visit", "P-2026-001", "--no-commit"), ("codeowners", "--check"), ("export", "--format", "jsonl", "-o", "out.jsonl"),
+]
+WORKS_WITHOUT_GIT = [
+    ("validate",), ("list",), ("show", "P-2026-001"), ("check", "P-2026-001"), ("render", "visit-plan", "P-2026-001"),
+    ("report",), ("report", "receivables"), ("report", "-o", "funnel.txt"), ("schema", "project"),
+    ("tick", "P-2026-001", "key_person_relationship", "--dry-run"),
+]
+
+
+@pytest.fixture
+def no_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """PATH is a folder holding only the python interpreter: no git."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "python").symlink_to(sys.executable)
+    monkeypatch.setenv("PATH", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("args", NEEDS_GIT, ids=[" ".join(a) for a in NEEDS_GIT])
+def test_no_git__a_command_that_needs_it_says_so_and_changes_nothing(
+        git_repo: Path, no_git: Path, holp: Callable[..., Result], args: tuple[str, ...]) -> None:
+    before = snapshot(git_repo)
+    result = holp(*args)
+    assert (result.exit_code, result.output) == (2, NO_GIT)
+    assert snapshot(git_repo) == before
+
+
+@pytest.mark.parametrize("args", WORKS_WITHOUT_GIT, ids=[" ".join(a) for a in WORKS_WITHOUT_GIT])
+def test_no_git__a_command_that_reads_the_work_tree_works_as_with_git(
+        git_repo: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        args: tuple[str, ...]) -> None:
+    with_git = holp("--no-cache", *args)
+    (git_repo / "funnel.txt").unlink(missing_ok=True)
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "python").symlink_to(sys.executable)
+    monkeypatch.setenv("PATH", str(folder))
+    without = holp(*args)
+    assert (without.exit_code, without.output) == (with_git.exit_code, with_git.output)
+    assert with_git.exit_code in (0, 1) and "git" not in without.output
+
+
+def test_no_git__outside_a_repository_history_says_there_is_none(repo: Path, no_git: Path,
+                                                                 holp: Callable[..., Result]) -> None:
+    result = holp("history")
+    assert (result.exit_code, result.output) == (
+        2, "holp: holp history reads git history, but this is not a git repository\n")
+    assert holp("tick", "P-2026-001", "key_person_relationship", "--no-commit").exit_code == 0
+
+
+def test_no_git__python_dash_m_holp_in_a_real_process(git_repo: Path, no_git: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "holp", "history", "P-2026-001"], cwd=git_repo,
+                            capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", NO_GIT)
+    listed = subprocess.run([sys.executable, "-m", "holp", "list", "--format", "csv"], cwd=git_repo,
+                            capture_output=True, text=True, check=False)
+    assert (listed.returncode, listed.stderr) == (0, "")
+    assert listed.stdout.splitlines()[1].startswith("P-2026-001,2号高炉余热发电改造,C-0001,zhang.wei,east,")

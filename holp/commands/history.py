@@ -5,11 +5,13 @@ import io
 import json
 from pathlib import Path
 
+from holp import git
 from holp import history as histories
 from holp import labels as labelling
 from holp import repo as repository
 from holp.clock import date_option
 from holp.commands import echo
+from holp.errors import HolpError
 from holp.output import shallow_warning, table
 
 COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note", "reason")
@@ -18,6 +20,8 @@ COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note",
 def run(root: Path, project_id: str | None, *, since: str | None, until: str | None, author: str | None,
         fmt: str, fields: bool, lang: str | None, use_cache: bool) -> int:
     repo = repository.load(root, records=False)
+    if git.toplevel(root) is None:
+        raise HolpError("holp history reads git history, but this is not a git repository")
     found = histories.read(root, use_cache=use_cache)
     for problem in found.problems:
         echo(f"holp: warning: {problem.as_text()}: not read as a record", err=True)

@@ -49,7 +49,7 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
     if kind != ALL and kind not in REPORTS:
         raise HolpError(f"unknown report {kind}")
     names = PAGE if kind == ALL else (kind,)
-    in_git = git.toplevel(root) is not None
+    in_git = git.toplevel(root, optional=True) is not None  # run() said it if a report needs git and it is missing
     inputs = Inputs(label.lang, hist, by=by, period=period)
     if "reps" in names and in_git:
         inputs = dataclasses.replace(inputs, new_customers=new_customers(root, snap))
@@ -73,8 +73,8 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     cache = Cache(root, use_cache)  # one connection for the snapshot, the history and the trend
     snap = snapshot.load(root, revision, as_of=day, cache=cache)
     label = load_labels(lang or snap.process.language, root)
-    in_git = git.toplevel(root) is not None
     needs_history = kind not in REPORTS or REPORTS[kind].reads_history or fmt == "html"
+    in_git = git.toplevel(root, optional=not needs_history) is not None
     if not (in_git and needs_history):
         hist = None
     elif revision is not None:  # the history that commit has, not HEAD's cut by a date
