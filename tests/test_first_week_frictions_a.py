@@ -236,3 +236,52 @@ def test_no_git__python_dash_m_holp_in_a_real_process(git_repo: Path, no_git: Pa
                             capture_output=True, text=True, check=False)
     assert (listed.returncode, listed.stderr) == (0, "")
     assert listed.stdout.splitlines()[1].startswith("P-2026-001,2号高炉余热发电改造,C-0001,zhang.wei,east,")
+
+
+# -- 4. files that could not be read are said, not silently dropped ------------------------------------------------
+
+CONFLICTED = PROJECT.replace("P-2026-001", "P-2026-002").replace(
+    "stage: entry\n", "<<<<<<< HEAD\nstage: entry\n=======\nstage: proposal\n>>>>>>> theirs\n")
+CONFLICT_WARNING = ("projects/east/P-2026-002.yaml:9:1: error[merge-conflict]: unresolved merge conflict marker: "
+                    "resolve the conflict first")
+BYTES_WARNING = "customers/east/C-0009.yaml:2:1: error[not-text]: file is not UTF-8 text"
+
+
+@pytest.fixture
+def unreadable(repo: Path) -> Path:
+    write(repo / "projects/east/P-2026-002.yaml", CONFLICTED)
+    write(repo / "customers/east/C-0009.yaml", b"id: C-0009\nname: \xff\xfe\n")
+    return repo
+
+
+def test_left_out__list_names_the_files_it_could_not_read(unreadable: Path, holp: Callable[..., Result]) -> None:
+    result = holp("list", "--stage", "proposal")
+    assert result.exit_code == 0
+    assert result.stderr == (f"holp: warning: {BYTES_WARNING} (left out of every total)\n"
+                             f"holp: warning: {CONFLICT_WARNING} (left out of every total)\n")
+    assert result.stdout == "no projects match (2 files could not be read: see the warnings)\n"
+    assert holp("list").stdout.endswith("1 project, 3,200,000.00 CNY (2 files could not be read: see the warnings)\n")
+
+
+def test_left_out__show_and_check_name_them_too(unreadable: Path, holp: Callable[..., Result]) -> None:
+    for command in ("show", "check"):
+        result = holp(command, "P-2026-001")
+        assert result.stderr == (f"holp: warning: {BYTES_WARNING} (not read as a record)\n"
+                                 f"holp: warning: {CONFLICT_WARNING} (not read as a record)\n"), command
+        assert result.stdout.startswith("P-2026-001 ")
+
+
+def test_left_out__a_markdown_or_html_report_says_them_where_stderr_does_not_go(
+        unreadable: Path, holp: Callable[..., Result]) -> None:
+    result = holp("report", "--format", "markdown", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        "> ⚠️ These files could not be read and are left out of every figure:\n"
+        "> - customers/east/C-0009.yaml:2:1: error\\[not-text\\]: file is not UTF-8 text\n"
+        "> - projects/east/P-2026-002.yaml:9:1: error\\[merge-conflict\\]: unresolved merge conflict marker: "
+        "resolve the conflict first\n\n## Sales funnel\n")
+    page = holp("report", "--format", "html", "--lang", "zh").stdout
+    assert ('<div class="warning">⚠️ 以下文件未能读取，未计入任何数字:<ul>'
+            f"<li>{BYTES_WARNING}</li>"
+            f"<li>{CONFLICT_WARNING}</li></ul></div>") in page
+    assert holp("report", "--format", "json").stdout.startswith('{\n  "as_of": "2026-11-24",\n')

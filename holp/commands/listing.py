@@ -8,7 +8,7 @@ from pathlib import Path
 
 from holp import labels as labelling
 from holp import snapshot as snapshots
-from holp.commands import echo, warn_left_out
+from holp.commands import echo, not_read, warn_left_out
 from holp.errors import HolpError
 from holp.evaluation import evaluate_scores
 from holp.model import LOST
@@ -48,7 +48,7 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
         lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None,
         use_cache: bool = True) -> int:
     snap = snapshots.load(root, use_cache=use_cache)
-    warn_left_out(snap.problems)
+    left_out = warn_left_out(snap.problems)
     process = snap.process
     lang = lang or process.language
     filters = (
@@ -93,8 +93,8 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
     if rows:
         echo(table(rows, headers, ["left"] * 7 + ["right", "left"]))
     total = sum((d.amount or Decimal(0) for d in deals), start=Decimal(0))
-    echo(f"{len(deals)} project{'s' if len(deals) != 1 else ''}, {money(total)} {process.currency}"
-               if deals else "no projects match")
+    echo((f"{len(deals)} project{'s' if len(deals) != 1 else ''}, {money(total)} {process.currency}"
+          if deals else "no projects match") + not_read(left_out))
     return 0
 
 
