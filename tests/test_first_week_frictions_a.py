@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import PROJECT, git, snapshot, write
+from conftest import CUSTOMER, PROJECT, git, snapshot, write
 
 PROJECT_FILE = "projects/east/P-2026-001.yaml"
 
@@ -285,3 +285,87 @@ def test_left_out__a_markdown_or_html_report_says_them_where_stderr_does_not_go(
             f"<li>{BYTES_WARNING}</li>"
             f"<li>{CONFLICT_WARNING}</li></ul></div>") in page
     assert holp("report", "--format", "json").stdout.startswith('{\n  "as_of": "2026-11-24",\n')
+
+
+# -- 5. what `holp new` is given ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("given", "written"), [
+    ("1.5e6", "amount: 1500000 "), ("1234.5", "amount: 1234.5 "), ("1,500,000.00", "amount: 1500000 "),
+    ("2E+3", "amount: 2000 "), ("0.5e1", "amount: 5 "), ("1250000.50", "amount: 1250000.50 "),
+])
+def test_new_project__writes_an_amount_as_a_rep_would(repo: Path, holp: Callable[..., Result], given: str,
+                                                      written: str) -> None:
+    result = holp("new", "project", "--customer", "C-0001", "--name", "二期", "--amount", given)
+    assert (result.exit_code, result.output) == (0, "projects/east/P-2026-002.yaml\n")
+    text = (repo / "projects/east/P-2026-002.yaml").read_text(encoding="utf-8")
+    assert f"\n{written}" in text
+    assert holp("validate").exit_code == 0
+
+
+@pytest.mark.parametrize("given", ["-5", "NaN", "inf", "-Infinity", "1e16", "sNaN"])
+def test_new_project__refuses_an_amount_no_file_may_hold(repo: Path, holp: Callable[..., Result],
+                                                         given: str) -> None:
+    before = snapshot(repo)
+    result = holp("new", "project", "--customer", "C-0001", "--name", "二期", f"--amount={given}")
+    assert (result.exit_code, result.output) == (
+        2, f"holp: --amount {given}: an amount is a number from 0 to 1,000,000,000,000,000\n")
+    assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("customer", "--name", "", "--region", "east", "--owner", "zhang.wei"), "--name"),
+    (("customer", "--name", " \u3000 ", "--region", "east", "--owner", "zhang.wei"), "--name"),
+    (("customer", "--name", "某公司", "--region", " ", "--owner", "zhang.wei"), "--region"),
+    (("customer", "--name", "某公司", "--region", "east", "--owner", ""), "--owner"),
+    (("customer", "--name", "某公司", "--region", "east", "--owner", "zhang.wei", "--industry", ""), "--industry"),
+    (("customer", "--name", "某公司", "--region", "east", "--owner", "zhang.wei", "--credit", " "), "--credit"),
+    (("customer", "--name", "某公司", "--region", "east", "--owner", "zhang.wei", "--id", ""), "--id"),
+    (("project", "--customer", "", "--name", "二期"), "--customer"),
+    (("project", "--customer", "C-0001", "--name", "\t"), "--name"),
+    (("project", "--customer", "C-0001", "--name", "二期", "--line", ""), "--line"),
+    (("project", "--customer", "C-0001", "--name", "二期", "--amount", " "), "--amount"),
+    (("project", "--customer", "C-0001", "--name", "二期", "--close", ""), "--close"),
+    (("project", "--customer", "C-0001", "--name", "二期", "--owner", ""), "--owner"),
+    (("project", "--customer", "C-0001", "--name", "二期", "--stage", ""), "--stage"),
+], ids=lambda value: value if isinstance(value, str) else value[0])
+def test_new__a_blank_text_option_is_a_usage_error_naming_it(repo: Path, holp: Callable[..., Result],
+                                                             args: tuple[str, ...], option: str) -> None:
+    before = snapshot(repo)
+    result = holp("new", *args)
+    assert (result.exit_code, result.output) == (2, f"holp: {option} must not be empty\n")
+    assert snapshot(repo) == before
+
+
+def test_new_customer__trims_the_name_it_writes(repo: Path, holp: Callable[..., Result]) -> None:
+    result = holp("new", "customer", "--name", "  江苏永丰水泥有限公司\u3000", "--region", "east", "--owner", "zhang.wei")
+    assert (result.exit_code, result.output) == (0, "customers/east/C-0002.yaml\n")
+    assert "\nname: 江苏永丰水泥有限公司\n" in (repo / "customers/east/C-0002.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "written"), [
+    ("华东某钢铁集团 ", "华东某钢铁集团"), ("华东某钢铁集团", "华东某钢铁集团"),
+])
+def test_new_customer__a_name_already_used_is_a_warning_and_the_file_is_written(
+        repo: Path, holp: Callable[..., Result], name: str, written: str) -> None:
+    result = holp("new", "customer", "--name", name, "--region", "north", "--owner", "li.na")
+    assert result.exit_code == 0
+    assert result.stdout == "customers/north/C-0002.yaml\n"
+    assert result.stderr == ("holp: warning: customer C-0001 (customers/east/C-0001.yaml) has the same name, "
+                             "华东某钢铁集团: is it the same customer?\n")
+    assert f"\nname: {written}\n" in (repo / "customers/north/C-0002.yaml").read_text(encoding="utf-8")
+
+
+def test_validate__customers_named_alike_are_a_warning_on_both_files(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / "customers/east/C-0001.yaml", CUSTOMER.replace("name: 华东某钢铁集团", "name: 江苏永丰水泥（集团）有限公司"))
+    write(repo / "customers/north/C-0002.yaml", "id: C-0002\nregion: north\nowner: li.na\n"
+                                                "name: \"江苏永丰水泥(集团)有限公司 \"\n")
+    write(repo / "customers/north/C-0003.yaml", "id: C-0003\nname: 江苏永丰水泥有限公司\nregion: north\nowner: li.na\n")
+    result = holp("validate")
+    assert result.exit_code == 0
+    assert result.output == (
+        "customers/east/C-0001.yaml:3:7: warning[duplicate-name]: customer C-0002 (customers/north/C-0002.yaml:4) "
+        "has the same name: one customer in two files?\n"
+        "customers/north/C-0002.yaml:4:7: warning[duplicate-name]: customer C-0001 (customers/east/C-0001.yaml:3) "
+        "has the same name: one customer in two files?\n"
+        "6 files checked: 2 warnings.\n")
