@@ -26,7 +26,7 @@ TABLES = ("project", "customer")  # per blob: the row of its record, or the prob
 class Cache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.path: Path | None = None
-        if enabled and git.toplevel(root) is not None:
+        if enabled and git.toplevel(root, optional=True) is not None:
             self.path = git.git_dir(root) / "holp" / "cache.sqlite3"
         self.db = self._open()
 

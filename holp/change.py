@@ -198,7 +198,9 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
     committing = commit and not dry_run
     if branch is not None and not commit:
         raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
-    if committing and git.toplevel(root) is None:
+    # in a git repository every change needs git (--no-commit too): its lock and journal live in the git folder
+    in_git = dry_run or git.toplevel(root) is not None
+    if committing and not in_git:
         raise HolpError(f"{root} is not in a git repository: run `git init`, or pass --no-commit")
     lock = contextlib.nullcontext() if dry_run else transaction.locked(root)
     with lock:

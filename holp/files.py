@@ -166,7 +166,7 @@ def refuse_tracked(output: Path) -> None:
     """An output file must not replace one git keeps (a project file, holp.yaml ...)."""
     target = output.resolve()
     folder = target.parent if target.parent.is_dir() else None
-    if folder is None or git.toplevel(folder) is None or not target.exists():
+    if folder is None or not target.exists() or git.toplevel(folder) is None:
         return
     if git.is_tracked(folder, target):
         raise HolpError(f"{output} is a file git keeps: write the output somewhere else")

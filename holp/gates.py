@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from holp.model import ChecklistItem, Customer, Project, Stage
+from holp.model import ChecklistItem, Customer, Project, Stage, coerce
 from holp.model.evidence import EvidenceSyntaxError, Root, describe, parse_evidence
 
 __all__ = ["EvidenceSyntaxError", "GateStatus", "ItemStatus", "gate", "parse_evidence"]
@@ -56,7 +56,6 @@ def gate(stage: Stage, project: Project, customer: Customer | None) -> GateStatu
             detail = "; ".join(describe(v) for v in found[:5]) if found else None
             statuses.append(ItemStatus(item, bool(found), detail))
         else:
-            tick = ticks.get(item.id)
-            filled = isinstance(tick, str) and tick.strip() != ""
-            statuses.append(ItemStatus(item, filled, tick if filled else None))
+            tick = coerce.tick(ticks.get(item.id))  # a date or a note; blank or a date that is no day is none
+            statuses.append(ItemStatus(item, tick is not None, tick))
     return GateStatus(stage, tuple(statuses))

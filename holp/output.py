@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from holp.gates import GateStatus
+    from holp.gates import GateStatus, ItemStatus
 
 CENT = Decimal("0.01")
 
@@ -48,17 +48,23 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Seq
     )
 
 
+def checklist_line(s: ItemStatus, lang: str) -> str:
+    """One item of a gate as a rep reads it: ✓ met (with its tick or what its evidence found); ✗ missing, with
+    its id (what `holp tick ID ITEM` takes) and, for an evidence item, the rule that would prove it."""
+    if s.met:
+        return f"  ✓ {s.item.text.get(lang)}" + (f"  ({s.detail})" if s.detail else "")
+    rule = f"  [evidence: {s.item.evidence}]" if s.item.evidence else ""
+    return f"  ✗ {s.item.text.get(lang)} ({s.item.id}){rule}"
+
+
 def gate_lines(status: GateStatus, lang: str, key_node_label: str) -> list[str]:
-    """The checklist of a gate as a rep reads it: ✓ met (with its evidence), ✗ missing."""
+    """The checklist of a gate as a rep reads it, under its key node."""
     lines = []
     if status.stage.key_node is not None:
         lines.append(f"{key_node_label}: {status.stage.key_node.get(lang)}")
-    for s in status.items:
-        mark = "✓" if s.met else "✗"
-        detail = f"  ({s.detail})" if s.detail else ""
-        rule = f"  [evidence: {s.item.evidence}]" if s.item.evidence and not s.met else ""
-        lines.append(f"  {mark} {s.item.text.get(lang)}{detail}{rule}")
+    lines += [checklist_line(s, lang) for s in status.items]
     return lines
+
 
 
 def shallow_warning() -> str:

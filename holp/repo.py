@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from holp.resources import template
 
 CONFIG = "holp.yaml"
 TEAM = "team.yaml"
+_WHAT = {PROJECTS: "project", CUSTOMERS: "customer"}
 
 
 def find_root(start: Path, explicit: bool = False) -> Path:
@@ -123,19 +124,37 @@ class Repository:
     def relative(self, path: Path) -> str:
         return relative_to(self.root, path)
 
-    def project(self, project_id: str) -> Project:
-        found = self.projects.get(project_id)
-        if found is None:
-            for path, problem in self.unreadable.items():
-                if project_id in (Path(path).stem, self.docs[path].probable_id()) and fileset.folder_of(path) == PROJECTS:
-                    raise HolpError(f"project {project_id} cannot be read", FAILED, [problem])
-            hint = closest(project_id, self.projects)
-            raise HolpError(f"no project with id {project_id}{hint}")
-        paths = self.duplicates.get((PROJECTS, project_id))
-        if paths:
-            raise HolpError(f"project id {project_id} is in {len(paths)} files ({', '.join(paths)}): give each its "
-                            "own id first", FAILED)
+    def project(self, project_id: str, *, also_known: Iterable[str] = ()) -> Project:
+        """The project with this id (``also_known``: ids known elsewhere, as history knows deleted ones, for the
+        hint of a mistyped one)."""
+        found = self.find(project_id, PROJECTS, also_known=also_known)
+        assert isinstance(found, Project)
         return found
+
+    def customer(self, customer_id: str) -> Customer:
+        found = self.find(customer_id, CUSTOMERS)
+        assert isinstance(found, Customer)
+        return found
+
+    def find(self, wanted: str, *folders: str, also_known: Iterable[str] = ()) -> Project | Customer:
+        """The one way a command finds the record an id names, in the first of ``folders`` that holds it: an id
+        in no file is a usage error naming the closest ids (exit 2); a file holding it that cannot be read, or
+        two files holding it, is a problem of the files (exit 1)."""
+        for folder in folders:
+            records: Mapping[str, Project | Customer] = self.projects if folder == PROJECTS else self.customers
+            what = _WHAT[folder]
+            paths = self.duplicates.get((folder, wanted))
+            if paths:
+                raise HolpError(f"{what} id {wanted} is in {len(paths)} files ({', '.join(paths)}): give each its "
+                                "own id first", FAILED)
+            if wanted in records:
+                return records[wanted]
+            for path, problem in self.unreadable.items():
+                if fileset.folder_of(path) == folder and wanted in (Path(path).stem, self.docs[path].probable_id()):
+                    raise HolpError(f"{what} {wanted} cannot be read", FAILED, [problem])
+        known = [*also_known, *(i for folder in folders for i in (self.projects if folder == PROJECTS
+                                                                    else self.customers))]
+        raise unknown_id(" or ".join(_WHAT[folder] for folder in folders), wanted, known)
 
     def customer_of(self, project: Project) -> Customer | None:
         return self.customers.get(project.customer) if project.customer else None
@@ -154,11 +173,26 @@ class Repository:
 
 
 def closest(wanted: str, known: Iterable[str]) -> str:
-    """' (did you mean X?)' for the known name closest to a mistyped one, or nothing."""
+    """' (did you mean X?)' for the known names closest to a mistyped one (up to three, the closest first, equals
+    in order), or nothing. As `difflib.get_close_matches`, which breaks ties by the reversed name."""
     import difflib
 
-    close = difflib.get_close_matches(wanted, list(known), n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(wanted)
+    scored = []
+    for name in set(known):
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
+            scored.append((-matcher.ratio(), name))
+    close = [name for _, name in sorted(scored)[:3]]
+    if not close:
+        return ""
+    return f" (did you mean {close[0] if len(close) == 1 else ', '.join(close[:-1]) + ' or ' + close[-1]}?)"
+
+
+def unknown_id(what: str, wanted: str, known: Iterable[str]) -> HolpError:
+    """The refusal of an id that names no record: a usage error (exit 2) with the closest ids."""
+    return HolpError(f"no {what} with id {wanted}{closest(wanted, known)}")
 
 
 def load_config(root: Path) -> tuple[yaml.Document, Process]:
@@ -204,7 +238,7 @@ def _load_records(repo: Repository) -> None:
         leftovers: set[str] = set()
         for entry in fileset.walk(repo.root, show, leftovers):
             repo.add(entry, reading.read_file(repo.root / entry.path, show(entry.path)) if entry.ok else None)
-        in_git = bool(leftovers) and git.toplevel(repo.root) is not None
+        in_git = bool(leftovers) and git.toplevel(repo.root, optional=True) is not None
         for folder in leftovers:  # temp files of killed writes go with the next command (never a live one's)
             sweep(Path(folder), lambda path: in_git and git.is_tracked(repo.root, path))
     finally:

@@ -83,7 +83,7 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
         from holp import transaction
 
         transaction.recover_pending(root)
-    in_git = git.toplevel(root) is not None
+    in_git = git.toplevel(root, optional=True) is not None  # only to read unchanged files from the cache
     cache = cache or Cache(root, use_cache)
     if revision is not None:
         process = process_at(root, revision)

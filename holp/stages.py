@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from holp.errors import FAILED, HolpError
 from holp.gates import GateStatus, gate
 from holp.model import LOST, Customer, Process, Project
+from holp.output import checklist_line
 
 NEW, FORWARD, SKIP, BACKWARD, LOST_MOVE, REOPEN, UNKNOWN = "new", "forward", "skip", "back", "lost", "reopen", "unknown"
 WON = "won"  # a close: forward or a skip into the won stages (its Move.kind; `Kind.won` says it of any move)
@@ -122,7 +123,7 @@ class Move:
 
 
 def _missing(status: GateStatus, lang: str) -> str:
-    return "\n".join(f"  ✗ {s.item.text.get(lang)} ({s.item.id})" for s in status.missing)
+    return "\n".join(checklist_line(s, lang) for s in status.missing)
 
 
 def _require_stage(process: Process, stage_id: str, option: str) -> int:

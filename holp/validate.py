@@ -9,6 +9,7 @@ one file (references, duplicate ids, gates) is checked here in Python.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from holp import fileset
 from holp.clock import today
 from holp.gates import gate
-from holp.model import LOST, schema, shape
+from holp.model import LOST, Customer, schema, shape
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 from holp.yaml import Document
@@ -84,6 +85,33 @@ def check_ids(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
                 yield repo.document(record.path).problem(
                     ["id"], "id-filename", f"the file is named {stem} but holds {what} {record.id}: "
                     f"name it {record.id}.yaml", WARNING)
+
+
+def name_key(name: str) -> str:
+    """A customer's name as it reads: full-width and half-width letters, digits and brackets alike (NFKC), case
+    and the blanks around and between words aside."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def same_name(customers: Iterable[Customer], name: str) -> list[Customer]:
+    """The customers whose name reads as ``name``."""
+    key = name_key(name)
+    return [c for c in customers if c.name and name_key(c.name) == key]
+
+
+def check_names(repo: Repository) -> Iterator[Problem]:
+    """Two customer files with one name (江苏永丰水泥有限公司 and 江苏永丰水泥有限公司 ): one customer twice, likely."""
+    named: dict[str, list[Customer]] = {}
+    for customer in repo.customers.values():
+        if customer.name:
+            named.setdefault(name_key(customer.name), []).append(customer)
+    for group in (g for g in named.values() if len(g) > 1):
+        for customer in group:
+            others = ", ".join(f"{o.id} ({repo.document(o.path).path}:{repo.document(o.path).locate(['name'])[0]})"
+                               for o in group if o is not customer)
+            yield repo.document(customer.path).problem(
+                ["name"], "duplicate-name", f"customer {others} has the same name: one customer in two files?",
+                WARNING)
 
 
 def _reference(doc: Document, value: str | None, where: list[Any], known: Mapping[str, Any] | set[str],
@@ -174,6 +202,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_config,
     check_team,
     check_ids,
+    check_names,
     check_references,
     check_stages,
 )

@@ -257,7 +257,7 @@ def test_new_project__writes_a_valid_file_and_counts_up(repo: Path, holp: Callab
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--customer", "C-0404", "--name", "x"], "holp: --customer C-0404: no such customer\n"),
+    (["--customer", "C-0404", "--name", "x"], "holp: no customer with id C-0404 (did you mean C-0001?)\n"),
     (["--customer", "C-0001", "--name", "x", "--amount", "三百万"], "holp: --amount 三百万: not a number\n"),
     (["--customer", "C-0001", "--name", "x", "--close", "2027-02-30"],
      "holp: --close 2027-02-30: not a real date written YYYY-MM-DD\n"),
@@ -332,7 +332,7 @@ def test_show__project_with_customer_key_persons_and_gate(repo: Path, holp: Call
     for expected in ("P-2026-001  2号高炉余热发电改造", "华东某钢铁集团 (C-0001)", "销售进入阶段", "3,200,000.00 CNY",
                      "800,000.00 (25%)", "李明", "关键决策者", "老虎", "王强", "教练", "无尾熊",
                      "关键节点: 关键人和暗中支持者", "✓ 理清客户采购组织结构和角色分工  (2026-09-10)",
-                     "✓ 确定关键决策者  (李明)", "✗ 与关键人建立良好关系", "✓ 找到暗中支持者(教练)  (王强)",
+                     "✓ 确定关键决策者  (李明)", "✗ 与关键人建立良好关系 (key_person_relationship)", "✓ 找到暗中支持者(教练)  (王强)",
                      "最近拜访: 2026-10-12 李明 技术交流", "下一步: 提交初步方案"):
         assert expected in out, expected
     english = holp("show", "P-2026-001", "--lang", "en").output
@@ -353,9 +353,9 @@ def test_check__not_ready_lists_missing_items_exit_1(repo: Path, holp: Callable[
         "关键节点: 关键人和暗中支持者\n"
         "  ✓ 理清客户采购组织结构和角色分工  (2026-09-10)\n"
         "  ✓ 确定关键决策者  (李明)\n"
-        "  ✗ 与关键人建立良好关系\n"
+        "  ✗ 与关键人建立良好关系 (key_person_relationship)\n"
         "  ✓ 找到暗中支持者(教练)  (王强)\n"
-        "not ready: 1 of 4 items missing to leave 销售进入阶段.\n")
+        "not ready: 1 of 4 items missing to leave 销售进入阶段; `holp tick P-2026-001 ITEM` ticks one.\n")
 
 
 def test_check__ready_exit_0_and_english(repo: Path, holp: Callable[..., Result]) -> None:
@@ -376,7 +376,7 @@ def test_check__evidence_disappears_when_the_coach_is_removed(repo: Path, holp: 
     path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if "王强" not in line),
                     encoding="utf-8")
     result = holp("check", "P-2026-001", "--lang", "en")
-    assert "  ✗ A hidden supporter (coach) identified  [evidence: customer.contacts[role=coach]]" in result.output
+    assert "  ✗ A hidden supporter (coach) identified (coach_identified)  [evidence: customer.contacts[role=coach]]" in result.output
 
 
 def test_schema__write_refreshes_the_editor_schemas(repo: Path, holp: Callable[..., Result]) -> None:

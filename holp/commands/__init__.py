@@ -39,13 +39,19 @@ def emit(text: str, output: Path | None) -> int:
     return 0
 
 
-def warn_left_out(problems: Iterable[Problem]) -> bool:
-    """Say on stderr each file that is no record and so is in no figure; True when there was one."""
-    said = False
+def warn_left_out(problems: Iterable[Problem], consequence: str = "left out of every total") -> int:
+    """Say on stderr each file that could not be read as a record (conflict markers, bad YAML, bytes that are no
+    text, a link, a duplicate id) and what that means here; how many there were."""
+    said = 0
     for problem in problems:
-        echo(f"holp: warning: {problem.as_text()} (left out of every total)", err=True)
-        said = True
+        echo(f"holp: warning: {problem.as_text()} ({consequence})", err=True)
+        said += 1
     return said
+
+
+def not_read(count: int) -> str:
+    """The end of a summary line when files could not be read: the warnings on stderr name them."""
+    return f" ({count} file{'s' if count != 1 else ''} could not be read: see the warnings)" if count else ""
 
 
 def print_applied(applied: Applied) -> int:

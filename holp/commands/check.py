@@ -5,7 +5,7 @@ from pathlib import Path
 
 from holp import labels as labelling
 from holp import repo as repository
-from holp.commands import echo
+from holp.commands import echo, warn_left_out
 from holp.gates import gate
 from holp.model import LOST, Process, Project
 from holp.output import gate_lines
@@ -20,6 +20,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     process = repo.process
     lang = lang or process.language
     project = repo.project(project_id)
+    warn_left_out(repo.left_out(), "not read as a record")  # its customer may be one of them
     stage = process.stage(project.stage)
     if stage is None:
         reason = f" ({project.lost_reason})" if project.lost_reason else ""
@@ -50,6 +51,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         echo(f"ready: every item of {stage_name} is met; `holp advance {project.id}` moves it on.")
     else:
         missing = len(status.missing)
+        tick = any(s.item.evidence is None for s in status.missing)  # an evidence item is proven by the files
         echo(f"not ready: {missing} of {len(status.items)} item{'s' if len(status.items) != 1 else ''} "
-                   f"missing to leave {stage_name}.")
+             f"missing to leave {stage_name}" + (f"; `holp tick {project.id} ITEM` ticks one." if tick else "."))
     return 0 if status.met else 1

@@ -5,11 +5,13 @@ import io
 import json
 from pathlib import Path
 
+from holp import git
 from holp import history as histories
 from holp import labels as labelling
 from holp import repo as repository
 from holp.clock import date_option
 from holp.commands import echo
+from holp.errors import HolpError
 from holp.output import shallow_warning, table
 
 COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note", "reason")
@@ -18,11 +20,16 @@ COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note",
 def run(root: Path, project_id: str | None, *, since: str | None, until: str | None, author: str | None,
         fmt: str, fields: bool, lang: str | None, use_cache: bool) -> int:
     repo = repository.load(root, records=False)
+    if git.toplevel(root) is None:
+        raise HolpError("holp history reads git history, but this is not a git repository")
     found = histories.read(root, use_cache=use_cache)
     for problem in found.problems:
         echo(f"holp: warning: {problem.as_text()}: not read as a record", err=True)
     if found.shallow:
         echo(shallow_warning(), err=True)
+    seen = {t.project for t in found.transitions}
+    if project_id is not None and project_id not in seen:  # a project of the files not yet committed has none
+        repository.load(root, recover=False).project(project_id, also_known=seen)
     chosen = histories.select(
         found.transitions, repo.team, project=project_id,
         since=date_option(since, "--since") if since else None,

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from holp import labels as labelling
 from holp import snapshot as snapshots
-from holp.commands import echo, warn_left_out
+from holp.commands import echo, not_read, warn_left_out
 from holp.errors import HolpError
 from holp.evaluation import evaluate_scores
 from holp.model import LOST
 from holp.output import money, money_plain, table
 from holp.pipeline import weighted
+from holp.repo import unknown_id
 from holp.snapshot import Deal, Snapshot
 
 
@@ -47,7 +48,7 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
         lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None,
         use_cache: bool = True) -> int:
     snap = snapshots.load(root, use_cache=use_cache)
-    warn_left_out(snap.problems)
+    left_out = warn_left_out(snap.problems)
     process = snap.process
     lang = lang or process.language
     filters = (
@@ -60,6 +61,8 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
     )
     for name, given, known in filters:
         unknown = [value for value in given if value not in known]
+        if unknown and name == "customer":  # too many to list: the closest, as for every id
+            raise unknown_id(name, unknown[0], known)
         if unknown:
             raise HolpError(f"unknown {name} {unknown[0]}; use one of: {', '.join(sorted(str(k) for k in known))}")
     deals = select(snap, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers)
@@ -90,8 +93,8 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
     if rows:
         echo(table(rows, headers, ["left"] * 7 + ["right", "left"]))
     total = sum((d.amount or Decimal(0) for d in deals), start=Decimal(0))
-    echo(f"{len(deals)} project{'s' if len(deals) != 1 else ''}, {money(total)} {process.currency}"
-               if deals else "no projects match")
+    echo((f"{len(deals)} project{'s' if len(deals) != 1 else ''}, {money(total)} {process.currency}"
+          if deals else "no projects match") + not_read(left_out))
     return 0
 
 

@@ -13,9 +13,11 @@ from holp.commands import echo
 from holp.errors import USAGE, HolpError
 from holp.files import write_atomic
 from holp.inert import path_part
+from holp.model import coerce
 from holp.model.schema import schema
 from holp.model.shape import schema_problems, schema_validator
 from holp.render import render
+from holp.validate import same_name
 
 _CUSTOMER_ID = re.compile(r"C-(\d+)\Z")
 
@@ -56,6 +58,23 @@ def _write(repo: repository.Repository, kind: str, folder: str, region: str, rec
     return 0
 
 
+def _given(value: str, option: str) -> str:
+    """A text option as given (an id exactly: `--id "P-9\n"` is refused as a path); blank is a usage error,
+    never a problem of a file that was not written."""
+    if not value.strip():
+        raise HolpError(f"{option} must not be empty")
+    return value
+
+
+def _optional(value: str | None, option: str) -> str | None:
+    return None if value is None else _given(value, option)
+
+
+def _words(value: str, option: str) -> str:
+    """Free text (a name, an industry): without the blanks a paste brings around it."""
+    return _given(value, option).strip()
+
+
 def _require(value: str | None, known: set[str], option: str, what: str) -> None:
     if value is not None and value not in known:
         choices = ", ".join(sorted(known)) or "none defined"
@@ -64,14 +83,22 @@ def _require(value: str | None, known: set[str], option: str, what: str) -> None
 
 def customer(root: Path, *, name: str, region: str, owner: str, industry: str | None, credit: str | None,
              record_id: str | None) -> int:
+    name, region, owner = _words(name, "--name"), _given(region, "--region"), _given(owner, "--owner")
+    industry = None if industry is None else _words(industry, "--industry")
+    credit = None if credit is None else _words(credit, "--credit")
+    record_id = _optional(record_id, "--id")
     repo = repository.load(root)
     _require(region, {r.id for r in repo.team.regions}, "--region", "region in team.yaml")
     _require(owner, {r.id for r in repo.team.reps}, "--owner", "rep in team.yaml")
     taken = set(repo.customers)
     record_id = _choose_id(record_id, taken, next_customer_id(taken))
-    return _write(repo, "customer", repository.CUSTOMERS, region, record_id, {
+    code = _write(repo, "customer", repository.CUSTOMERS, region, record_id, {
         "id": record_id, "name": name, "region": region, "owner": owner, "industry": industry, "credit": credit,
     })
+    for other in same_name(repo.customers.values(), name):  # written all the same: it may be another branch
+        echo(f"holp: warning: customer {other.id} ({repo.document(other.path).path}) has the same name, "
+             f"{other.name}: is it the same customer?", err=True)
+    return code
 
 
 def _amount(text: str | None) -> Decimal | None:
@@ -81,8 +108,8 @@ def _amount(text: str | None) -> Decimal | None:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
         raise HolpError(f"--amount {text}: not a number") from None
-    if not value.is_finite() or value < 0:
-        raise HolpError(f"--amount {text}: an amount is a number of at least 0")
+    if coerce.money(value) is None:  # what the file may hold: no NaN, no infinity, nothing negative or absurd
+        raise HolpError(f"--amount {text}: an amount is a number from 0 to {coerce.MAX_MONEY:,}")
     return value
 
 
@@ -94,11 +121,13 @@ def _date(text: str | None) -> str | None:
 
 def project(root: Path, *, customer: str, name: str, business_line: str | None, amount: str | None,
             expected_close: str | None, owner: str | None, stage: str | None, record_id: str | None) -> int:
+    customer, name = _given(customer, "--customer"), _words(name, "--name")
+    business_line, owner = _optional(business_line, "--line"), _optional(owner, "--owner")
+    stage, amount = _optional(stage, "--stage"), _optional(amount, "--amount")
+    expected_close, record_id = _optional(expected_close, "--close"), _optional(record_id, "--id")
     repo = repository.load(root)
     process = repo.process
-    found = repo.customers.get(customer)
-    if found is None:
-        raise HolpError(f"--customer {customer}: no such customer")
+    found = repo.customer(customer)
     owner = owner or found.owner
     if owner is None:
         raise HolpError(f"customer {customer} has no owner: pass --owner")

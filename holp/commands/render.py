@@ -7,6 +7,7 @@ from holp import markdown
 from holp import repo as repository
 from holp.commands import echo, emit
 from holp.errors import HolpError
+from holp.fileset import CUSTOMERS, PROJECTS
 from holp.forms import BUILT_IN, context
 from holp.inert import unescape_markdown
 from holp.model import Customer, Project
@@ -39,18 +40,15 @@ def list_templates(root: Path | None) -> int:
 
 def _record(repo: repository.Repository, name: str, record_id: str) -> Project | Customer:
     kind = BUILT_IN.get(name, ("any", ""))[0]
-    project = repo.projects.get(record_id)
-    if project is not None:
-        customer = repo.customer_of(project)
-        if customer is None:
-            raise HolpError(f"project {record_id}'s customer {project.customer} does not exist (holp validate): "
-                            f"{name} needs it", 1)
-        return customer if kind == "customer" else project
-    customer = repo.customers.get(record_id)
-    if customer is not None and kind != "project":
-        return customer
-    what = "project" if kind == "project" else "project or customer"
-    raise HolpError(f"no {what} with id {record_id}")
+    folders = (PROJECTS,) if kind == "project" else (PROJECTS, CUSTOMERS)  # a project stands for its customer
+    record = repo.find(record_id, *folders)
+    if isinstance(record, Customer):
+        return record
+    customer = repo.customer_of(record)
+    if customer is None:
+        raise HolpError(f"project {record_id}'s customer {record.customer} does not exist (holp validate): "
+                        f"{name} needs it", 1)
+    return customer if kind == "customer" else record
 
 
 def run(root: Path, name: str, record_id: str, fmt: str, output: Path | None, lang: str | None) -> int:

@@ -49,7 +49,7 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
     if kind != ALL and kind not in REPORTS:
         raise HolpError(f"unknown report {kind}")
     names = PAGE if kind == ALL else (kind,)
-    in_git = git.toplevel(root) is not None
+    in_git = git.toplevel(root, optional=True) is not None  # run() said it if a report needs git and it is missing
     inputs = Inputs(label.lang, hist, by=by, period=period)
     if "reps" in names and in_git:
         inputs = dataclasses.replace(inputs, new_customers=new_customers(root, snap))
@@ -73,8 +73,8 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     cache = Cache(root, use_cache)  # one connection for the snapshot, the history and the trend
     snap = snapshot.load(root, revision, as_of=day, cache=cache)
     label = load_labels(lang or snap.process.language, root)
-    in_git = git.toplevel(root) is not None
     needs_history = kind not in REPORTS or REPORTS[kind].reads_history or fmt == "html"
+    in_git = git.toplevel(root, optional=not needs_history) is not None
     if not (in_git and needs_history):
         hist = None
     elif revision is not None:  # the history that commit has, not HEAD's cut by a date
@@ -84,10 +84,11 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     if hist is not None and hist.shallow:
         echo(shallow_warning(), err=True)
     left_out = warn_left_out(snap.problems)
+    unread = [p.as_text() for p in snap.problems]  # said in a Markdown or HTML report too: it goes where stderr does not
     for deal in snap.deals:
         if state(snap.process, deal) == "unknown":
-            echo(f"holp: warning: {deal.path} is at stage '{deal.stage}', which holp.yaml does not have: "
-                       "left out of every total", err=True)
+            unread.append(f"{deal.path} is at stage '{deal.stage}', which holp.yaml does not have")
+            echo(f"holp: warning: {unread[-1]}: left out of every total", err=True)
     # a shallow history is said in the figures too (history_incomplete), never silently wrong
     reports = build(root, kind, snap, label, hist, by=by, period=period, since=since, cache=cache)
     if fmt == "json":
@@ -95,12 +96,12 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     elif fmt == "csv":
         text = render.as_csv(reports[0], label)
     elif fmt == "markdown":
-        text = render.markdown(reports, label)
+        text = render.markdown(reports, label, unread)
     elif fmt == "html":
         name = render.title(reports[0], label) if len(reports) == 1 else label("report_funnel")
         title = f"{snap.process.company} · {name}"
         points = series(root, snap, cache) if in_git and hist is not None else None
-        text = render.page(reports, label, title, points, label.lang)
+        text = render.page(reports, label, title, points, label.lang, unread)
     else:
         text = render.text(reports, label)
     code = emit(text, output)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from holp import labels as labelling
 from holp import repo as repository
-from holp.commands import echo
+from holp.commands import echo, warn_left_out
 from holp.evaluation import evaluate
 from holp.gates import gate
 from holp.model import plain
@@ -18,6 +18,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     process = repo.process
     lang = lang or process.language
     project = repo.project(project_id)
+    warn_left_out(repo.left_out(), "not read as a record")  # its customer may be one of them
     customer = repo.customer_of(project)
     stage = process.stage(project.stage)
     status = gate(stage, project, customer) if stage else None

@@ -16,10 +16,13 @@ from holp.errors import FAILED, HolpError
 PLAIN_PATHS = ("-c", "core.quotePath=false")  # paths as they are (中文 too), never "\344\270\255..." quoted
 
 
+NO_GIT = "git is not installed or not on PATH: install git and try again"
+
+
 def _git() -> str:
     exe = shutil.which("git")
     if exe is None:
-        raise HolpError("git is not installed or not on PATH: install git and try again")
+        raise HolpError(NO_GIT)
     return exe
 
 
@@ -66,9 +69,17 @@ def run(args: list[str], cwd: Path, *, check: bool = True, input: bytes | None =
     return result.stdout.decode("utf-8", "replace")
 
 
-def toplevel(path: Path) -> Path | None:
-    """The work tree holding ``path``, or None when it is not in one."""
+def toplevel(path: Path, *, optional: bool = False) -> Path | None:
+    """The work tree holding ``path``, or None when it is not in one.
+
+    Without git on PATH, a folder with a `.git` in it or above it is a repository nobody can read: a caller
+    that needs git there (to commit, to read history, to lock) gets the one sentence that says so (exit 2);
+    one that only uses git when it is there (a cache, a faster read of the work tree) passes ``optional`` and
+    reads the work tree as outside git.
+    """
     if shutil.which("git") is None:
+        if not optional and any((folder / ".git").exists() for folder in (path.absolute(), *path.absolute().parents)):
+            raise HolpError(NO_GIT)
         return None
     out = run(["rev-parse", "--show-toplevel"], path, check=False)
     return Path(out.strip()) if out.strip() else None

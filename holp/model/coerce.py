@@ -84,6 +84,19 @@ def date(value: Any) -> dt.date | None:
     return None
 
 
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"  # as JSON Schema searches it (the schema of dates and ticks uses it)
+
+
+def tick(value: Any) -> str | None:
+    """A manual checklist tick: a date or a short note. Blank text, and text written as a date that is no day
+    (2026-02-30, quoted or not), are no tick: a reviewer must never read a made-up date as evidence."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if re.search(DATE_PATTERN, value) and date(value) is None:
+        return None
+    return value
+
+
 def mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 

@@ -33,7 +33,9 @@ MONEY_KEYS = frozenset(["amount", "received_amount"])
 ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
 TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
 STRING: dict[str, Any] = {"type": "string"}
-DATE: dict[str, Any] = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+DATE: dict[str, Any] = {"type": "string", "pattern": coerce.DATE_PATTERN, "format": "date"}
+# a tick is a note or a date; written as a date, it must be a real one
+TICK: dict[str, Any] = {**TEXT, "if": {"pattern": coerce.DATE_PATTERN}, "then": {"format": "date"}}
 MONEY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
 SCORE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 5}
 TEXTS: dict[str, Any] = {"type": "array", "items": TEXT}
@@ -251,7 +253,7 @@ class Assessment:
 
 
 def _ticks(value: Any) -> Mapping[str, Mapping[str, str]]:
-    """Manual checklist ticks by stage: a date or a short note each (anything else is no tick)."""
+    """Manual checklist ticks by stage, as written (text only): the gate judges which are ticks (`coerce.tick`)."""
     return {stage: {item: tick for item, tick in coerce.mapping(ticks).items() if isinstance(tick, str)}
             for stage, ticks in coerce.mapping(value).items()}
 
@@ -259,7 +261,7 @@ def _ticks(value: Any) -> Mapping[str, Mapping[str, str]]:
 def _checklist_schema(process: Any) -> dict[str, Any]:
     return or_empty({"type": "object", "additionalProperties": False, "properties": {
         stage.id: or_empty({"type": "object", "additionalProperties": False,
-                            "properties": {item.id: TEXT for item in stage.checklist}})
+                            "properties": {item.id: TICK for item in stage.checklist}})
         for stage in process.stages}})
 
 

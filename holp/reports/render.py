@@ -65,10 +65,11 @@ def text(reports: Sequence[Report], label: Labels) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def markdown(reports: Sequence[Report], label: Labels) -> str:
+def markdown(reports: Sequence[Report], label: Labels, left_out: Sequence[str] = ()) -> str:
+    """The reports in Markdown, after the files ``left_out`` of every figure, if any (a CI summary has no stderr)."""
     import tabulate
 
-    out = []
+    out = [f"> ⚠️ {md(label('left_out'))}:", *(f"> - {md(line)}" for line in left_out), ""] if left_out else []
     for report in reports:
         out += [f"## {md(title(report, label))}", "", f"_{md(_meta(report, label))}_", ""]
         for t in report.tables(label):
@@ -122,6 +123,7 @@ th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); white-space: no
 th { background: #f5f7fa; font-weight: 600; }
 td.num, th.num { text-align: right; }
 .note { color: var(--muted); font-style: italic; }
+.warning { border-left: 4px solid var(--target); padding: 4px 12px; margin: 8px 0; overflow-wrap: anywhere; }
 @media (max-width: 600px) { body { padding: 8px; font-size: 13px; } th, td { padding: 4px 5px; } }
 @media print { body { padding: 0; font-size: 11px; } h2 { break-after: avoid; } .scroll { overflow: visible; }
                figure { border: none; } @page { size: A4; margin: 14mm; } }
@@ -140,9 +142,9 @@ def _html_table(t: Table) -> str:
 
 
 def page(reports: Sequence[Report], label: Labels, heading: str, series: list[tuple[dt.date, Decimal]] | None,
-         lang: str) -> str:
+         lang: str, left_out: Sequence[str] = ()) -> str:
     """One page of ``reports`` under ``heading``, with the funnel, the forecast and ``series`` (the weighted
-    pipeline at month ends) drawn."""
+    pipeline at month ends) drawn, after the files ``left_out`` of every figure."""
     charts = []
     for report in reports:
         if isinstance(report, Funnel):
@@ -158,8 +160,10 @@ def page(reports: Sequence[Report], label: Labels, heading: str, series: list[tu
         notes = "".join(f'<p class="note">{esc(n)}</p>' for n in report.notes(label))
         sections.append(f"<section><h2>{esc(title(report, label))}</h2>{body}{notes}</section>")
     figures = "".join(f"<figure><figcaption>{esc(label(key))}</figcaption>{svg}</figure>" for key, svg in charts)
+    warning = (f'<div class="warning">⚠️ {esc(label("left_out"))}:<ul>'
+               + "".join(f"<li>{esc(line)}</li>" for line in left_out) + "</ul></div>") if left_out else ""
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(heading)}</title><style>{CSS}</style></head><body><main>"
-            f"<h1>{esc(heading)}</h1><div class=\"meta\">{esc(_meta(first, label))}</div>"
+            f"<h1>{esc(heading)}</h1><div class=\"meta\">{esc(_meta(first, label))}</div>{warning}"
             f'<div class="charts">{figures}</div>{"".join(sections)}</main></body></html>\n')

@@ -19,6 +19,8 @@ def scalar(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal) and value.is_finite():  # as a rep writes it: 1500000, not 1.5E+6
+        return str(int(value)) if value == value.to_integral_value() else format(value, "f")
     if isinstance(value, (int, Decimal)):
         return str(value)
     text = str(value)
