@@ -99,7 +99,7 @@ def same_name(customers: Iterable[Customer], name: str) -> list[Customer]:
     return [c for c in customers if c.name and name_key(c.name) == key]
 
 
-def check_names(repo: Repository) -> Iterator[Problem]:
+def check_names(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
     """Two customer files with one name (江苏永丰水泥有限公司 and 江苏永丰水泥有限公司 ): one customer twice, likely."""
     named: dict[str, list[Customer]] = {}
     for customer in repo.customers.values():
@@ -107,6 +107,8 @@ def check_names(repo: Repository) -> Iterator[Problem]:
             named.setdefault(name_key(customer.name), []).append(customer)
     for group in (g for g in named.values() if len(g) > 1):
         for customer in group:
+            if not wanted(repo.document(customer.path).path):
+                continue
             others = ", ".join(f"{o.id} ({repo.document(o.path).path}:{repo.document(o.path).locate(['name'])[0]})"
                                for o in group if o is not customer)
             yield repo.document(customer.path).problem(
