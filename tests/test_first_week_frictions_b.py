@@ -3,14 +3,16 @@ are said, `report changes --since REV` counts from that commit, and amounts read
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from wcwidth import wcswidth
 
-from conftest import git, snapshot, write
+from conftest import CUSTOMER, PROCESS_TEXT, REPS, TEAM, Script, git, project, snapshot, write
 
 VISIT_FORM = """\
 date: 2026-11-21
@@ -122,3 +124,103 @@ def test_visit_edit__outside_git_the_draft_is_in_the_sales_folder_and_said_so(
     result = holp("visit", "P-2026-001", "--edit", "--no-commit")
     assert result.exit_code == 0, result.output
     assert not (git_repo / ".holp/drafts/P-2026-001.visit.yaml").exists()
+
+
+# -- 2. authors team.yaml does not know; a narrow history --------------------------------------------------------
+
+LONG_NOTE = "客户要求先做三个月的试运行，再决定是否扩大到二号和三号高炉，价格需要重新谈判并经过集团审批"
+
+
+def _two_authors(script: Script) -> tuple[str, str]:
+    """main: the fixture's files; then a move by a rep from a second address, and one by an outsider."""
+    team = TEAM.replace("email: zhang.wei@example.com, region: east}",
+                        "email: zhang.wei@example.com, emails: [zw@laptop.local], region: east}")
+    script.commit("li.na", "2026-10-01T09:00:00+08:00", "start", {
+        "holp.yaml": PROCESS_TEXT, "team.yaml": team, "customers/east/C-0001.yaml": CUSTOMER,
+        "projects/east/P-1.yaml": project("P-1", "prospecting")})
+    script.git("switch", "-q", "-c", "feature")
+    script.monkeypatch.setitem(REPS, "laptop", ("张伟", "zw@laptop.local"))
+    laptop = script.commit("laptop", "2026-10-02T09:00:00+08:00", "P-1 进入",
+                           {"projects/east/P-1.yaml": project("P-1", "entry")})
+    script.as_("outsider", "2026-10-03T09:00:00+08:00")
+    outsider = script.commit("outsider", "2026-10-03T09:00:00+08:00", f"P-1 提案\n\n{LONG_NOTE}",
+                             {"projects/east/P-1.yaml": project("P-1", "proposal")})
+    return laptop, outsider
+
+
+def test_history__an_author_no_rep_has_is_a_warning_in_every_format(script: Script,
+                                                                     holp: Callable[..., Result]) -> None:
+    laptop, outsider = _two_authors(script)
+    warning = (f"holp: warning: commit {outsider[:8]} by 外部顾问 <consultant@other.example>: that email is no "
+               "rep's in team.yaml; add it to the rep's `emails` in team.yaml\n")
+    for fmt in ("table", "json", "csv"):
+        result = holp("history", "--format", fmt)
+        assert result.exit_code == 0
+        assert result.stderr == warning, fmt
+    records = json.loads(holp("history", "--format", "json").stdout)
+    assert [(r["commit"], r["author"], r["rep"]) for r in records] == [
+        (records[0]["commit"], "李娜", "li.na"), (laptop, "张伟", "zhang.wei"), (outsider, "外部顾问", None)]
+    assert [r["commit"] for r in json.loads(holp("history", "--format", "json", "--author", "zhang.wei").stdout)] \
+        == [laptop]
+    assert holp("history", "--format", "json", "--author", "li.na").stderr == ""
+
+
+def test_history__the_table_wraps_long_notes_and_emails_within_100_columns(script: Script,
+                                                                          holp: Callable[..., Result]) -> None:
+    laptop, outsider = _two_authors(script)
+    first = script.git("rev-list", "--max-parents=0", "HEAD").strip()
+    table = holp("history").stdout
+    assert table == (
+        "日期              项目    从            到            提交人             提交      原因/说明\n"
+        "----------------  ------  ------------  ------------  -----------------  --------  ----------------\n"
+        f"2026-10-01 09:00  P-1     —             开发阶段      李娜               {first[:8]}\n"
+        f"2026-10-02 09:00  P-1     开发阶段      销售进入阶段  张伟               {laptop[:8]}\n"
+        f"2026-10-03 09:00  P-1     销售进入阶段  提案阶段      consultant@other.  {outsider[:8]}  客户要求先做三个\n"
+        "                                                      example                      月的试运行，再决\n"
+        "                                                                                   定是否扩大到二号\n"
+        "                                                                                   和三号高炉，价格\n"
+        "                                                                                   需要重新谈判并经\n"
+        "                                                                                   过集团审批\n"
+        "3 transitions in 3 commits walked\n")
+    assert max(wcswidth(line) for line in table.splitlines()) <= 100
+
+
+def test_review__an_author_no_rep_has_is_a_warning_in_markdown_and_json(script: Script,
+                                                                       holp: Callable[..., Result]) -> None:
+    _two_authors(script)
+    script.git("switch", "-q", "-c", "amounts", "main")
+    outsider = script.commit("outsider", "2026-10-04T09:00:00+08:00", "P-1 金额",
+                             {"projects/east/P-1.yaml": project("P-1", "prospecting", amount="1500000")})
+    result = holp("review", "main")
+    assert result.exit_code == 0  # said, not failed
+    assert result.stdout.endswith(
+        "### Authors who are no reps of team.yaml\n\n"
+        "Their commits are attributed to nobody: add each email to the rep's `emails` in team.yaml.\n\n"
+        f"- ⚠️ `consultant@other.example` (外部顾问): commit `{outsider[:8]}`\n\n")
+    data = json.loads(holp("review", "main", "--format", "json").stdout)
+    assert data["legal"] is True
+    assert data["unknown_authors"] == [{
+        "email": "consultant@other.example", "author": "外部顾问", "commits": [outsider],
+        "message": f"commit {outsider[:8]} by 外部顾问 <consultant@other.example>: that email is no rep's in "
+                   "team.yaml; add it to the rep's `emails` in team.yaml"}]
+    script.git("switch", "-q", "feature")
+    assert "- ⚠️ `consultant@other.example` (外部顾问): commit `" in holp("review", "main").stdout
+
+
+def test_team__a_rep_may_have_more_emails_each_one_rep_only(repo: Path, holp: Callable[..., Result]) -> None:
+    team = repo / "team.yaml"
+    team.write_text(TEAM.replace("email: zhang.wei@example.com, region: east}",
+                                 "email: zhang.wei@example.com, emails: [zw@laptop.local, zhang.wei@example.com], "
+                                 "region: east}"), encoding="utf-8")
+    assert holp("validate").exit_code == 0
+    team.write_text(TEAM.replace("email: zhang.wei@example.com, region: east}",
+                                 "email: zhang.wei@example.com, emails: [Li.Na@example.com, laptop], region: east}"),
+                    encoding="utf-8")
+    result = holp("validate", "team.yaml")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "team.yaml:6:70: error[duplicate-email]: email li.na@example.com belongs to two reps: commits could not be "
+        "attributed",
+        "team.yaml:6:89: error[schema]: reps.1.emails.1: 'laptop' does not match '^[^@\\\\s]+@[^@\\\\s]+$'"]
+    assert json.loads(holp("schema", "team").stdout)["properties"]["reps"]["items"]["properties"]["emails"] == {
+        "type": "array", "items": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+$"}}

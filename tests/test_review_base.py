@@ -121,7 +121,8 @@ def test_a_branch_that_only_edits_the_team_is_a_finding(script: Script, holp: Ca
     base = _main(script)
     me = "  - {id: consultant, name: 外部顾问, email: consultant@other.example, region: east, role: director, " \
          "handle: consultant}\n"
-    script.commit("outsider", LATER, "I manage now", {"team.yaml": TEAM.replace("targets:\n", me + "targets:\n")})
+    mine = script.commit("outsider", LATER, "I manage now",
+                         {"team.yaml": TEAM.replace("targets:\n", me + "targets:\n")})
     code, review = _review(holp)
     assert code == 1
     assert review["legal"] is False
@@ -133,7 +134,10 @@ def test_a_branch_that_only_edits_the_team_is_a_finding(script: Script, holp: Ca
     assert text.stdout == "\n".join([
         f"## holp review: 0 stage moves since `{base[:8]}` — the process or the team changed", "",
         _section(base, "team.yaml"), "No stage moves on this branch.", "",
-        "**加权金额:** 900,000.00 → 900,000.00 CNY (+0.00)", "", ""])
+        "**加权金额:** 900,000.00 → 900,000.00 CNY (+0.00)", "",
+        "### Authors who are no reps of team.yaml", "",
+        "Their commits are attributed to nobody: add each email to the rep's `emails` in team.yaml.", "",
+        f"- ⚠️ `consultant@other.example` (外部顾问): commit `{mine[:8]}`", "", ""])
 
 
 def test_the_authors_are_the_reps_of_the_base_team(script: Script, holp: Callable[..., Result]) -> None:
