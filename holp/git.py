@@ -466,7 +466,7 @@ def author(root: Path, commit: str) -> tuple[str, str, str]:
     return name, email, date
 
 
-def authors(root: Path, revisions: str) -> list[tuple[str, str, str]]:
+def commits(root: Path, revisions: str) -> list[tuple[str, str, str]]:
     """(sha, author name, author email) of the commits of ``revisions`` (e.g. "BASE..HEAD") that touched the sales
     repository (``root``, which may be a folder of a bigger git repository), oldest first."""
     out = run(["log", "--reverse", "--no-show-signature", "--format=%H%x1f%an%x1f%ae", revisions, "--", "."], root)

@@ -257,5 +257,5 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     said = {(Path(p.path).resolve(), p.code) for p in mine}  # a file still broken at HEAD is said once
     blobs = [b for b in found.problems if ((root / b.problem.path).resolve(), b.problem.code) not in said]
     rule_files = sorted(p for p in changed if is_rule_file(p))
-    strangers = history.unknown_authors(rules.team, git.authors(root, f"{base_sha}..{head}"))
+    strangers = history.unknown_authors(rules.team, git.commits(root, f"{base_sha}..{head}"))
     return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers)

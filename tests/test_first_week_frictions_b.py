@@ -224,3 +224,74 @@ def test_team__a_rep_may_have_more_emails_each_one_rep_only(repo: Path, holp: Ca
         "team.yaml:6:89: error[schema]: reps.1.emails.1: 'laptop' does not match '^[^@\\\\s]+@[^@\\\\s]+$'"]
     assert json.loads(holp("schema", "team").stdout)["properties"]["reps"]["items"]["properties"]["emails"] == {
         "type": "array", "items": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+$"}}
+
+
+# -- 3. report changes --since REV counts from that exact commit ---------------------------------------------------
+
+def _week(script: Script) -> list[str]:
+    """P-1 made, moved to entry, P-2 made later that same day, P-1 to proposal two days later."""
+    return [
+        script.commit("li.na", "2026-11-01T09:00:00+08:00", "start", {
+            "holp.yaml": PROCESS_TEXT, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER,
+            "projects/east/P-1.yaml": project("P-1", "prospecting")}),
+        script.commit("zhang.wei", "2026-11-10T09:00:00+08:00", "P-1 entry",
+                      {"projects/east/P-1.yaml": project("P-1", "entry")}),
+        script.commit("zhang.wei", "2026-11-10T15:00:00+08:00", "P-2",
+                      {"projects/east/P-2.yaml": project("P-2", "prospecting")}),
+        script.commit("zhang.wei", "2026-11-12T09:00:00+08:00", "P-1 proposal",
+                      {"projects/east/P-1.yaml": project("P-1", "proposal")}),
+    ]
+
+
+def _changes(holp: Callable[..., Result], *args: str) -> dict[str, object]:
+    result = holp("report", "changes", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_report_changes__since_a_commit_counts_the_commits_after_it(script: Script,
+                                                                    holp: Callable[..., Result]) -> None:
+    start, entry, p2, proposal = _week(script)
+    data = _changes(holp, "--since", entry[:10])
+    assert (data["since"], data["since_commit"]) == ("2026-11-10", entry)
+    assert [(c["project"], c["kind"], c["commit"]) for c in data["changes"]] == [  # type: ignore[index, union-attr]
+        ("P-2", "new", p2), ("P-1", "forward", proposal)]
+    assert data["weighted_pipeline"] == {"before": "250000.00", "after": "600000.00", "change": "350000.00"}
+    assert "变化 > " + entry[:8] + " (2026-11-10):" in holp("report", "changes", "--since", entry).stdout
+    assert [c["commit"] for c in _changes(holp, "--since", "HEAD~1")["changes"]] == [proposal]  # type: ignore[union-attr]
+    assert _changes(holp, "--since", "HEAD")["changes"] == []
+
+
+def test_report_changes__since_a_day_counts_the_days_after_it(script: Script, holp: Callable[..., Result]) -> None:
+    start, entry, p2, proposal = _week(script)
+    data = _changes(holp, "--since", "2026-11-10")
+    assert (data["since"], data["since_commit"]) == ("2026-11-10", None)
+    assert [(c["project"], c["kind"]) for c in data["changes"]] == [("P-1", "forward")]  # type: ignore[union-attr]
+    assert data["weighted_pipeline"] == {"before": "350000.00", "after": "600000.00", "change": "250000.00"}
+
+
+def test_report_changes__since_a_day_before_the_first_commit_is_all_of_it(script: Script,
+                                                                          holp: Callable[..., Result]) -> None:
+    start, entry, p2, proposal = _week(script)
+    data = _changes(holp, "--since", "2026-01-01")
+    assert [(c["project"], c["kind"], c["commit"]) for c in data["changes"]] == [  # type: ignore[union-attr]
+        ("P-1", "new", start), ("P-1", "forward", entry), ("P-2", "new", p2), ("P-1", "forward", proposal)]
+    assert data["weighted_pipeline"] == {"before": "0.00", "after": "600000.00", "change": "600000.00"}
+    table = holp("report", "changes", "--since", "2026-01-01")
+    assert table.exit_code == 0
+    assert table.stdout.split("\n\n")[1] == (
+        "变化 > 2026-01-01:\n"
+        "类型                           数量\n"
+        "------------  ---------------------\n"
+        "新项目                            2\n"
+        "推进                              2\n"
+        "退回                              0\n"
+        "赢单                              0\n"
+        "丢单                              0\n"
+        "重新激活                          0\n"
+        "推迟签约                          0\n"
+        "加权金额变化  0.00 → 600,000.00 CNY")
+    assert holp("report", "changes", "--since", "2026-01-01", "--format", "csv").stdout.endswith(
+        "推迟签约,0\n加权金额变化,0.00 → 600000.00\n")

@@ -160,7 +160,7 @@ def test_a_branch_that_changes_no_rule_is_judged_as_before(script: Script, holp:
     assert review["rules"] == {"from": "base", "unread": None}
     text = holp("review", "main")
     assert text.exit_code == 0
-    assert text.stdout.startswith(f"## holp review: 1 stage move since `{base[:8]}` — all legal\n\n| |")
+    assert text.stdout.startswith(f"## holp review: 1 stage move since `{base[:8]}` — all legal\n\n| 结论 |")
     assert "### The process or the team changed" not in text.stdout
     script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "back without a reason", {
         P1: project("P-1", "negotiation") + HALF_TICKED})

@@ -68,7 +68,7 @@ def markdown(result: Review, lang: str, root: Path) -> str:
         lines += ["> ⚠️ shallow clone: fetch the whole history (`fetch-depth: 0`) for a complete review.", ""]
     lines += _rules(result)
     if result.moves:
-        lines += [f"| | {label('project')} | {label('from')} → {label('to')} | {label('author')} | "
+        lines += [f"| {label('verdict')} | {label('project')} | {label('from')} → {label('to')} | {label('author')} | "
                   f"{label('commit')} | {label('checklist')} | {label('reason_note')} |",
                   "|---|---|---|---|---|---|---|"]
         for move in result.moves:
