@@ -3,7 +3,9 @@ are said, `report changes --since REV` counts from that commit, and amounts read
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -253,7 +255,7 @@ def _changes(holp: Callable[..., Result], *args: str) -> dict[str, object]:
 
 def test_report_changes__since_a_commit_counts_the_commits_after_it(script: Script,
                                                                     holp: Callable[..., Result]) -> None:
-    start, entry, p2, proposal = _week(script)
+    _, entry, p2, proposal = _week(script)
     data = _changes(holp, "--since", entry[:10])
     assert (data["since"], data["since_commit"]) == ("2026-11-10", entry)
     assert [(c["project"], c["kind"], c["commit"]) for c in data["changes"]] == [  # type: ignore[index, union-attr]
@@ -265,7 +267,7 @@ def test_report_changes__since_a_commit_counts_the_commits_after_it(script: Scri
 
 
 def test_report_changes__since_a_day_counts_the_days_after_it(script: Script, holp: Callable[..., Result]) -> None:
-    start, entry, p2, proposal = _week(script)
+    _week(script)
     data = _changes(holp, "--since", "2026-11-10")
     assert (data["since"], data["since_commit"]) == ("2026-11-10", None)
     assert [(c["project"], c["kind"]) for c in data["changes"]] == [("P-1", "forward")]  # type: ignore[union-attr]
@@ -295,3 +297,128 @@ def test_report_changes__since_a_day_before_the_first_commit_is_all_of_it(script
         "加权金额变化  0.00 → 600,000.00 CNY")
     assert holp("report", "changes", "--since", "2026-01-01", "--format", "csv").stdout.endswith(
         "推迟签约,0\n加权金额变化,0.00 → 600000.00\n")
+
+
+# -- 4. amounts read as money: separators, the currency in the header, days said, no blank header ---------------
+
+def _columns(line: str) -> list[str]:
+    """The characters of ``line`` by terminal column (a Chinese character fills two, the second as "")."""
+    cells: list[str] = []
+    for ch in line:
+        cells += [ch] + [""] * (max(wcswidth(ch), 1) - 1)
+    return cells
+
+
+def blank_headers(text: str) -> list[str]:
+    """The header lines of the tables in ``text`` (terminal or Markdown) that have a column without a header."""
+    found = []
+    lines = text.splitlines()
+    for above, line in itertools.pairwise(lines):
+        if re.fullmatch(r"\|(\s*:?-+:?\s*\|)+", line):  # Markdown
+            if any(not cell.strip() for cell in above.strip().strip("|").split("|")):
+                found.append(above)
+        elif re.fullmatch(r"\s*-+(  -+)*", line) and line.strip():  # a terminal table's rule under its header
+            head = _columns(above)
+            spans = [m.span() for m in re.finditer("-+", line)]
+            if any(not "".join(head[a:b]).strip() for a, b in spans):
+                found.append(above)
+    return found
+
+
+PLAIN_AMOUNT = re.compile(r"(?<![\d,.])\d{4,}\.\d\d(?!\d)")  # 1500000.00: an amount without separators
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """example-repo/ in git (one commit), the current folder."""
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-repo", root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")
+    monkeypatch.chdir(root)
+    return root
+
+
+REPORT_RUNS = [("funnel",), ("funnel", "--by", "owner"), ("forecast",), ("conversion",), ("aging",), ("stalled",),
+               ("reps",), ("receivables",), ("changes", "--since", "2026-01-01")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_reports__every_table_has_headers_and_separated_amounts(example: Path, holp: Callable[..., Result],
+                                                                lang: str) -> None:
+    for run in REPORT_RUNS:
+        for fmt in ("table", "markdown", "html"):
+            result = holp("report", *run, "--format", fmt, "--lang", lang)
+            assert result.exit_code == 0, (run, fmt, result.output)
+            assert blank_headers(result.stdout) == [], (run, fmt)
+            assert PLAIN_AMOUNT.findall(result.stdout) == [], (run, fmt)
+            assert "<th></th>" not in result.stdout and '<th class="">' + "</th>" not in result.stdout
+
+
+def test_reports__money_columns_name_the_currency_days_say_days(example: Path, holp: Callable[..., Result]) -> None:
+    funnel = holp("report", "funnel").stdout.splitlines()
+    assert funnel[3:5] == ["阶段            数量     金额 (CNY)    加权金额 (CNY)",
+                           "------------  ------  -------------  ----------------"]
+    assert funnel[5] == "开发阶段           4   8,030,000.00        803,000.00"
+    markdown = holp("report", "funnel", "--format", "markdown", "--lang", "en").stdout.splitlines()
+    assert markdown[6] == "| Stage       |   Count |   Amount (CNY) |   Weighted (CNY) |"
+    assert markdown[8] == "| Prospecting |       4 |   8,030,000.00 |       803,000.00 |"
+    targets = holp("report", "forecast", "--lang", "en").stdout.split("\n\n")[2].splitlines()
+    assert targets[:2] == [
+        "Target 2026:",
+        "Kind    Name               Target (CNY)    Won to date (CNY)    Pipeline (CNY)    Weighted (CNY)    "
+        "Forecast (CNY)      Gap (CNY)    Gap %    Coverage"]
+    assert "停滞项目 (≥ 30 天):" in holp("report", "stalled").stdout
+    assert "Stalled deals (≥ 30 days):" in holp("report", "stalled", "--lang", "en").stdout
+    receivables = holp("report", "receivables").stdout
+    assert "编号        项目                          客户                      到期日        逾期天数    未收金额 (CNY)\n" \
+        in receivables
+
+
+def test_reports__csv_and_json_keep_their_plain_numbers(example: Path, holp: Callable[..., Result]) -> None:
+    csv_lines = holp("report", "funnel", "--format", "csv").stdout.splitlines()
+    assert csv_lines[:2] == ["group,stage,label,count,amount,weighted", ",prospecting,开发阶段,4,8030000.00,803000.00"]
+    data = json.loads(holp("report", "funnel", "--format", "json").stdout)
+    assert data["stages"][0] == {"stage": "prospecting", "label": "开发阶段", "count": 4, "amount": "8030000.00",
+                                 "weighted": "803000.00"}
+    assert holp("report", "receivables", "--format", "csv").stdout.splitlines()[0] == \
+        "客户,未到期,逾期0–30天,逾期31–60天,逾期61–90天,逾期90天以上,未收金额"
+
+
+def test_list_and_show__amounts_with_separators_and_currency(example: Path, holp: Callable[..., Result]) -> None:
+    listed = holp("list", "--stage", "open").stdout.splitlines()
+    assert listed[0].endswith("阶段            金额 (CNY)  预计签约")
+    assert listed[2].endswith("商务谈判阶段  4,350,000.00  2026-12-18")
+    assert blank_headers("\n".join(listed)) == []
+    assert json.loads(holp("list", "--format", "json").stdout)[0]["amount"] == "12800000.00"
+    assert holp("list", "--format", "csv").stdout.splitlines()[1].split(",")[7] == "12800000.00"
+    shown = holp("show", "P-2026-004").stdout.splitlines()
+    assert shown[7:9] == ["金额          4,350,000.00 CNY", "加权金额      3,915,000.00 CNY (90%)"]
+    assert blank_headers(holp("show", "P-2026-004").stdout) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_forms_and_review__no_blank_header(example: Path, holp: Callable[..., Result], lang: str) -> None:
+    for name in ("visit-plan", "visit-record", "key-persons", "customer-overview", "opportunity-evaluation",
+                 "stage-review"):
+        for record in ("P-2026-004", "P-2026-016"):
+            text = holp("render", name, record, "--lang", lang).stdout
+            assert blank_headers(text) == [], (name, record)
+            assert PLAIN_AMOUNT.findall(text) == [], (name, record)
+    overview = holp("render", "customer-overview", "C-0002").stdout
+    assert "| 编号 | 项目 | 阶段 | 金额 (CNY) | 预计签约 |\n" in overview
+    assert "| 达成 | 检查项 | 证据 |\n|---|---|---|\n" in holp("render", "stage-review", "P-2026-004").stdout
+    assert "| Role | Note |\n|---|---|\n" in holp("render", "key-persons", "C-0002", "--lang", "en").stdout
+
+
+def test_history__amount_changes_read_as_money(script: Script, holp: Callable[..., Result]) -> None:
+    script.commit("li.na", "2026-10-01T09:00:00+08:00", "start", {
+        "holp.yaml": PROCESS_TEXT, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER,
+        "projects/east/P-1.yaml": project("P-1", "prospecting")})
+    raised = script.commit("zhang.wei", "2026-10-02T09:00:00+08:00", "P-1 金额",
+                           {"projects/east/P-1.yaml": project("P-1", "prospecting", amount="1500000")})
+    lines = holp("history", "--fields").stdout.splitlines()
+    assert lines[0] == "日期              项目    字段        从            到            提交人    提交      原因/说明"
+    assert lines[3] == f"2026-10-02 09:00  P-1     金额 (CNY)  1,000,000.00  1,500,000.00  张伟      {raised[:8]}"
+    assert json.loads(holp("history", "--fields", "--format", "json").stdout)[1]["to"] == "1500000"

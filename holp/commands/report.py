@@ -10,8 +10,8 @@ from holp.cache import Cache
 from holp.commands import echo, emit, warn_left_out
 from holp.errors import HolpError
 from holp.labels import Labels
-from holp.model import as_date
 from holp.labels import load as load_labels
+from holp.model import as_date
 from holp.output import shallow_warning
 from holp.pipeline import open_weighted
 from holp.reports import PAGE, REPORTS, Inputs, render
