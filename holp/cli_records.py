@@ -310,7 +310,8 @@ def tick(options: Options, project_id: str, item: str, note: str | None, date: s
 @click.option("--trust-up", multiple=True, metavar="NAME", help="Trust of NAME went up.")
 @click.option("--trust-down", multiple=True, metavar="NAME", help="Trust of NAME went down.")
 @click.option("--edit", "use_editor", is_flag=True,
-              help="Fill the visit in $EDITOR (pre-filled, checked before it is written).")
+              help="Fill the visit in $EDITOR (pre-filled, checked before it is written; a form that is refused "
+                   "is kept and reopened next time).")
 @change_options
 @pass_options
 def visit(options: Options, project_id: str, date: str | None, by: tuple[str, ...], met: tuple[str, ...],

@@ -93,7 +93,8 @@ def codeowners(options: Options, check: bool) -> None:
 @click.argument("kind", required=False, type=click.Choice([*reports.KINDS, "all"]))
 @click.option("--by", type=click.Choice(reports.BY), help="Group the funnel by this.")
 @click.option("--as-of", "as_of", metavar="DATE|REV", help="The repository as it stood then, read from git.")
-@click.option("--since", metavar="DATE|REV", help="For `changes`: what changed after this day or commit.")
+@click.option("--since", metavar="DATE|REV",
+              help="For `changes`: what changed after this day (DATE), or in the commits after this one (REV).")
 @click.option("--period", type=click.Choice(reports.PERIODS), default="quarter", show_default=True,
               help="For `forecast`: bucket expected closes by quarter or month.")
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html"]),

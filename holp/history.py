@@ -32,7 +32,8 @@ from holp.model import Team
 from holp.model.views import Summary, summary_from_row
 from holp.problems import Problem
 
-__all__ = ["History", "Summary", "Transition", "light_summaries", "read", "select", "summaries_at"]
+__all__ = ["History", "Summary", "Transition", "UnknownAuthor", "light_summaries", "read", "select", "summaries_at",
+           "unknown_authors"]
 
 FIELDS = ("amount", "expected_close")
 
@@ -261,6 +262,35 @@ def _commit_transitions(commit: git.Commit, changes: list[tuple[git.Change, file
     return found, set(after) | set(before)
 
 
+@dataclass(frozen=True)
+class UnknownAuthor:
+    """An author email that is no rep's in team.yaml: their commits are attributed to nobody."""
+
+    email: str
+    author: str  # as git has it
+    commits: tuple[str, ...]  # oldest first
+
+    def commits_text(self, shown: int = 3) -> str:
+        shas = [c[:8] for c in self.commits]
+        more = f" and {len(shas) - shown} more" if len(shas) > shown else ""
+        return f"commit{'s' if len(shas) > 1 else ''} {', '.join(shas[:shown])}{more}"
+
+    def as_text(self) -> str:
+        return (f"{self.commits_text()} by {self.author} <{self.email}>: that email is no rep's in team.yaml; "
+                "add it to the rep's `emails` in team.yaml")
+
+
+def unknown_authors(team: Team, commits: Iterable[tuple[str, str, str]]) -> list[UnknownAuthor]:
+    """The emails of these (sha, author, email) commits that no rep of ``team`` has, in the order first seen."""
+    found: dict[str, tuple[str, str, list[str]]] = {}  # by the email in lower case, as reps are matched
+    for sha, author, email in commits:
+        if team.rep_by_email(email) is None:
+            _, _, shas = found.setdefault(email.lower(), (email, author, []))
+            if sha not in shas:
+                shas.append(sha)
+    return [UnknownAuthor(email, author, tuple(shas)) for email, author, shas in found.values()]
+
+
 def select(transitions: Iterable[Transition], team: Team | None, *, project: str | None = None,
            since: dt.date | None = None, until: dt.date | None = None, author: str | None = None,
            fields: bool = False) -> list[Transition]:
@@ -269,8 +299,8 @@ def select(transitions: Iterable[Transition], team: Team | None, *, project: str
     if author:
         emails.add(author.lower())
         rep = team.rep(author) if team is not None else None
-        if rep and rep.email:
-            emails.add(rep.email.lower())
+        if rep:
+            emails.update(e.lower() for e in rep.all_emails)
     chosen = []
     for t in transitions:
         day = dt.datetime.fromisoformat(t.date).date()

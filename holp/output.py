@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +31,10 @@ def money_plain(value: Decimal) -> str:
     return str(cents(value))
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Sequence[str] | None = None) -> str:
-    """Rows under headers; without headers, a borderless two-column list of facts."""
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Sequence[str] | None = None,
+          widths: Sequence[int | None] | None = None) -> str:
+    """Rows under headers; without headers, a borderless two-column list of facts. A cell of a column with a
+    width (see `fit`) wraps onto more lines; a header never does."""
     import tabulate
 
     from holp.inert import one_line  # a value's newline or escape would break the table or drive the terminal
@@ -45,6 +47,7 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Seq
         tablefmt="simple" if headers else "plain",
         colalign=list(align) if align else None,
         disable_numparse=True,
+        maxcolwidths=list(widths) if widths and rows else None,
     )
 
 
@@ -55,6 +58,35 @@ def checklist_line(s: ItemStatus, lang: str) -> str:
         return f"  ✓ {s.item.text.get(lang)}" + (f"  ({s.detail})" if s.detail else "")
     rule = f"  [evidence: {s.item.evidence}]" if s.item.evidence else ""
     return f"  ✗ {s.item.text.get(lang)} ({s.item.id}){rule}"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    import wcwidth
+
+    return max(wcwidth.wcswidth(text), len(text))
+
+
+def fit(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, total: int,
+        least: Mapping[int, int]) -> list[int | None]:
+    """Widths for `table` that keep it within ``total`` columns where it can: the columns of ``least`` wrap, the
+    widest first, each down to its least width (never below its header's, which never wraps); the others keep
+    their width."""
+    import tabulate
+
+    heads = [display_width(str(h)) + tabulate.MIN_PADDING for h in headers]  # as tabulate sizes a column
+    natural = [max([heads[i]] + [display_width(str(r[i] or "")) for r in rows]) for i in range(len(headers))]
+    widths = list(natural)
+    excess = sum(widths) + 2 * (len(headers) - 1) - total
+    floors = {i: max(floor, heads[i]) for i, floor in least.items()}
+    while excess > 0:  # the widest of them gives a column at a time, so they end up alike, none starved
+        give = [i for i in least if widths[i] > floors[i]]
+        if not give:
+            break
+        widest = max(give, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return [w if w < natural[i] else None for i, w in enumerate(widths)]
 
 
 def gate_lines(status: GateStatus, lang: str, key_node_label: str) -> list[str]:

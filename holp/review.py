@@ -72,6 +72,8 @@ class Review:
     # files the branch's commits made that were no records, and are fixed (or gone) at HEAD: said, not failed —
     # history compares a move with the last readable version, so a broken commit in between hides no move
     blob_problems: list[history.BlobProblem] = field(default_factory=list)
+    # authors of the branch's commits whose email no rep of the base's team.yaml has: said, not failed
+    unknown_authors: list[history.UnknownAuthor] = field(default_factory=list)
 
     @property
     def legal(self) -> bool:
@@ -255,4 +257,5 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     said = {(Path(p.path).resolve(), p.code) for p in mine}  # a file still broken at HEAD is said once
     blobs = [b for b in found.problems if ((root / b.problem.path).resolve(), b.problem.code) not in said]
     rule_files = sorted(p for p in changed if is_rule_file(p))
-    return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs)
+    strangers = history.unknown_authors(rules.team, git.commits(root, f"{base_sha}..{head}"))
+    return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers)

@@ -1,14 +1,18 @@
-"""A visit as lines of YAML, and what it does to the customer's key persons (closeness, trust up or down)."""
+"""A visit as lines of YAML, what it does to the customer's key persons (closeness, trust up or down), and
+where a visit form the rep typed is kept while it cannot be recorded (a draft)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from holp import edit, yaml
+from holp import edit, git, yaml
 from holp.change import FileEdit
 from holp.errors import HolpError
+from holp.files import write_atomic
 from holp.model import Customer
 
 FINDINGS = ("policy", "personnel", "needs", "activities")
@@ -77,3 +81,33 @@ def contact_edits(customer_root: Path, customer: Customer, changes: list[Mapping
             data["contacts"][i][field] = value
 
     return FileEdit(customer.path, textual, expect)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A visit form the rep typed that was not recorded: under git's common folder, so it is never committed (nor
+    seen by `git status`); outside git under the repository's `.holp/drafts/`."""
+
+    path: Path
+    in_git: bool
+
+    def read(self) -> str | None:
+        try:
+            return self.path.read_bytes().decode("utf-8", "replace")
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def save(self, text: str) -> None:
+        write_atomic(self.path, text.encode("utf-8"))
+
+    def drop(self) -> None:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            self.path.unlink()
+
+
+def draft(root: Path, project_id: str) -> Draft:
+    name = f"{project_id.replace('/', '_')}.visit.yaml"
+    found = git.common_dir(root)
+    if found is not None:
+        return Draft(found / "holp" / "drafts" / name, True)
+    return Draft(root / ".holp" / "drafts" / name, False)

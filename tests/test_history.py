@@ -102,7 +102,7 @@ def test_history__equals_the_scripted_truth(script: Script, holp: Callable[..., 
     assert history(holp) == truth
     # the cache gives the same, and so does a walk without it
     assert history(holp) == truth
-    assert json.loads(holp("--no-cache", "history", "--format", "json").output) == truth
+    assert json.loads(holp("--no-cache", "history", "--format", "json").stdout) == truth
     # filters
     assert history(holp, "P-3") == [truth[5], truth[6], truth[8]]
     assert history(holp, "--since", "2026-04-01", "--until", "2026-04-30") == truth[4:7]

@@ -121,7 +121,8 @@ def test_a_branch_that_only_edits_the_team_is_a_finding(script: Script, holp: Ca
     base = _main(script)
     me = "  - {id: consultant, name: 外部顾问, email: consultant@other.example, region: east, role: director, " \
          "handle: consultant}\n"
-    script.commit("outsider", LATER, "I manage now", {"team.yaml": TEAM.replace("targets:\n", me + "targets:\n")})
+    mine = script.commit("outsider", LATER, "I manage now",
+                         {"team.yaml": TEAM.replace("targets:\n", me + "targets:\n")})
     code, review = _review(holp)
     assert code == 1
     assert review["legal"] is False
@@ -133,7 +134,10 @@ def test_a_branch_that_only_edits_the_team_is_a_finding(script: Script, holp: Ca
     assert text.stdout == "\n".join([
         f"## holp review: 0 stage moves since `{base[:8]}` — the process or the team changed", "",
         _section(base, "team.yaml"), "No stage moves on this branch.", "",
-        "**加权金额:** 900,000.00 → 900,000.00 CNY (+0.00)", "", ""])
+        "**加权金额:** 900,000.00 → 900,000.00 CNY (+0.00)", "",
+        "### Authors who are no reps of team.yaml", "",
+        "Their commits are attributed to nobody: add each email to the rep's `emails` in team.yaml.", "",
+        f"- ⚠️ `consultant@other.example` (外部顾问): commit `{mine[:8]}`", "", ""])
 
 
 def test_the_authors_are_the_reps_of_the_base_team(script: Script, holp: Callable[..., Result]) -> None:
@@ -156,7 +160,7 @@ def test_a_branch_that_changes_no_rule_is_judged_as_before(script: Script, holp:
     assert review["rules"] == {"from": "base", "unread": None}
     text = holp("review", "main")
     assert text.exit_code == 0
-    assert text.stdout.startswith(f"## holp review: 1 stage move since `{base[:8]}` — all legal\n\n| |")
+    assert text.stdout.startswith(f"## holp review: 1 stage move since `{base[:8]}` — all legal\n\n| 结论 |")
     assert "### The process or the team changed" not in text.stdout
     script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "back without a reason", {
         P1: project("P-1", "negotiation") + HALF_TICKED})

@@ -12,8 +12,10 @@ from holp import repo as repository
 from holp.clock import date_option
 from holp.commands import echo
 from holp.errors import HolpError
-from holp.output import shallow_warning, table
+from holp.model.coerce import decimal_text
+from holp.output import fit, money, shallow_warning, table
 
+WIDTH = 100  # the table fits a terminal this wide, wrapping its free text
 COLUMNS = ("project", "from", "to", "commit", "author", "email", "date", "note", "reason")
 
 
@@ -36,6 +38,8 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
         until=date_option(until, "--until") if until else None,
         author=author, fields=fields)
     records = [t.as_dict(repo.team, fields=fields) for t in chosen]
+    for unknown in histories.unknown_authors(repo.team, ((t.commit, t.author, t.email) for t in chosen)):
+        echo(f"holp: warning: {unknown.as_text()}", err=True)
     if fmt == "json":
         echo(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
@@ -54,17 +58,27 @@ def run(root: Path, project_id: str | None, *, since: str | None, until: str | N
     def shown(t: histories.Transition, value: str | None) -> str:
         if value is None:
             return "—"
-        return process.stage_label(value, lang) if t.field == "stage" else value
+        if t.field == "stage":
+            return process.stage_label(value, lang)
+        number = decimal_text(value) if t.field == "amount" else None
+        return money(number) if number is not None else value
 
-    rows = [[t.date[:16].replace("T", " "), t.project, label(t.field) if fields else None, shown(t, t.source),
-             shown(t, t.target), r["author"] if r["rep"] else f"{t.author} <{t.email}>", t.commit[:8],
+    def field(t: histories.Transition) -> str:
+        return f"{label('amount')} ({process.currency})" if t.field == "amount" else label(t.field)
+
+    rows = [[t.date[:16].replace("T", " "), t.project, field(t) if fields else None, shown(t, t.source),
+             shown(t, t.target), r["author"] if r["rep"] else t.email, t.commit[:8],
              t.reason or t.note or ""]
             for t, r in zip(chosen, records, strict=True)]
     headers = [label("date"), label("project"), label("field") if fields else None, label("from"), label("to"),
                label("author"), label("commit"), label("reason_note")]
     keep = [i for i, h in enumerate(headers) if h is not None]
     if rows:
-        echo(table([[row[i] for i in keep] for row in rows], [str(headers[i]) for i in keep]))
+        kept_rows = [[row[i] for i in keep] for row in rows]
+        kept_headers = [str(headers[i]) for i in keep]
+        n = len(keep)  # what wraps: the note, the author (an email of no rep: the warning names it), the stages
+        widths = fit(kept_rows, kept_headers, total=WIDTH, least={n - 1: 12, n - 3: 12, n - 4: 14, n - 5: 14})
+        echo(table(kept_rows, kept_headers, widths=widths))
     echo(f"{len(chosen)} transition{'s' if len(chosen) != 1 else ''}"
                + (f" in {found.commits} commits walked" if found.commits else ""))
     return 0

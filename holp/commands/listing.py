@@ -88,8 +88,9 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
             process.choice_label(process.business_lines, d.business_line or "", lang),
             process.stage_label(d.stage, lang), money(d.amount), d.expected_close,
         ])
-    headers = [label(k) for k in ("id", "project", "customer", "owner", "region", "business_line", "stage",
-                                  "amount", "expected_close")]
+    headers = [label(k) if k != "amount" else f"{label(k)} ({process.currency})"
+               for k in ("id", "project", "customer", "owner", "region", "business_line", "stage", "amount",
+                         "expected_close")]
     if rows:
         echo(table(rows, headers, ["left"] * 7 + ["right", "left"]))
     total = sum((d.amount or Decimal(0) for d in deals), start=Decimal(0))

@@ -11,6 +11,7 @@ from holp.commands import echo, emit, warn_left_out
 from holp.errors import HolpError
 from holp.labels import Labels
 from holp.labels import load as load_labels
+from holp.model import as_date
 from holp.output import shallow_warning
 from holp.pipeline import open_weighted
 from holp.reports import PAGE, REPORTS, Inputs, render
@@ -44,6 +45,22 @@ def new_customers(root: Path, snap: snapshot.Snapshot) -> dict[str, int]:
     return counts
 
 
+def since_point(root: Path, value: str, revision: str | None) -> tuple[str | None, dt.date, frozenset[str] | None]:
+    """Where `report changes --since` starts: (the commit whose pipeline is "before", the day, the commits after it).
+
+    A DATE counts what happened after that day, from the last commit of that day or before (None when the history
+    starts later: then everything counts, from an empty pipeline). A REV counts the commits after that exact
+    commit, up to the report's revision (or HEAD), whatever their days.
+    """
+    day = as_date(value)
+    if day is not None:
+        if git.rev_parse(root, "HEAD") is None:
+            raise HolpError("--since: the repository has no commits yet")
+        return snapshot.commit_on_or_before(root, day), day, None
+    sha, day = snapshot.resolve_as_of(root, value, "--since")
+    return sha, day, frozenset(c for c, _, _ in git.commits(root, f"{sha}..{revision or 'HEAD'}"))
+
+
 def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: history.History | None, *,
           by: str | None, period: str, since: str | None, cache: Cache) -> list[Report]:
     if kind != ALL and kind not in REPORTS:
@@ -58,9 +75,10 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
             raise HolpError("report changes needs --since DATE or REV (what changed since last week's meeting)")
         if not in_git:
             raise HolpError("report changes reads git history, but this is not a git repository")
-        sha, day = snapshot.resolve_as_of(root, since, "--since")
-        before = open_weighted(snap.process, history.summaries_at(root, sha, cache=cache))
-        inputs = dataclasses.replace(inputs, since=day, weighted_before=before)
+        sha, day, after = since_point(root, since, snap.revision)
+        before = open_weighted(snap.process, history.summaries_at(root, sha, cache=cache)) if sha else Decimal(0)
+        inputs = dataclasses.replace(inputs, since=day, since_commit=None if after is None else sha,
+                                     after=after, weighted_before=before)
     return [REPORTS[name].build(snap, inputs) for name in names]
 
 

@@ -68,7 +68,7 @@ def markdown(result: Review, lang: str, root: Path) -> str:
         lines += ["> ⚠️ shallow clone: fetch the whole history (`fetch-depth: 0`) for a complete review.", ""]
     lines += _rules(result)
     if result.moves:
-        lines += [f"| | {label('project')} | {label('from')} → {label('to')} | {label('author')} | "
+        lines += [f"| {label('verdict')} | {label('project')} | {label('from')} → {label('to')} | {label('author')} | "
                   f"{label('commit')} | {label('checklist')} | {label('reason_note')} |",
                   "|---|---|---|---|---|---|---|"]
         for move in result.moves:
@@ -93,6 +93,15 @@ def markdown(result: Review, lang: str, root: Path) -> str:
     if result.problems:
         lines += ["### Problems in files this branch touched", ""]
         lines += [f"- `{p.path}:{p.line}:{p.column}` {p.severity}[{p.code}]: {_cell(p.message)}" for p in result.problems]
+        lines.append("")
+    if result.unknown_authors:
+        lines += ["### Authors who are no reps of team.yaml", "",
+                  "Their commits are attributed to nobody: add each email to the rep's `emails` in team.yaml.", ""]
+        for u in result.unknown_authors:
+            shas = ", ".join(f"`{c[:8]}`" for c in u.commits[:5])
+            more = f" and {len(u.commits) - 5} more" if len(u.commits) > 5 else ""
+            lines.append(f"- ⚠️ {_code(u.email)} ({_cell(u.author)}): commit{'s' if len(u.commits) > 1 else ''} "
+                         f"{shas}{more}")
         lines.append("")
     if result.blob_problems:
         lines += ["### Files that were no records in commits of this branch (fixed since)", ""]
@@ -121,6 +130,8 @@ def as_json(result: Review, lang: str) -> str:
         } for m in result.moves],
         "problems": [p.as_dict() for p in result.problems]
                     + [{**b.problem.as_dict(), "commit": b.commit} for b in result.blob_problems],
+        "unknown_authors": [{"email": u.email, "author": u.author, "commits": list(u.commits),
+                             "message": u.as_text()} for u in result.unknown_authors],
         "weighted_pipeline": {"before": money_plain(result.pipeline_before),
                               "after": money_plain(result.pipeline_after),
                               "change": money_plain(result.pipeline_after - result.pipeline_before)},

@@ -49,7 +49,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         (label("business_line"), process.choice_label(process.business_lines, project.business_line or "", lang)),
         (label("stage"), process.stage_label(project.stage, lang)),
         (label("amount"), f"{money(project.amount)} {process.currency}" if project.amount is not None else ""),
-        (label("weighted"), f"{money(weighted(process, project))} ({probability(process, project) * 100:.0f}%)"),
+        (label("weighted"), f"{money(weighted(process, project))} {process.currency} "
+                            f"({probability(process, project) * 100:.0f}%)"),
         (label("expected_close"), project.expected_close),
     ]
     if project.lost_reason:

@@ -9,14 +9,14 @@ import click
 from holp import edit, yaml
 from holp.change import Change, apply
 from holp.clock import date_option, today
-from holp.commands import print_applied
+from holp.commands import echo, print_applied
 from holp.errors import HolpError
 from holp.model import Project
 from holp.model.fields import mapping_of
 from holp.model.schema import project_schema
 from holp.model.shape import schema_validator
-from holp.repo import Repository
-from holp.visits import FINDINGS, contact_edits, visit_lines
+from holp.repo import Repository, display_path
+from holp.visits import FINDINGS, Draft, contact_edits, draft, visit_lines
 
 TEMPLATE = """\
 # 拜访记录 / a visit: edit, save and close; lines starting with # are ignored.
@@ -54,16 +54,17 @@ def _checked(repo: Repository, project: Project, visit: dict[str, Any]) -> dict[
     return visit
 
 
-def _edited(repo: Repository, project: Project, visit: dict[str, Any]) -> dict[str, Any]:
+def _form(repo: Repository, project: Project, visit: dict[str, Any]) -> str:
+    """The blank form for the editor, pre-filled from the options."""
     customer = repo.customer_of(project)
-    text = TEMPLATE.format(
+    return TEMPLATE.format(
         date=visit["date"], by=edit.flow_scalar(visit["by"][0]) if len(visit["by"]) == 1 else visit["by"],
         met="[" + ", ".join(visit.get("met") or []) + "]", customer=customer.name if customer else project.customer,
         next_step=yaml.scalar(visit.get("next_step") or ""), purpose=yaml.scalar(visit.get("purpose") or ""),
         **{k: yaml.scalar((visit.get("findings") or {}).get(k) or "") for k in FINDINGS})
-    result = click.edit(text, extension=".yaml", require_save=True)
-    if result is None:
-        raise HolpError("the visit was not saved: nothing written")
+
+
+def _parsed(result: str) -> dict[str, Any]:
     doc = yaml.read("visit.yaml", result.encode("utf-8"))
     edited = mapping_of(doc)
     if edited is None:
@@ -78,11 +79,19 @@ def _edited(repo: Repository, project: Project, visit: dict[str, Any]) -> dict[s
     return data
 
 
+def _kept(kept: Draft, project_id: str) -> str:
+    """Where the form the rep typed was kept, and how to get it back."""
+    where = display_path(kept.path)
+    outside = "" if kept.in_git else " (not in a git repository, so it is kept in the sales folder)"
+    return f"what you typed is kept in {where}{outside}: `holp visit {project_id} --edit` reopens it"
+
+
 def run(root: Path, project_id: str, *, date: str | None, by: tuple[str, ...], met: tuple[str, ...],
         purpose: str | None, findings: dict[str, str | None], next_step: str | None, closer: tuple[str, ...],
         cooler: tuple[str, ...], trust_up: tuple[str, ...], trust_down: tuple[str, ...], use_editor: bool,
         dry_run: bool, commit: bool, branch: str | None) -> int:
     day = (date_option(date, "--date") if date else today()).isoformat()
+    typed: list[tuple[Draft, str]] = []  # the form as the rep saved it, kept as a draft unless the visit is recorded
 
     def plan(repo: Repository, project: Project) -> Change:
         changes: dict[str, dict[str, str]] = {}
@@ -102,7 +111,18 @@ def run(root: Path, project_id: str, *, date: str | None, by: tuple[str, ...], m
         if next_step:
             visit["next_step"] = next_step
         if use_editor:
-            visit = _edited(repo, project, visit)
+            kept = draft(repo.root, project.id)
+            text = kept.read()
+            if text is not None:
+                echo(f"holp: reopening the visit you typed before, kept in {display_path(kept.path)} "
+                     "(delete that file for a blank form)", err=True)
+            result = click.edit(text if text is not None else _form(repo, project, visit), extension=".yaml",
+                                require_save=True)
+            if result is None:
+                stays = "" if text is None else f" (the draft stays in {display_path(kept.path)})"
+                raise HolpError(f"the visit was not saved: nothing written{stays}")
+            typed.append((kept, result))
+            visit = _parsed(result)
         visit = _checked(repo, project, visit)
         lines = visit_lines(visit)
         record = copy.deepcopy(visit)
@@ -127,4 +147,21 @@ def run(root: Path, project_id: str, *, date: str | None, by: tuple[str, ...], m
             also=[also] if also else [],
         )
 
-    return print_applied(apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run))
+    try:
+        applied = apply(root, project_id, plan, commit=commit, branch=branch, dry_run=dry_run)
+    except HolpError as refused:
+        if not typed:
+            raise
+        kept, text = typed[0]
+        try:
+            kept.save(text)
+            note = _kept(kept, project_id)
+        except HolpError as failed:
+            note = f"what you typed could not be kept ({failed.message})"
+        raise HolpError(f"{refused.message}; {note}", refused.exit_code, refused.problems) from None
+    if typed and applied.diff is not None:  # a dry run records nothing: the form waits for the real run
+        typed[0][0].save(typed[0][1])
+        echo(f"holp: {_kept(typed[0][0], project_id)}", err=True)
+    elif typed:
+        typed[0][0].drop()
+    return print_applied(applied)

@@ -370,6 +370,13 @@ def author(root: Path, commit: str) -> tuple[str, str, str]:
     return name, email, date
 
 
+def commits(root: Path, revisions: str) -> list[tuple[str, str, str]]:
+    """(sha, author name, author email) of the commits of ``revisions`` (e.g. "BASE..HEAD") that touched the sales
+    repository (``root``, which may be a folder of a bigger git repository), oldest first."""
+    out = run(["log", "--reverse", "--no-show-signature", "--format=%H%x1f%an%x1f%ae", revisions, "--", "."], root)
+    return [(sha, name, email) for sha, name, email in (line.split("\x1f", 2) for line in out.splitlines() if line)]
+
+
 def is_ignored(root: Path, path: Path) -> bool:
     """Whether git ignores ``path`` (untracked, matched by .gitignore or info/exclude); False outside a repository.
 

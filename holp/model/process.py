@@ -128,6 +128,11 @@ class Rep:
     region: str | None
     role: str
     handle: str | None
+    emails: tuple[str, ...] = ()  # the other addresses this rep commits with (a laptop's, a code host's)
+
+    @property
+    def all_emails(self) -> tuple[str, ...]:
+        return (self.email, *self.emails) if self.email else self.emails
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ class Team:
 
     def rep_by_email(self, email: str) -> Rep | None:
         email = email.lower()
-        return next((r for r in self.reps if r.email and r.email.lower() == email), None)
+        return next((r for r in self.reps if any(e.lower() == email for e in r.all_emails)), None)
 
 
 def _text(data: Mapping[str, Any], key: str) -> str | None:
@@ -242,7 +247,8 @@ def build_team(data: Any) -> Team:
     )
     reps = tuple(
         Rep(r["id"], _text(r, "name") or r["id"], _text(r, "email"), _text(r, "region"),
-            _text(r, "role") or "rep", _text(r, "handle"))
+            _text(r, "role") or "rep", _text(r, "handle"),
+            tuple(e for e in _list(r.get("emails")) if isinstance(e, str) and e))
         for r in map(_map, _list(data.get("reps"))) if isinstance(r.get("id"), str)
     )
     targets = []

@@ -23,6 +23,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("project", "customer", "team", "config")
 
 _ID, _TEXT, _MONEY = ID, TEXT, MONEY
+_EMAIL = {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$"}
 _EXTENSIONS: dict[str, Any] = {"^x[-_]": {}}  # x_anything: a team's own fields
 
 
@@ -70,7 +71,8 @@ def team_schema() -> dict[str, Any]:
                 {
                     "id": _ID,
                     "name": _TEXT,
-                    "email": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$"},
+                    "email": _EMAIL,
+                    "emails": {"type": "array", "items": _EMAIL},
                     "region": _ID,
                     "role": {"enum": ["rep", "manager", "director"]},
                     "handle": {"type": "string", "pattern": r"^@?[A-Za-z0-9][A-Za-z0-9_./-]*(?![\s\S])"},

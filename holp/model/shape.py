@@ -237,8 +237,13 @@ def team_problems(doc: Document, team: Team) -> Iterator[Problem]:
         ids = [(e.get("id"), [key, i, "id"]) for i, e in _entries(data, key)]
         for value, path in _duplicates(ids):
             yield doc.problem(path, "duplicate-id", f"{key[:-1]} '{value}' is defined twice")
-    emails = [(str(e.get("email", "")).lower(), ["reps", i, "email"]) for i, e in _entries(data, "reps")
-              if isinstance(e.get("email"), str)]
+    emails: list[tuple[str, list[Any]]] = []
+    for i, e in _entries(data, "reps"):  # a rep's own address written twice attributes nothing wrongly
+        own = {} if not isinstance(e.get("email"), str) else {e["email"].lower(): ["reps", i, "email"]}
+        for j, other in enumerate(_list(e.get("emails"))):
+            if isinstance(other, str):
+                own.setdefault(other.lower(), ["reps", i, "emails", j])
+        emails += own.items()
     for value, path in _duplicates(emails):
         yield doc.problem(path, "duplicate-email", f"email {value} belongs to two reps: commits could not be attributed")
     for i, entry in _entries(data, "regions"):

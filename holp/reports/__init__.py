@@ -41,6 +41,8 @@ class Inputs:
     period: str = "quarter"  # forecast: one of PERIODS
     new_customers: Mapping[str, int] | None = None  # reps: customers added this year, by owner
     since: dt.date | None = None  # changes: after this day
+    since_commit: str | None = None  # changes: or after this commit (--since REV), its day being ``since``
+    after: frozenset[str] | None = None  # changes: with since_commit, the commits after it
     weighted_before: Decimal = Decimal(0)  # changes: the weighted open pipeline on that day
 
 
@@ -101,7 +103,7 @@ def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
     if inputs.since is None:
         raise ValueError("the changes report needs the day it starts after")
     return changes(snapshot, inputs.lang, inputs.history, inputs.since, inputs.weighted_before,
-                   weighted_open_pipeline(snapshot))
+                   weighted_open_pipeline(snapshot), since_commit=inputs.since_commit, after=inputs.after)
 
 
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (

@@ -76,8 +76,8 @@ def _headers(label: Labels) -> list[str]:
 
 
 def _stalled_table(stale_after_days: int, stalled: tuple[OpenDeal, ...], label: Labels) -> Table:
-    return Table(f"{label('report_stalled')} (≥ {stale_after_days})", _headers(label), [d.row() for d in stalled],
-                 frozenset(), frozenset({4, 6}))
+    return Table(f"{label('report_stalled')} (≥ {stale_after_days} {label('days')})", _headers(label),
+                 [d.row() for d in stalled], frozenset(), frozenset({4, 6}))
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ class Forecast(Report):
                         + [[label("won_to_date"), self.won_to_date.count, self.won_to_date.amount, None]],
                         frozenset({2, 3}), frozenset({1}))
         targets = Table(f"{label('target')} {self.year}",
-                        [label("kind"), "", label("target"), label("won_to_date"), label("pipeline"),
+                        [label("kind"), label("target_name"), label("target"), label("won_to_date"), label("pipeline"),
                          label("weighted"), label("forecast"), label("gap"), label("gap_percent"),
                          label("coverage")],
                         [[label("region") if t.kind == "region" else label("rep"), t.label, t.target, t.won,

@@ -38,6 +38,11 @@ def _cell(value: Any, column: int, t: Table) -> Any:
     return value
 
 
+def _headers(t: Table, report: Report) -> list[str]:
+    """The headers people read: a money column names its currency ("金额 (CNY)"). CSV keeps the bare ones."""
+    return [f"{h} ({report.head.currency})" if i in t.money else h for i, h in enumerate(t.headers)]
+
+
 def _align(t: Table) -> list[str]:
     return ["right" if i in t.money or i in t.numbers else "left" for i in range(len(t.headers))]
 
@@ -58,7 +63,8 @@ def text(reports: Sequence[Report], label: Labels) -> str:
         for t in report.tables(label):
             out.append("")
             out.append(f"{t.caption}:")
-            out.append(table([[_cell(v, i, t) for i, v in enumerate(row)] for row in t.rows], t.headers, _align(t))
+            out.append(table([[_cell(v, i, t) for i, v in enumerate(row)] for row in t.rows], _headers(t, report),
+                             _align(t))
                        if t.rows else f"  ({label('none')})")
         out += [f"* {note}" for note in report.notes(label)]
         out.append("")
@@ -76,7 +82,7 @@ def markdown(reports: Sequence[Report], label: Labels, left_out: Sequence[str] =
             out += [f"### {md(t.caption)}", ""]
             if t.rows:
                 rows = [[md(_cell(v, i, t)) for i, v in enumerate(row)] for row in t.rows]
-                out.append(tabulate.tabulate(rows, headers=[md(h) for h in t.headers], tablefmt="pipe",
+                out.append(tabulate.tabulate(rows, headers=[md(h) for h in _headers(t, report)], tablefmt="pipe",
                                              colalign=_align(t), disable_numparse=True))
             else:
                 out.append(f"_{label('none')}_")
@@ -130,10 +136,10 @@ td.num, th.num { text-align: right; }
 """
 
 
-def _html_table(t: Table) -> str:
+def _html_table(t: Table, report: Report) -> str:
     align = _align(t)
-    head = "".join(f'<th class="{"num" if a == "right" else ""}">{esc(h)}</th>' for h, a in zip(t.headers, align,
-                                                                                                   strict=True))
+    head = "".join(f'<th class="{"num" if a == "right" else ""}">{esc(h)}</th>'
+                   for h, a in zip(_headers(t, report), align, strict=True))
     body = "".join("<tr>" + "".join(f'<td class="{"num" if a == "right" else ""}">{esc(_cell(v, i, t))}</td>'
                                     for i, (v, a) in enumerate(zip(row, align, strict=True))) + "</tr>"
                    for row in t.rows)
@@ -156,7 +162,7 @@ def page(reports: Sequence[Report], label: Labels, heading: str, series: list[tu
     first = reports[0]
     sections = []
     for report in reports:
-        body = "".join(_html_table(t) for t in report.tables(label) if t.rows)
+        body = "".join(_html_table(t, report) for t in report.tables(label) if t.rows)
         notes = "".join(f'<p class="note">{esc(n)}</p>' for n in report.notes(label))
         sections.append(f"<section><h2>{esc(title(report, label))}</h2>{body}{notes}</section>")
     figures = "".join(f"<figure><figcaption>{esc(label(key))}</figcaption>{svg}</figure>" for key, svg in charts)
