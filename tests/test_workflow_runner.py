@@ -368,3 +368,14 @@ def test_gha__expressions_as_github_evaluates_them() -> None:
     assert gha.condition("always() && vars.B == 'x'", {**context, "status": {**context["status"], "success": False}})
     with pytest.raises(ValueError, match="no context 'secrets'"):
         gha.interpolate("${{ secrets.TOKEN }}", context)
+
+
+def test_gha__a_pipe_keeps_the_exit_code_only_under_shell_bash(tmp_path: Path) -> None:
+    """Why the review step is written as it is: without `shell:` GitHub runs `bash -e {0}`, no pipefail."""
+    piped = 'holp_review() { echo "## review"; return 1; }; holp_review | tee -a "$GITHUB_STEP_SUMMARY"'
+    steps = [{"name": "no shell", "run": piped}, {"name": "shell: bash", "shell": "bash", "run": piped}]
+
+    job = gha.run_steps(steps, {}, gha.runner_env(tmp_path, tmp_path, tmp_path, tmp_path), tmp_path, tmp_path)
+
+    assert [(s.name, s.code, s.output) for s in job.steps] == [("no shell", 0, "## review\n"), ("shell: bash", 1, "## review\n")]
+    assert job.summary == "## review\n## review\n"
