@@ -63,7 +63,9 @@ def _needed(top: str, extra: tuple[str, ...]) -> list[metadata.Distribution]:
 
 
 def fresh_venv(path: Path, extra: tuple[str, ...] = ("pip",)) -> Path:
-    """A new virtual environment with pip and holp's dependencies but not holp; its bin folder."""
+    """A new virtual environment with pip and holp's dependencies but not holp; its bin folder.
+
+    Their files are hard links to this environment's when they can be (same file system), else copies."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
     site = Path(sysconfig.get_path("purelib", vars={"base": str(path), "platbase": str(path)}))
     for dist in _needed("holp", extra):
@@ -74,7 +76,10 @@ def fresh_venv(path: Path, extra: tuple[str, ...] = ("pip",)) -> Path:
                 continue  # a script in bin/, made by pip for that environment
             target = site / source.relative_to(here)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+            try:
+                os.link(source, target)  # fast; pip and Python replace files, never write into them
+            except OSError:
+                shutil.copy2(source, target)
     return path / "bin"
 
 
@@ -299,7 +304,10 @@ def run_steps(steps: list[dict[str, Any]], context: dict[str, Any], env: dict[st
         for key in ("GITHUB_ENV", "GITHUB_PATH"):
             assert files[key].read_text(encoding="utf-8") == "", f"this runner does not do {key} (step {name})"
         job.steps.append(Step(name, ran=True, code=result.returncode, output=result.stdout))
-        job.summary += files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8")
+        summary = files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8")
+        if summary:
+            print(f"   (and {len(summary.splitlines())} lines into the job summary)")
+        job.summary += summary
         context["steps"][step_id] = {"outputs": read_outputs(files["GITHUB_OUTPUT"]),
                                      "outcome": "success" if result.returncode == 0 else "failure"}
     job.outputs = {key: interpolate(value, context) for key, value in (outputs or {}).items()}
