@@ -85,12 +85,12 @@ def fresh_venv(path: Path, extra: tuple[str, ...] = ("pip",)) -> Path:
 
 def runner_env(bin_dir: Path, index: Path, temp: Path, workspace: Path) -> dict[str, str]:
     """What a step sees of the machine: the test's own environment (HOME, git's author, HOLP_TODAY), `bin_dir`
-    first on PATH, no other Python environment, the local package index, and the runner's folders."""
+    first on PATH, no other Python environment nor pip configuration, the local package index, the runner's folders."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PIP_", "PYTHON", "VIRTUAL_ENV", "GITHUB_", "RUNNER_", "PYTEST_"))}
     tools = {str(Path(found).parent) for found in map(shutil.which, ("git", "bash")) if found}
     env["PATH"] = os.pathsep.join([str(bin_dir), *sorted(tools), "/usr/bin", "/bin"])
-    env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(index), PIP_DISABLE_PIP_VERSION_CHECK="1",
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(index), PIP_DISABLE_PIP_VERSION_CHECK="1",
                CI="true", GITHUB_ACTIONS="true", RUNNER_TEMP=str(temp), GITHUB_WORKSPACE=str(workspace))
     return env
 
@@ -278,10 +278,11 @@ def run_steps(steps: list[dict[str, Any]], context: dict[str, Any], env: dict[st
         for key in UNSUPPORTED:
             assert key not in step, f"this runner does not do {key} (step {name})"
         step_id = step.get("id", f"__{number}")
-        if "uses" in step or not condition(step.get("if"), context):
+        runs = condition(step.get("if"), context)
+        if "uses" in step or not runs:
+            given = (simulated or {}).get(step_id) if runs else None
             job.steps.append(Step(name, ran=False))
-            given = (simulated or {}).get(step_id, {}) if "uses" in step and condition(step.get("if"), context) else {}
-            context["steps"][step_id] = {"outputs": given, "outcome": "success" if given else "skipped"}
+            context["steps"][step_id] = {"outputs": given or {}, "outcome": "success" if given else "skipped"}
             print(f"\n── {name}: {'simulated' if given else 'not run'}")
             continue
         shell = step.get("shell")
