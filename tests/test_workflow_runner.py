@@ -165,7 +165,8 @@ def test_runner__an_illegal_move_fails_the_job_with_the_review_in_its_summary(
     assert job.failed
     assert job.outputs == {"review": "1"}
     assert job.summary.startswith("## holp review: 1 stage move since ")
-    assert PROJECT in job.summary and "❌" in job.summary
+    assert job.summary.splitlines()[0].endswith("— 1 illegal")
+    assert f"| ❌ | {PROJECT} 2号高炉余热发电改造 |" in job.summary
     for item in items:
         assert item in job.summary, item
     assert job.step("holp review").output == job.summary
