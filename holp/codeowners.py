@@ -9,7 +9,7 @@ from pathlib import Path
 from holp.errors import HolpError
 from holp.inert import has_breaks, one_line, path_part
 from holp.model import Rep, Team
-from holp.repo import CONFIG, CUSTOMERS, PROJECTS, TEAM
+from holp.repo import CUSTOMERS, PROJECTS, RULE_FILES
 
 BEGIN = "# BEGIN holp codeowners: the manager of a region reviews its stage moves"
 END = "# END holp codeowners"
@@ -63,8 +63,8 @@ def render(team: Team, prefix: str) -> tuple[str, list[str]]:
     process_owners = " ".join(owners_of_process(team))
     if process_owners:
         lines.append("# the process and the team")
-        for name in (CONFIG, TEAM, "templates/"):
-            lines.append(f"{base}{name} {process_owners}")
+        for name in RULE_FILES:  # CI's own folder is the git root's, wherever the sales files are
+            lines.append(f"{'/' if name == '.github/' else base}{name} {process_owners}")
     for region in team.regions:
         handle = _handle(team.rep(region.manager) if region.manager else None)
         if handle is None:

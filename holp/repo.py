@@ -25,6 +25,10 @@ from holp.resources import template
 
 CONFIG = "holp.yaml"
 TEAM = "team.yaml"
+# The files that make the rules a branch is judged by, or the checks that judge it: the process, the team, the
+# templates, CI (a pull request runs its own workflow, and the wheel a workflow may install from tools/) and the
+# pre-commit config. A branch that changes any is a finding of review; CODEOWNERS gives them to the directors.
+RULE_FILES = (CONFIG, TEAM, "templates/", ".github/", "tools/", ".pre-commit-config.yaml")
 _WHAT = {PROJECTS: "project", CUSTOMERS: "customer"}
 
 

@@ -28,7 +28,7 @@ from holp.model import Customer, Process, Project, Team, build_team
 from holp.model.process import load_team
 from holp.pipeline import open_weighted
 from holp.problems import Problem
-from holp.repo import CONFIG, TEAM, Repository
+from holp.repo import CONFIG, RULE_FILES, Repository
 from holp.stages import FORWARD, SKIP, classify, judge
 
 
@@ -45,7 +45,6 @@ class MoveReview:
         return not self.problems
 
 
-TEMPLATES = "templates/"
 
 
 @dataclass(frozen=True)
@@ -118,8 +117,8 @@ def rules_at(root: Path, base: str, repo: Repository) -> Rules:
 
 
 def is_rule_file(path: str) -> bool:
-    """holp.yaml, team.yaml and templates/: the files that make the rules, owned by directors or managers."""
-    return path in (CONFIG, TEAM) or path.startswith(TEMPLATES)
+    """The files that make the rules or run the checks (`holp.repo.RULE_FILES`), owned by directors or managers."""
+    return any(path == name or (name.endswith("/") and path.startswith(name)) for name in RULE_FILES)
 
 
 class _AtCommit:

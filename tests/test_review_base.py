@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
 from click.testing import Result
 
 from conftest import CUSTOMER, TEAM, Script, project
@@ -49,8 +50,8 @@ def _moves(review: dict[str, object]) -> list[tuple[object, ...]]:
 
 def _section(base: str, *paths: str) -> str:
     return "\n".join([
-        "### The process or the team changed: an owner must approve", "",
-        "This branch changes the rules every move is judged by. Its moves were judged by holp.yaml and team.yaml "
+        "### The process, the team or the checks changed: an owner must approve", "",
+        "This branch changes the rules every move is judged by, or the checks that judge it. Its moves were judged by holp.yaml and team.yaml "
         f"as the merge base `{base[:8]}` has them; the change applies only once merged. To approve it, an owner of "
         "these files (@li-na, as CODEOWNERS has it from team.yaml) reviews each file below in this pull request and "
         "approves the pull request; this check fails until then, so merging it is their decision.", "",
@@ -74,8 +75,8 @@ def test_a_checklist_item_the_branch_removes_still_holds_the_move(script: Script
     assert [(c["id"], c["met"]) for c in checklist] == [("contract_approved", True), ("contract_signed", False)]
     text = holp("review", "main")
     assert text.exit_code == 1
-    assert text.stdout.startswith(f"## holp review: 1 stage move since `{base[:8]}` — 1 illegal — the process or "
-                                  "the team changed\n\n" + _section(base, "holp.yaml"))
+    assert text.stdout.startswith(f"## holp review: 1 stage move since `{base[:8]}` — 1 illegal — the process, the "
+                                  "team or the checks changed\n\n" + _section(base, "holp.yaml"))
     assert "| ❌ | P-1 项目P-1 | 商务谈判阶段 → 工程实施阶段 | 张伟 |" in text.stdout
     # the branch's own process would have let it pass: the same move on a main that has that process is legal
     script.git("switch", "-q", "main")
@@ -132,7 +133,7 @@ def test_a_branch_that_only_edits_the_team_is_a_finding(script: Script, holp: Ca
     assert text.exit_code == 1
     # the owners named are the base's (li-na), not the director the branch made of itself
     assert text.stdout == "\n".join([
-        f"## holp review: 0 stage moves since `{base[:8]}` — the process or the team changed", "",
+        f"## holp review: 0 stage moves since `{base[:8]}` — the process, the team or the checks changed", "",
         _section(base, "team.yaml"), "No stage moves on this branch.", "",
         "**加权金额:** 900,000.00 → 900,000.00 CNY (+0.00)", "",
         "### Authors who are no reps of team.yaml", "",
@@ -161,7 +162,7 @@ def test_a_branch_that_changes_no_rule_is_judged_as_before(script: Script, holp:
     text = holp("review", "main")
     assert text.exit_code == 0
     assert text.stdout.startswith(f"## holp review: 1 stage move since `{base[:8]}` — all legal\n\n| 结论 |")
-    assert "### The process or the team changed" not in text.stdout
+    assert "### The process, the team or the checks changed" not in text.stdout
     script.commit("zhang.wei", "2026-02-02T10:00:00+08:00", "back without a reason", {
         P1: project("P-1", "negotiation") + HALF_TICKED})
     code, review = _review(holp)
@@ -175,6 +176,20 @@ def test_templates_changed_by_the_branch_are_a_finding(script: Script, holp: Cal
     script.commit("zhang.wei", LATER, "labels", {"templates/labels.yaml": "weighted: {zh: 随便, en: Whatever}\n"})
     code, review = _review(holp)
     assert (code, review["config_changes"], review["moves"]) == (1, ["templates/labels.yaml"], [])
+
+
+@pytest.mark.parametrize("path", [".github/workflows/holp.yml", "tools/holp-0.1.0-py3-none-any.whl",
+                                  ".pre-commit-config.yaml"])
+def test_the_checks_changed_by_the_branch_are_a_finding(script: Script, holp: Callable[..., Result],
+                                                        path: str) -> None:
+    """A pull request runs its own workflow (and any wheel it installs): changing them is changing the checks."""
+    _main(script)
+    script.commit("zhang.wei", LATER, "ci", {path: "jobs: {}\n"})
+    code, review = _review(holp)
+    assert (code, review["config_changes"], review["moves"]) == (1, [path], [])
+    text = holp("review", "main").stdout
+    assert "### The process, the team or the checks changed: an owner must approve" in text
+    assert f"- `{path}`" in text
 
 
 def test_a_branch_that_adds_the_process_is_judged_by_it_and_fails(script: Script,
@@ -192,11 +207,11 @@ def test_a_branch_that_adds_the_process_is_judged_by_it_and_fails(script: Script
     text = holp("review", "main")
     assert text.exit_code == 1
     assert text.stdout.startswith("\n".join([
-        f"## holp review: 1 stage move since `{base[:8]}` — all legal — the process or the team changed", "",
+        f"## holp review: 1 stage move since `{base[:8]}` — all legal — the process, the team or the checks changed", "",
         f"> ⚠️ No rules at the merge base `{base[:8]}`: holp.yaml does not exist at {base[:8]}. The moves are "
         "judged by this branch's own holp.yaml, which no owner has approved.", "",
-        "### The process or the team changed: an owner must approve", "",
-        "This branch changes the rules every move is judged by. Its moves were judged by holp.yaml and team.yaml "
+        "### The process, the team or the checks changed: an owner must approve", "",
+        "This branch changes the rules every move is judged by, or the checks that judge it. Its moves were judged by holp.yaml and team.yaml "
         f"as the merge base `{base[:8]}` has them; the change applies only once merged. To approve it, a director "
         "or manager (team.yaml at the merge base gives nobody a handle for CODEOWNERS) reviews each file below in "
         "this pull request and approves the pull request; this check fails until then, so merging it is their "

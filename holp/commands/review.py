@@ -36,8 +36,8 @@ def _rules(result: Review) -> list[str]:
         owners = owners_of_process(result.rules.team)
         who = (f"an owner of these files ({', '.join(owners)}, as CODEOWNERS has it from team.yaml)" if owners
                else "a director or manager (team.yaml at the merge base gives nobody a handle for CODEOWNERS)")
-        lines += ["### The process or the team changed: an owner must approve", "",
-                  f"This branch changes the rules every move is judged by. Its moves were judged by holp.yaml and "
+        lines += ["### The process, the team or the checks changed: an owner must approve", "",
+                  f"This branch changes the rules every move is judged by, or the checks that judge it. Its moves were judged by holp.yaml and "
                   f"team.yaml as the merge base `{result.base[:8]}` has them; the change applies only once merged. "
                   f"To approve it, {who} reviews each file below in this pull request and approves the pull "
                   "request; this check fails until then, so merging it is their decision.", ""]
@@ -62,7 +62,7 @@ def markdown(result: Review, lang: str, root: Path) -> str:
     title = (f"## holp review: {len(result.moves)} stage move{'s' if len(result.moves) != 1 else ''} since "
              f"`{result.base[:8]}`")
     title += f" — {len(illegal)} illegal" if illegal else " — all legal" if result.moves else ""
-    title += " — the process or the team changed" if result.config_changes else ""
+    title += " — the process, the team or the checks changed" if result.config_changes else ""
     lines = [title, ""]
     if result.shallow:
         lines += ["> ⚠️ shallow clone: fetch the whole history (`fetch-depth: 0`) for a complete review.", ""]
