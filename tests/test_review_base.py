@@ -51,7 +51,8 @@ def _moves(review: dict[str, object]) -> list[tuple[object, ...]]:
 def _section(base: str, *paths: str) -> str:
     return "\n".join([
         "### The process, the team or the checks changed: an owner must approve", "",
-        "This branch changes the rules every move is judged by, or the checks that judge it. Its moves were judged by holp.yaml and team.yaml "
+        "This branch changes the rules every move is judged by, or the checks that judge it. Its moves were "
+        "judged by holp.yaml and team.yaml "
         f"as the merge base `{base[:8]}` has them; the change applies only once merged. To approve it, an owner of "
         "these files (@li-na, as CODEOWNERS has it from team.yaml) reviews each file below in this pull request and "
         "approves the pull request; this check fails until then, so merging it is their decision.", "",
@@ -211,7 +212,8 @@ def test_a_branch_that_adds_the_process_is_judged_by_it_and_fails(script: Script
         f"> ⚠️ No rules at the merge base `{base[:8]}`: holp.yaml does not exist at {base[:8]}. The moves are "
         "judged by this branch's own holp.yaml, which no owner has approved.", "",
         "### The process, the team or the checks changed: an owner must approve", "",
-        "This branch changes the rules every move is judged by, or the checks that judge it. Its moves were judged by holp.yaml and team.yaml "
+        "This branch changes the rules every move is judged by, or the checks that judge it. Its moves were "
+        "judged by holp.yaml and team.yaml "
         f"as the merge base `{base[:8]}` has them; the change applies only once merged. To approve it, a director "
         "or manager (team.yaml at the merge base gives nobody a handle for CODEOWNERS) reviews each file below in "
         "this pull request and approves the pull request; this check fails until then, so merging it is their "

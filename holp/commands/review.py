@@ -37,7 +37,8 @@ def _rules(result: Review) -> list[str]:
         who = (f"an owner of these files ({', '.join(owners)}, as CODEOWNERS has it from team.yaml)" if owners
                else "a director or manager (team.yaml at the merge base gives nobody a handle for CODEOWNERS)")
         lines += ["### The process, the team or the checks changed: an owner must approve", "",
-                  f"This branch changes the rules every move is judged by, or the checks that judge it. Its moves were judged by holp.yaml and "
+                  "This branch changes the rules every move is judged by, or the checks that judge it. Its moves "
+                  "were judged by holp.yaml and "
                   f"team.yaml as the merge base `{result.base[:8]}` has them; the change applies only once merged. "
                   f"To approve it, {who} reviews each file below in this pull request and approves the pull "
                   "request; this check fails until then, so merging it is their decision.", ""]
