@@ -131,6 +131,9 @@ def test_codeowners_render__managers_own_their_regions_in_a_subfolder() -> None:
         "/sales/holp.yaml @li-na",
         "/sales/team.yaml @li-na",
         "/sales/templates/ @li-na",
+        "/.github/ @li-na",  # CI's folder is the git root's, wherever the sales files are
+        "/sales/tools/ @li-na",
+        "/sales/.pre-commit-config.yaml @li-na",
         "# 华东 / East China",
         "/sales/customers/east/ @li-na",
         "/sales/projects/east/ @li-na",
@@ -152,7 +155,8 @@ def test_codeowners_render__directors_own_the_process_and_handles_keep_their_at(
     rendered, _ = render(team(text), "")
     lines = rendered.splitlines()
     assert lines[lines.index("# the process and the team") + 1:] == [
-        "/holp.yaml @boss", "/team.yaml @boss", "/templates/ @boss",
+        "/holp.yaml @boss", "/team.yaml @boss", "/templates/ @boss", "/.github/ @boss", "/tools/ @boss",
+        "/.pre-commit-config.yaml @boss",
         "# 华东 / East China", "/customers/east/ @org/li-na", "/projects/east/ @org/li-na",
         "# 华北 / North China", "/customers/north/ @org/li-na", "/projects/north/ @org/li-na", END]
 
