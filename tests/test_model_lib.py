@@ -154,7 +154,9 @@ def test_project_row__through_json_and_back_to_a_deal() -> None:
         "id": "P-2026-001", "name": "2号高炉余热发电改造", "stage": "entry", "amount": "3200000", "probability": None,
         "expected_close": "2027-03-31", "owner": "zhang.wei", "customer": "C-0001", "region": None,
         "business_line": "waste-heat", "lost_reason": "price", "lost_stage": "bidding",
-        "payments": [["2027-01-01", "1000000.50", "2027-01-05", "999999.99"], ["2027-06-30", "2200000", None, None]],
+        "payments": [{"due": "2027-01-01", "amount": "1000000.50", "received": "2027-01-05",
+                      "received_amount": "999999.99"}, {"due": "2027-06-30", "amount": "2200000"}],
+        "service": [], "risks": [], "warranty": None,
         "visits": [["2026-10-12", ["zhang.wei"]]],
         "assessment": {"real": {"need": 4, "business": 3, "approval": 3, "budget": 2, "urgency": 4},
                        "worth": {"short_term_revenue": 4, "future_revenue": 3, "profit": 3, "risk": 2,
@@ -164,6 +166,7 @@ def test_project_row__through_json_and_back_to_a_deal() -> None:
         "P-2026-001", Decimal(3200000), dt.date(2027, 3, 31), "price", "bidding", "projects/east/P-2026-001.yaml")
     assert deal.payments == tuple(Payment(due=x.due, amount=x.amount, received=x.received,
                                           received_amount=x.received_amount) for x in p.payments)
+    assert deal.payments[0].amount == Decimal("1000000.50")  # exact, through the cache's JSON
     assert deal.visits == ((dt.date(2026, 10, 12), ("zhang.wei",)),)
     assert summary_from_row(row) == Summary("P-2026-001", "entry", "3200000", "2027-03-31", None)
 

@@ -18,6 +18,7 @@ from holp.model.process import (
     LANGUAGES,
     ChecklistItem,
     Choice,
+    CreditTerm,
     CriteriaGroup,
     Label,
     Process,
@@ -34,6 +35,8 @@ from holp.model.process import (
 from holp.model.records import (
     LOST,
     Assessment,
+    Case,
+    CollectionAction,
     Competitor,
     Contact,
     ContactChange,
@@ -42,16 +45,21 @@ from holp.model.records import (
     Lost,
     Payment,
     Project,
+    ProjectSummary,
+    Receipt,
     Risk,
+    ServiceItem,
     Visit,
+    Warranty,
     customer_from,
     project_from,
 )
 from holp.model.views import Account, Deal, Summary
 
 __all__ = [
-    "LANGUAGES", "LOST", "Account", "Assessment", "ChecklistItem", "Choice", "Competitor", "Contact",
-    "ContactChange", "CriteriaGroup", "Customer", "Deal", "Findings", "Label", "Lost", "Payment", "Process",
-    "Project", "Region", "Rep", "Risk", "Stage", "Summary", "Target", "Team", "Visit", "as_date", "as_decimal",
+    "LANGUAGES", "LOST", "Account", "Assessment", "Case", "ChecklistItem", "Choice", "CollectionAction",
+    "Competitor", "Contact", "ContactChange", "CreditTerm", "CriteriaGroup", "Customer", "Deal", "Findings", "Label",
+    "Lost", "Payment", "Process", "Project", "ProjectSummary", "Receipt", "Region", "Rep", "Risk", "ServiceItem",
+    "Stage", "Summary", "Target", "Team", "Visit", "Warranty", "as_date", "as_decimal",
     "build_process", "build_team", "choices", "customer_from", "decimal_text", "label", "plain", "project_from",
 ]

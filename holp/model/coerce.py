@@ -29,6 +29,11 @@ def texts(value: Any) -> tuple[str, ...]:
     return tuple(found for v in values if (found := text(v)) is not None)
 
 
+def flag(value: Any) -> bool | None:
+    """true or false as written (YAML's booleans); anything else reads as missing."""
+    return value if isinstance(value, bool) else None
+
+
 def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 

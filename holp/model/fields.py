@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import keyword
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -38,14 +39,23 @@ def keys(cls: type) -> tuple[dataclasses.Field[Any], ...]:
     return tuple(f for f in dataclasses.fields(cls) if "read" in f.metadata)
 
 
-_KEY_NAMES: dict[type, frozenset[str]] = {}
+def file_key(f: dataclasses.Field[Any]) -> str:
+    """A field's key in the file: its name, but for a Python keyword spelt with a trailing _ (`from_` is `from`)."""
+    return f.name[:-1] if f.name.endswith("_") and keyword.iskeyword(f.name[:-1]) else f.name
+
+
+_KEY_NAMES: dict[type, dict[str, str]] = {}
+
+
+def _fields_by_key(cls: type) -> dict[str, str]:
+    found = _KEY_NAMES.get(cls)
+    if found is None:
+        found = _KEY_NAMES[cls] = {file_key(f): f.name for f in keys(cls)}
+    return found
 
 
 def key_names(cls: type) -> frozenset[str]:
-    found = _KEY_NAMES.get(cls)
-    if found is None:
-        found = _KEY_NAMES[cls] = frozenset(f.name for f in keys(cls))
-    return found
+    return frozenset(_fields_by_key(cls))
 
 
 class _Plan:
@@ -55,7 +65,7 @@ class _Plan:
 
     def __init__(self, cls: type) -> None:
         names = {f.name for f in dataclasses.fields(cls)}
-        self.readers = tuple((f.name, f.metadata["read"]) for f in keys(cls))
+        self.readers = tuple((f.name, file_key(f), f.metadata["read"]) for f in keys(cls))
         self.known = key_names(cls)
         self.path, self.line, self.extra, self.invalid = (n in names for n in ("path", "line", "extra", "invalid"))
 
@@ -73,21 +83,21 @@ def build(cls: type[T], raw: Any, path: str = "", **given: Any) -> T:
     data = coerce.mapping(raw)
     values: dict[str, Any] = {}
     invalid: list[tuple[str | int, ...]] = []
-    for name, read in plan.readers:
-        written = data.get(name)
+    for name, written_as, read in plan.readers:
+        written = data.get(written_as)
         value = values[name] = read(written)
         if written is None:
             continue
         if value in _NOTHING:
             if written not in _NOTHING:
-                invalid.append((name,))
+                invalid.append((written_as,))
         elif type(value) is tuple:
             for i, item in enumerate(value):
                 inner = getattr(item, "invalid", None)
                 if inner:
-                    invalid += [(name, i, *keys) for keys in inner]
+                    invalid += [(written_as, i, *keys) for keys in inner]
         elif getattr(value, "invalid", None):
-            invalid += [(name, *keys) for keys in value.invalid]
+            invalid += [(written_as, *keys) for keys in value.invalid]
     if plan.invalid:
         values["invalid"] = tuple(invalid)
     if plan.path:
@@ -118,9 +128,9 @@ def schema_of(cls: type, process: Any = None, *, extensions: bool = False, **ext
     properties = {}
     for f in keys(cls):
         spec = f.metadata["schema"]
-        properties[f.name] = spec(process) if callable(spec) else spec
+        properties[file_key(f)] = spec(process) if callable(spec) else spec
     schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
-    required = [f.name for f in keys(cls) if f.metadata["required"]]
+    required = [file_key(f) for f in keys(cls) if f.metadata["required"]]
     if required:
         schema["required"] = required
     if extensions:
@@ -138,8 +148,9 @@ def get(value: Any, name: str) -> Any:
     if callable(child):
         return child(name)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if name in key_names(type(value)):
-            return getattr(value, name)
+        field_name = _fields_by_key(type(value)).get(name)
+        if field_name is not None:
+            return getattr(value, field_name)
         extra = getattr(value, "extra", None)
         return extra.get(name, MISSING) if isinstance(extra, Mapping) else MISSING
     if isinstance(value, Mapping):
@@ -157,7 +168,7 @@ def plain(value: Any) -> Any:
     if callable(own):
         return own()
     if is_record(value):
-        found = {f.name: plain(getattr(value, f.name)) for f in keys(type(value))}
+        found = {file_key(f): plain(getattr(value, f.name)) for f in keys(type(value))}
         found.update({k: plain(v) for k, v in (getattr(value, "extra", None) or {}).items()})
         return {k: v for k, v in found.items() if v is not None and v != [] and v != {}}
     if isinstance(value, (list, tuple)):

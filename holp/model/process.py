@@ -61,6 +61,16 @@ class CriteriaGroup:
 
 
 @dataclass(frozen=True)
+class CreditTerm:
+    """What a payment plan must hold for a customer of one credit class: at least ``min_advance`` of the amount
+    as advance payments, unless (``guarantee_instead``) the project names a guarantee."""
+
+    credit: str
+    min_advance: Decimal
+    guarantee_instead: bool
+
+
+@dataclass(frozen=True)
 class Process:
     """holp.yaml: the stages in order and everything labelled around them."""
 
@@ -75,6 +85,13 @@ class Process:
     assessment: tuple[CriteriaGroup, ...]
     grades: Mapping[str, int]
     lost_label: Label
+    risk_kinds: tuple[Choice, ...] = ()
+    risk_review_days: int = 30
+    revisit_every_days: int | None = None  # None: nobody is reminded to revisit
+    credit_terms: tuple[CreditTerm, ...] = ()
+
+    def credit_term(self, credit: str | None) -> CreditTerm | None:
+        return next((t for t in self.credit_terms if t.credit == credit), None) if credit else None
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)
@@ -236,6 +253,12 @@ def build_process(data: Any) -> Process:
         assessment=tuple(groups),
         grades=grades,
         lost_label=label(data.get("lost_label"), LOST),
+        risk_kinds=choices(data.get("risk_kinds")),
+        risk_review_days=_int(data, "risk_review_days") or 30,
+        revisit_every_days=_int(data, "revisit_every_days"),
+        credit_terms=tuple(
+            CreditTerm(credit, coerce.fraction(t.get("min_advance")) or Decimal(0), t.get("guarantee_instead") is True)
+            for t in map(_map, _list(data.get("credit_terms"))) if (credit := _text(t, "credit"))),
     )
 
 

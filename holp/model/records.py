@@ -27,8 +27,11 @@ STANCES = ("supporter", "neutral", "opponent", "unknown")
 LEVELS = ("high", "medium", "low")
 PERSONALITIES = ("tiger", "peacock", "owl", "koala")
 TRENDS = ("up", "down", "same")
+PAYMENT_KINDS = ("advance", "progress", "delivery", "acceptance", "retention")
+ACTION_KINDS = ("call", "letter", "visit", "legal")  # the escalation of the regime: 电话, 发函, 上门, 法律诉讼
+SERVICE_KINDS = ("complaint", "feedback", "warranty", "revisit", "training")
 MAX_MONEY = coerce.MAX_MONEY
-MONEY_KEYS = frozenset(["amount", "received_amount"])
+MONEY_KEYS = frozenset(["amount", "received_amount", "savings_amount"])
 
 ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
 TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
@@ -38,9 +41,12 @@ DATE: dict[str, Any] = {"type": "string", "pattern": coerce.DATE_PATTERN, "forma
 TICK: dict[str, Any] = {**TEXT, "if": {"pattern": coerce.DATE_PATTERN}, "then": {"format": "date"}}
 MONEY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
 SCORE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 5}
+FLAG: dict[str, Any] = {"type": "boolean"}
+QUANTITY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
 TEXTS: dict[str, Any] = {"type": "array", "items": TEXT}
 
 text, texts, integer, money, date = coerce.text, coerce.texts, coerce.integer, coerce.money, coerce.date
+flag, decimal = coerce.flag, coerce.decimal
 
 
 def or_empty(schema: dict[str, Any]) -> dict[str, Any]:
@@ -160,30 +166,142 @@ class Visit(Record):
 
 
 @dataclass(frozen=True)
+class CollectionAction(Record):
+    """A step of collecting an overdue payment (收款: 电话催款, 发函催款, 上门催款, 法律诉讼)."""
+
+    date: dt.date | None = key(DATE, date, required=True)
+    kind: str | None = key(_enum(ACTION_KINDS), text, required=True)
+    by: str | None = key(ID, text)
+    note: str | None = key(STRING, text)
+
+
+@dataclass(frozen=True)
+class Receipt(Record):
+    """One receipt of money against a payment, when it is paid in parts."""
+
+    date: dt.date | None = key(DATE, date, required=True)
+    amount: Decimal | None = key(MONEY, money, required=True)
+    note: str | None = key(STRING, text)
+
+
+@dataclass(frozen=True)
 class Payment(Record):
+    """A payment of the plan: what is due when, and what came in. The first receipt is `received` (its date)
+    with `received_amount` (the whole amount when left out); later ones are listed under `receipts`."""
+
     due: dt.date | None = key(DATE, date, required=True)
     amount: Decimal | None = key(MONEY, money, required=True)
     received: dt.date | None = key(DATE, date)
     received_amount: Decimal | None = key(MONEY, money)
+    kind: str | None = key(_enum(PAYMENT_KINDS), text)
+    invoiced: dt.date | None = key(DATE, date)
+    receipts: tuple[Receipt, ...] = key(lambda _: array_of(Receipt), records(Receipt), default=())
+    collector: str | None = key(ID, text)
+    actions: tuple[CollectionAction, ...] = key(lambda _: array_of(CollectionAction), records(CollectionAction),
+                                                default=())
     note: str | None = key(STRING, text)
 
     @property
     def paid(self) -> Decimal:
+        """Everything received, summed exactly."""
+        first = Decimal(0)
         if self.received_amount is not None:
-            return self.received_amount
-        return (self.amount or Decimal(0)) if self.received is not None else Decimal(0)
+            first = self.received_amount
+        elif self.received is not None and not self.receipts:
+            first = self.amount or Decimal(0)
+        return first + sum((r.amount or Decimal(0) for r in self.receipts), Decimal(0))
 
     @property
     def outstanding(self) -> Decimal:
         return max(Decimal(0), (self.amount or Decimal(0)) - self.paid)
 
+    @property
+    def fully_received(self) -> bool:
+        return self.amount is not None and self.paid >= self.amount
+
+    @property
+    def last_received(self) -> dt.date | None:
+        dates = [d for d in (self.received, *(r.date for r in self.receipts)) if d is not None]
+        return max(dates) if dates else None
+
+    @property
+    def last_action(self) -> CollectionAction | None:
+        dated = [a for a in self.actions if a.date is not None]
+        return max(dated, key=lambda a: a.date or dt.date.min) if dated else None
+
+
+def _risk_kind_schema(process: Any) -> dict[str, Any]:
+    ids = [c.id for c in getattr(process, "risk_kinds", ())]
+    return {"enum": ids} if ids else TEXT
+
 
 @dataclass(frozen=True)
 class Risk(Record):
-    kind: str | None = key(TEXT, text, required=True)
+    """A risk of the register (风险): its kind (holp.yaml's `risk_kinds`), level, what is done about it, whose
+    it is and when it was last looked at."""
+
+    kind: str | None = key(_risk_kind_schema, text, required=True)
     level: str | None = key(_enum(LEVELS), text, required=True)
     note: str | None = key(STRING, text)
     mitigation: str | None = key(STRING, text)
+    owner: str | None = key(ID, text)
+    reviewed: dt.date | None = key(DATE, date)
+
+
+@dataclass(frozen=True)
+class ServiceItem(Record):
+    """An after-sales item (售后服务): a complaint (投诉单), feedback, a warranty case, a revisit (回访) or a
+    training; `from` is the customer's contact who raised it."""
+
+    date: dt.date | None = key(DATE, date, required=True)
+    kind: str | None = key(_enum(SERVICE_KINDS), text, required=True)
+    from_: str | None = key(TEXT, text)
+    severity: str | None = key(_enum(LEVELS), text)
+    summary: str | None = key(STRING, text)
+    owner: str | None = key(ID, text)
+    due: dt.date | None = key(DATE, coerce.date)
+    resolved: dt.date | None = key(DATE, coerce.date)
+    resolution: str | None = key(STRING, text)
+    satisfaction: int | None = key(SCORE, integer)
+    note: str | None = key(STRING, text)
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved is None and self.kind not in ("revisit", "training")
+
+
+@dataclass(frozen=True)
+class Warranty(Record):
+    """The warranty (质保): the certificate issued (开具质保书) and until when it runs."""
+
+    issued: dt.date | None = key(DATE, date)
+    until: dt.date | None = key(DATE, date)
+    certificate: str | None = key(STRING, text)
+    note: str | None = key(STRING, text)
+
+
+@dataclass(frozen=True)
+class ProjectSummary(Record):
+    """The project summary written at the implementation evaluation (项目实施评估): 经验, 教训, savings."""
+
+    date: dt.date | None = key(DATE, date)
+    went_well: str | None = key(STRING, text)
+    went_wrong: str | None = key(STRING, text)
+    lessons: str | None = key(STRING, text)
+    savings_kwh: Decimal | None = key(QUANTITY, decimal)  # per year
+    savings_amount: Decimal | None = key(MONEY, money)  # per year, in the currency
+    payback_years: Decimal | None = key(QUANTITY, decimal)
+    note: str | None = key(STRING, text)
+
+
+@dataclass(frozen=True)
+class Case(Record):
+    """A reference case (成功案例, 业绩展示): whether the customer may be named and visited, whom to ask."""
+
+    reference_allowed: bool | None = key(FLAG, flag)
+    site_visit_allowed: bool | None = key(FLAG, flag)
+    contact: str | None = key(STRING, text)
+    highlights: str | None = key(STRING, text)
 
 
 @dataclass(frozen=True)
@@ -290,10 +408,15 @@ class Project(Record):
     lost: Lost | None = key(lambda p: schema_of(Lost, p), record(Lost))
     assessment: Assessment = key(Assessment.schema, Assessment.read, factory=lambda: Assessment({}, {}))
     competitors: tuple[Competitor, ...] = key(_competitor_schema, _competitors, default=())
-    risks: tuple[Risk, ...] = key(lambda _: array_of(Risk), records(Risk), default=())
+    risks: tuple[Risk, ...] = key(lambda p: array_of(Risk, process=p), records(Risk), default=())
     visits: tuple[Visit, ...] = key(lambda p: or_empty({"type": "array", "items": schema_of(Visit, p, extensions=True)}),
                                     records(Visit), default=())
     payments: tuple[Payment, ...] = key(lambda _: array_of(Payment), records(Payment), default=())
+    guarantee: str | None = key(STRING, text)  # a guarantee of payment (担保, 保函), for the credit terms
+    service: tuple[ServiceItem, ...] = key(lambda _: array_of(ServiceItem), records(ServiceItem), default=())
+    warranty: Warranty | None = key(lambda _: schema_of(Warranty), record(Warranty))
+    summary: ProjectSummary | None = key(lambda _: schema_of(ProjectSummary), record(ProjectSummary))
+    case: Case | None = key(lambda _: schema_of(Case), record(Case))
     notes: str | None = key(STRING, text)
     tags: tuple[str, ...] = key(TEXTS, texts, default=())
     path: str = ""

@@ -119,6 +119,14 @@ def config_schema() -> dict[str, Any]:
             "lost_reasons": {**_CHOICES, "minItems": 1},
             "business_lines": _CHOICES,
             "stages": {"type": "array", "minItems": 1, "items": stage},
+            "risk_kinds": _CHOICES,
+            "risk_review_days": {"type": "integer", "minimum": 1},
+            "revisit_every_days": {"type": "integer", "minimum": 1},
+            "credit_terms": {"type": "array", "items": _object({
+                "credit": {"type": "string", "minLength": 1},
+                "min_advance": {"type": "number", "minimum": 0, "maximum": 1},
+                "guarantee_instead": {"type": "boolean"},
+            }, ("credit",))},
             "assessment": _object({
                 "grades": _object({"high": {"type": "integer", "minimum": 0},
                                    "medium": {"type": "integer", "minimum": 0}}, ("high", "medium")),

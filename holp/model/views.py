@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from holp.model import coerce
-from holp.model.records import Customer, Payment, Project
+from holp.model.fields import build, plain
+from holp.model.records import Customer, Payment, Project, Risk, ServiceItem, Warranty
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Deal:
     visits: tuple[tuple[dt.date, tuple[str, ...]], ...] = ()
     path: str = ""
     assessment: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
+    service: tuple[ServiceItem, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    warranty: Warranty | None = None
 
 
 @dataclass(frozen=True)
@@ -69,26 +73,59 @@ def _number(value: Decimal | None) -> str | None:
     return str(value) if value is not None else None
 
 
+NUMBER_KEYS = frozenset(["amount", "received_amount", "savings_amount", "savings_kwh", "payback_years"])
+
+
+def _as_row(value: Any) -> Any:
+    """A record's plain values for the cache's JSON: numbers as exact text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _as_row(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_row(v) for v in value]
+    return value
+
+
+def _from_row(value: Any, name: str = "") -> Any:
+    """The plain values of `_as_row` as a file would hold them (numbers as numbers), for `build` to read."""
+    if isinstance(value, dict):
+        return {k: _from_row(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_row(v) for v in value]
+    if name in NUMBER_KEYS and isinstance(value, str):
+        return coerce.decimal_text(value)
+    return value
+
+
+def _rows(items: tuple[Any, ...]) -> list[Any]:
+    return [_as_row(plain(item)) for item in items]
+
+
+def _records(cls: type[Any], rows: list[Any]) -> tuple[Any, ...]:
+    return tuple(build(cls, _from_row(row)) for row in rows)
+
+
 def project_row(p: Project) -> dict[str, Any]:
     return {"id": p.id, "name": p.name, "stage": p.stage, "amount": _number(p.amount),
             "probability": _number(p.probability), "expected_close": _iso(p.expected_close), "owner": p.owner,
             "customer": p.customer, "region": p.region, "business_line": p.business_line,
             "lost_reason": p.lost_reason, "lost_stage": p.lost.stage if p.lost else None,
-            "payments": [[_iso(x.due), _number(x.amount), _iso(x.received), _number(x.received_amount)]
-                         for x in p.payments],
+            "payments": _rows(p.payments), "service": _rows(p.service), "risks": _rows(p.risks),
+            "warranty": _as_row(plain(p.warranty)) if p.warranty else None,
             "visits": [[_iso(v.date), list(v.by)] for v in p.visits],
             "assessment": {group: dict(scores) for group, scores in p.assessment.scores.items()}}
 
 
 def deal_from_row(row: dict[str, Any], path: str) -> Deal:
     number, day = coerce.decimal_text, coerce.date
-    payments = tuple(Payment(due=day(due), amount=number(amount), received=day(received),
-                             received_amount=number(received_amount))
-                     for due, amount, received, received_amount in row["payments"])
     visits = tuple((d, tuple(by)) for date, by in row["visits"] if (d := day(date)) is not None)
+    warranty = row["warranty"]
     return Deal(row["id"], row["name"], row["stage"], number(row["amount"]), number(row["probability"]),
                 day(row["expected_close"]), row["owner"], row["customer"], row["region"], row["business_line"],
-                row["lost_reason"], row["lost_stage"], payments, visits, path, row["assessment"])
+                row["lost_reason"], row["lost_stage"], _records(Payment, row["payments"]), visits, path,
+                row["assessment"], _records(ServiceItem, row["service"]), _records(Risk, row["risks"]),
+                build(Warranty, _from_row(warranty)) if warranty else None)
 
 
 def summary_from_row(row: dict[str, Any]) -> Summary:
