@@ -188,14 +188,21 @@ def drop_new_branch(root: Path, name: str, original: str) -> None:
     run(["branch", "--quiet", "-D", name], root, check=False)
 
 
+def literal(path: Path | str) -> str:
+    """``path`` as a pathspec that names exactly that file: git reads `*`, `?` and `[` in a path as a pattern
+    (`P-2026-00*.yaml` would name every project of the folder). Not set for all of git (GIT_LITERAL_PATHSPECS):
+    the hooks of holp's commit would inherit it."""
+    return f":(literal){path}"
+
+
 def has_changes(root: Path, path: Path) -> bool:
     """Whether the file differs from HEAD (staged or not), or is not committed at all."""
-    return bool(run(["status", "--porcelain=v1", "--untracked-files=all", "--", str(path)], root).strip())
+    return bool(run(["status", "--porcelain=v1", "--untracked-files=all", "--", literal(path)], root).strip())
 
 
 def is_tracked(root: Path, path: Path | str) -> bool:
     """Whether git keeps ``path`` (it is in the index)."""
-    return bool(run(["ls-files", "--error-unmatch", "--", str(path)], root, check=False).strip())
+    return bool(run(["ls-files", "--error-unmatch", "--", literal(path)], root, check=False).strip())
 
 
 def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[str, str] | None = None) -> str:
@@ -204,8 +211,8 @@ def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[
     ``git commit --only`` builds the commit from a temporary index, so a
     failed commit (a hook says no) leaves the real index as it was.
     """
-    relative = [str(p) for p in paths]
-    untracked = [p for p in relative if not is_tracked(root, p)]
+    relative = [literal(p) for p in paths]
+    untracked = [literal(p) for p in paths if not is_tracked(root, p)]
     if untracked:
         run(["add", "--intent-to-add", "--", *untracked], root)
     try:

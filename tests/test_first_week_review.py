@@ -1,0 +1,43 @@
+"""A review of the first week's work as an attacker and as a new user: what holp commits after a rep's hand edits,
+what a refusing hook shows, `holp validate FILES` and `holp init` in odd places."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from conftest import PROJECT, git, snapshot, write
+
+FILE = "projects/east/P-2026-001.yaml"
+CUSTOMER_FILE = "customers/east/C-0001.yaml"
+
+
+def state(root: Path) -> tuple[dict[str, str], str, str]:
+    """Everything a refused command must leave alone: the files, HEAD, the index and status."""
+    return snapshot(root), git(root, "rev-parse", "HEAD"), git(root, "status", "--porcelain=v1", "-uall")
+
+
+def committed(root: Path) -> list[str]:
+    """The files HEAD's commit changed."""
+    return git(root, "show", "--name-only", "--format=", "HEAD").splitlines()
+
+
+# -- what goes into holp's commit ------------------------------------------------------------------------------
+
+
+def test_a_file_named_like_a_pattern_commits_itself_and_no_other_file(git_repo: Path,
+                                                                      holp: Callable[..., Result]) -> None:
+    write(git_repo / "projects/east/P-2026-002.yaml", PROJECT.replace("id: P-2026-001", "id: P-2026-002"))
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "a second project")
+    other = git_repo / "projects/east/P-2026-002.yaml"
+    write(other, other.read_text(encoding="utf-8").replace("stage: entry", "stage: negotiation"))  # not for holp
+    starred = "projects/east/P-2026-00*.yaml"
+    write(git_repo / starred, PROJECT.replace("id: P-2026-001", "id: P-2026-007"))
+    result = holp("tick", "P-2026-007", "key_person_relationship", "--note", "三次拜访")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [f"  with your edits: {starred} (new file)"]
+    assert committed(git_repo) == [starred]
+    assert git(git_repo, "status", "--porcelain=v1", "-uall") == " M projects/east/P-2026-002.yaml\n"
