@@ -119,15 +119,39 @@ def _hand_edit(root: Path, relative: str, shown: str) -> HandEdit | None:
     return HandEdit(relative, shown, added, removed, new=False)
 
 
-def _committed_stage(root: Path, relative: str) -> str | None:
-    """The stage HEAD's version of a project file says (None: no such version, or no readable stage)."""
+def _committed_record(root: Path, folder: str, relative: str) -> Customer | Project | None:
+    """The record HEAD's version of a file holds (None: no such version, or it is no record)."""
     from holp import reading, snapshot
 
     old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
     if old is None:
         return None
-    found = reading.record_of(PROJECTS, yaml.read(relative, old), relative)
+    found = reading.record_of(folder, yaml.read(relative, old), relative)
+    return found if isinstance(found, Customer | Project) else None
+
+
+def _committed_stage(root: Path, relative: str) -> str | None:
+    """The stage HEAD's version of a project file says (None: no such version, or no readable stage)."""
+    found = _committed_record(root, PROJECTS, relative)
     return found.stage if isinstance(found, Project) else None
+
+
+def _refuse_moved(root: Path, repo: repository.Repository, hand: list[HandEdit]) -> None:
+    """A record file new to git whose id the last commit has in a file deleted here was moved by hand (to another
+    region's folder): holp's commit would add the new file and keep the old one, one id in two files."""
+    records = {r.path: r for r in [*repo.projects.values(), *repo.customers.values()]}
+    for h in hand:
+        record = records.get(h.relative)
+        if not h.new or record is None:
+            continue
+        folder = PROJECTS if isinstance(record, Project) else CUSTOMERS
+        for gone in git.deleted(root, folder):
+            old = _committed_record(root, folder, gone)
+            if old is not None and old.id == record.id:
+                was = repository.display_path(root / gone)
+                raise HolpError(f"{h.shown} holds {record.id}, which the last commit has in {was}: the file was "
+                                "moved, and holp would commit only the new one (one id in two files); commit the move "
+                                f"first (git add {was} {h.shown} && git commit), then run holp again", FAILED)
 
 
 def _refuse_unjudgeable(root: Path, project: Project) -> None:
@@ -152,10 +176,7 @@ def _judged_on_edits(root: Path, repo: repository.Repository, project: Project, 
     """Whether the change stands only on the rep's uncommitted edits of the customer's file: refused with the
     committed version (or there is none). Then the edits go into its commit, so that the commit a reviewer
     checks holds what the gate was judged on; otherwise they stay the rep's, uncommitted."""
-    from holp import reading, snapshot
-
-    old = snapshot.blob_at(root, "HEAD", customer.path) if git.rev_parse(root, "HEAD") else None
-    committed = None if old is None else reading.record_of(CUSTOMERS, yaml.read(customer.path, old), customer.path)
+    committed = _committed_record(root, CUSTOMERS, customer.path)
     if not isinstance(committed, Customer):
         return True
     try:
@@ -185,6 +206,7 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
             hand.append(edited)
     if not hand:
         return []
+    _refuse_moved(root, repo, hand)
     shown = {h.shown for h in hand}
     problems = [p for p in validate(repo, lambda path: path in shown) if p.severity == ERROR]
     if problems:

@@ -41,3 +41,37 @@ def test_a_file_named_like_a_pattern_commits_itself_and_no_other_file(git_repo: 
     assert result.output.splitlines()[1:] == [f"  with your edits: {starred} (new file)"]
     assert committed(git_repo) == [starred]
     assert git(git_repo, "status", "--porcelain=v1", "-uall") == " M projects/east/P-2026-002.yaml\n"
+
+
+def test_a_customer_moved_to_another_region_by_hand_is_refused_not_committed_twice(
+        git_repo: Path, holp: Callable[..., Result]) -> None:
+    customer = git_repo / CUSTOMER_FILE
+    with_coach = customer.read_text(encoding="utf-8")
+    write(customer, "".join(line for line in with_coach.splitlines(keepends=True) if "role: coach" not in line))
+    git(git_repo, "commit", "-qam", "the coach is not known yet")
+    assert holp("tick", "P-2026-001", "key_person_relationship").exit_code == 0
+    (git_repo / "customers/north").mkdir()
+    git(git_repo, "mv", CUSTOMER_FILE, "customers/north/C-0001.yaml")  # the customer is now north's, with a coach
+    write(git_repo / "customers/north/C-0001.yaml", with_coach.replace("region: east", "region: north"))
+    before = state(git_repo)
+    result = holp("advance", "P-2026-001")
+    assert result.exit_code == 1
+    assert result.output == (
+        "holp: customers/north/C-0001.yaml holds C-0001, which the last commit has in customers/east/C-0001.yaml: "
+        "the file was moved, and holp would commit only the new one (one id in two files); commit the move first "
+        "(git add customers/east/C-0001.yaml customers/north/C-0001.yaml && git commit), then run holp again\n")
+    assert state(git_repo) == before
+
+
+def test_a_project_moved_with_its_stage_changed_is_refused(git_repo: Path, holp: Callable[..., Result]) -> None:
+    moved = "projects/north/P-2026-001.yaml"
+    write(git_repo / moved, PROJECT.replace("stage: entry", "stage: bidding"))
+    (git_repo / FILE).unlink()
+    before = state(git_repo)
+    result = holp("tick", "P-2026-001", "tender_documents_obtained", "--note", "标书已领取")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"holp: {moved} holds P-2026-001, which the last commit has in {FILE}: the file was moved, and holp would "
+        f"commit only the new one (one id in two files); commit the move first (git add {FILE} {moved} && git "
+        "commit), then run holp again\n")
+    assert state(git_repo) == before

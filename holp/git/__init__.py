@@ -205,6 +205,14 @@ def is_tracked(root: Path, path: Path | str) -> bool:
     return bool(run(["ls-files", "--error-unmatch", "--", literal(path)], root, check=False).strip())
 
 
+def deleted(root: Path, folder: str) -> list[str]:
+    """The files under ``folder`` that HEAD has and the work tree does not (deleted, staged or not), relative to
+    ``root``."""
+    out = run(["diff", "--name-only", "-z", "--relative", "--no-renames", "--diff-filter=D", "HEAD", "--",
+               literal(folder)], root)
+    return [p for p in out.split("\0") if p]
+
+
 def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[str, str] | None = None) -> str:
     """Commit just ``paths`` as they are in the work tree; other staged work stays staged. Returns the sha.
 
