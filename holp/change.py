@@ -139,7 +139,8 @@ def _committed_stage(root: Path, relative: str) -> str | None:
 def _refuse_moved(root: Path, repo: repository.Repository, hand: list[HandEdit]) -> None:
     """A record file new to git whose id the last commit has in a file deleted here was moved by hand (to another
     region's folder): holp's commit would add the new file and keep the old one, one id in two files."""
-    records = {r.path: r for r in [*repo.projects.values(), *repo.customers.values()]}
+    records: dict[str, Customer | Project] = {r.path: r for r in repo.projects.values()}
+    records.update((r.path, r) for r in repo.customers.values())
     for h in hand:
         record = records.get(h.relative)
         if not h.new or record is None:
