@@ -136,14 +136,29 @@ def _committed_stage(root: Path, relative: str) -> str | None:
     return found.stage if isinstance(found, Project) else None
 
 
-def _refuse_moved(root: Path, repo: repository.Repository, hand: list[HandEdit]) -> None:
-    """A record file new to git whose id the last commit has in a file deleted here was moved by hand (to another
-    region's folder): holp's commit would add the new file and keep the old one, one id in two files."""
+def _refuse_new_id(root: Path, record: Customer | Project) -> None:
+    """A record whose id was changed by hand in its file: to history and review a record is its id, so the commit
+    would end one record and start another (a project at a later stage than the first, out of nowhere)."""
+    folder, what = (PROJECTS, "project") if isinstance(record, Project) else (CUSTOMERS, "customer")
+    committed = _committed_record(root, folder, record.path)
+    if committed is not None and committed.id != record.id:
+        raise HolpError(f"{repository.display_path(root / record.path)}: the id was changed by hand ({committed.id} → "
+                        f"{record.id}): put it back to {committed.id}; holp and review follow a record by its id (to "
+                        f"them this is a new {what}, its history lost), so a new id is a new file (holp new)", FAILED)
+
+
+def _refuse_other_identity(root: Path, repo: repository.Repository, hand: list[HandEdit]) -> None:
+    """Each record file edited by hand must hold the record the last commit has there (`_refuse_new_id`), and one
+    new to git must not hold a record whose file it deleted: that file was moved by hand (to another region's
+    folder), and holp's commit would add the new file and keep the old one, one id in two files."""
     records: dict[str, Customer | Project] = {r.path: r for r in repo.projects.values()}
     records.update((r.path, r) for r in repo.customers.values())
     for h in hand:
         record = records.get(h.relative)
-        if not h.new or record is None:
+        if record is None:
+            continue
+        if not h.new:
+            _refuse_new_id(root, record)
             continue
         folder = PROJECTS if isinstance(record, Project) else CUSTOMERS
         for gone in git.deleted(root, folder):
@@ -165,6 +180,7 @@ def _refuse_unjudgeable(root: Path, project: Project) -> None:
                             "(git add holp.yaml team.yaml && git commit)", FAILED)
         raise HolpError(f"{shown} has changes that are not committed: holp would judge this change by them, and "
                         "review judges by the committed process; commit holp.yaml first (or undo the edit)", FAILED)
+    _refuse_new_id(root, project)
     committed = _committed_stage(root, project.path)
     if committed is not None and committed != project.stage:
         raise HolpError(f"{repository.display_path(root / project.path)}: the stage was changed by hand "
@@ -202,12 +218,14 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
         # a customer never committed goes in with its project's first commit (else that commit names a customer
         # that is not there); edits of a committed one go in when the gate judged on them stands only on them
         edited = _hand_edit(root, customer.path, repository.display_path(root / customer.path))
+        if edited is not None:
+            _refuse_new_id(root, customer)  # also when its edits stay out: the project may name its new id
         if edited is not None and (edited.new or (change.judged and _judged_on_edits(root, repo, project, customer,
                                                                                      plan))):
             hand.append(edited)
     if not hand:
         return []
-    _refuse_moved(root, repo, hand)
+    _refuse_other_identity(root, repo, hand)
     shown = {h.shown for h in hand}
     problems = [p for p in validate(repo, lambda path: path in shown) if p.severity == ERROR]
     if problems:

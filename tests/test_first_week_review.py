@@ -75,3 +75,44 @@ def test_a_project_moved_with_its_stage_changed_is_refused(git_repo: Path, holp:
         f"commit only the new one (one id in two files); commit the move first (git add {FILE} {moved} && git "
         "commit), then run holp again\n")
     assert state(git_repo) == before
+
+
+def test_a_project_id_changed_by_hand_is_refused(git_repo: Path, holp: Callable[..., Result]) -> None:
+    path = git_repo / FILE
+    write(path, path.read_text(encoding="utf-8").replace("id: P-2026-001", "id: P-2026-009"))
+    before = state(git_repo)
+    result = holp("tick", "P-2026-009", "key_person_relationship")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"holp: {FILE}: the id was changed by hand (P-2026-001 → P-2026-009): put it back to P-2026-001; holp and "
+        "review follow a record by its id (to them this is a new project, its history lost), so a new id is a new "
+        "file (holp new)\n")
+    assert state(git_repo) == before
+
+
+def test_a_customer_id_changed_by_hand_is_refused(git_repo: Path, holp: Callable[..., Result]) -> None:
+    customer = git_repo / CUSTOMER_FILE
+    write(customer, customer.read_text(encoding="utf-8").replace("id: C-0001", "id: C-0009"))
+    project = git_repo / FILE
+    write(project, project.read_text(encoding="utf-8").replace("customer: C-0001", "customer: C-0009"))
+    before = state(git_repo)
+    result = holp("tick", "P-2026-001", "key_person_relationship")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"holp: {CUSTOMER_FILE}: the id was changed by hand (C-0001 → C-0009): put it back to C-0001; holp and "
+        "review follow a record by its id (to them this is a new customer, its history lost), so a new id is a new "
+        "file (holp new)\n")
+    assert state(git_repo) == before
+
+
+def test_a_visit_refuses_a_customer_id_changed_by_hand_in_the_file_it_edits(git_repo: Path,
+                                                                            holp: Callable[..., Result]) -> None:
+    customer = git_repo / CUSTOMER_FILE
+    write(customer, customer.read_text(encoding="utf-8").replace("id: C-0001", "id: C-0009"))
+    project = git_repo / FILE
+    write(project, project.read_text(encoding="utf-8").replace("customer: C-0001", "customer: C-0009"))
+    before = state(git_repo)
+    result = holp("visit", "P-2026-001", "--met", "李明", "--closer", "李明", "--next", "报价")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"holp: {CUSTOMER_FILE}: the id was changed by hand (C-0001 → C-0009)")
+    assert state(git_repo) == before
