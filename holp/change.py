@@ -231,6 +231,18 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
     if problems:
         raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} have errors: fix them, so "
                         "that they can go into the commit of this change", FAILED, problems)
+    if git.has_changes(root, Path(repository.TEAM)):
+        # the commit does not hold the rep's team.yaml: its edits are checked by the one it will be read with
+        from holp import snapshot
+        from holp.model.process import load_team
+
+        doc = snapshot.team_document_at(root, "HEAD")
+        as_committed = dataclasses.replace(repo, team_doc=doc, team=load_team(doc))
+        problems = [p for p in validate(as_committed, lambda path: path in shown) if p.severity == ERROR]
+        if problems:
+            raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} have errors by the "
+                            "team.yaml of the last commit, which CI checks them by (your team.yaml has changes that "
+                            "are not committed): commit team.yaml first, then run holp again", FAILED, problems)
     return hand
 
 

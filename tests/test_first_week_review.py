@@ -116,3 +116,32 @@ def test_a_visit_refuses_a_customer_id_changed_by_hand_in_the_file_it_edits(git_
     assert result.exit_code == 1
     assert result.output.startswith(f"holp: {CUSTOMER_FILE}: the id was changed by hand (C-0001 → C-0009)")
     assert state(git_repo) == before
+
+
+def test_hand_edits_that_need_an_uncommitted_team_are_refused(git_repo: Path, holp: Callable[..., Result]) -> None:
+    team = git_repo / "team.yaml"
+    write(team, team.read_text(encoding="utf-8").replace(
+        "targets:", "  - {id: li.si, name: 李四, email: li.si@example.com, region: east}\ntargets:"))
+    project = git_repo / FILE
+    write(project, project.read_text(encoding="utf-8").replace("owner: zhang.wei", "owner: li.si"))
+    assert holp("validate").exit_code == 0  # by the work tree's team.yaml, all is well
+    before = state(git_repo)
+    result = holp("tick", "P-2026-001", "key_person_relationship")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{FILE}:5:8: error[unknown-rep]: rep 'li.si' does not exist (did you mean li.na?)\n"
+        f"holp: your edits to {FILE} have errors by the team.yaml of the last commit, which CI checks them by "
+        "(your team.yaml has changes that are not committed): commit team.yaml first, then run holp again\n")
+    assert state(git_repo) == before
+
+
+def test_an_uncommitted_team_that_the_edits_do_not_need_is_no_reason_to_refuse(git_repo: Path,
+                                                                               holp: Callable[..., Result]) -> None:
+    team = git_repo / "team.yaml"
+    write(team, team.read_text(encoding="utf-8").replace("amount: 30000000", "amount: 35000000"))
+    project = git_repo / FILE
+    write(project, project.read_text(encoding="utf-8").replace("amount: 3200000", "amount: 3300000"))
+    result = holp("tick", "P-2026-001", "key_person_relationship")
+    assert result.exit_code == 0, result.output
+    assert committed(git_repo) == [FILE]
+    assert git(git_repo, "status", "--porcelain=v1", "-uall") == " M team.yaml\n"
