@@ -145,3 +145,31 @@ def test_an_uncommitted_team_that_the_edits_do_not_need_is_no_reason_to_refuse(g
     assert result.exit_code == 0, result.output
     assert committed(git_repo) == [FILE]
     assert git(git_repo, "status", "--porcelain=v1", "-uall") == " M team.yaml\n"
+
+
+# -- a hook that refuses holp's commit ---------------------------------------------------------------------------
+
+REFUSED = ("holp: the pre-commit hook (.git/hooks/pre-commit) refused the commit, so nothing was changed; fix what "
+           "it says, or run the hook alone to see it again. What it said:")
+
+
+def hook(root: Path, body: str) -> None:
+    path = root / ".git" / "hooks" / "pre-commit"
+    path.write_text(f"#!/bin/sh\n{body}\nexit 1\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+def test_a_hook_that_prints_a_very_long_line_is_shown_cut(git_repo: Path, holp: Callable[..., Result]) -> None:
+    hook(git_repo, "printf 'x%.0s' $(seq 1 1000); echo; echo 'ticks need a note'")
+    result = holp("tick", "P-2026-001", "key_person_relationship")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [REFUSED, "  | " + "x" * 300 + " … (cut)", "  | ticks need a note"]
+
+
+def test_a_hook_that_prints_megabytes_is_shown_by_its_last_lines(git_repo: Path, holp: Callable[..., Result]) -> None:
+    hook(git_repo, "seq 1 300000; head -c 3000000 /dev/zero | tr '\\000' x; echo; echo 'ticks need a note'")
+    before = state(git_repo)
+    result = holp("tick", "P-2026-001", "key_person_relationship")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [REFUSED, "  | ... (its earlier output left out)", "  | ticks need a note"]
+    assert state(git_repo) == before

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import BinaryIO
 
 from holp.errors import FAILED, HolpError
 
@@ -233,24 +234,42 @@ def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[
 
 
 HOOK_LINES = 40  # the last lines of a refusing hook's output that holp shows
+HOOK_WIDTH = 300  # characters of each of those lines
+HOOK_TAIL = 64 * 1024  # bytes of its output read back, at the end: a hook may print megabytes
+
+
+def _last_lines(output: BinaryIO) -> list[str]:
+    """What a refusing hook printed, as holp shows it: its last lines, each cut to a width."""
+    size = output.seek(0, os.SEEK_END)
+    output.seek(max(0, size - HOOK_TAIL))
+    said = output.read().decode("utf-8", "replace").rstrip().splitlines()
+    if size > HOOK_TAIL:
+        said = ["... (its earlier output left out)", *said[1:][-HOOK_LINES:]]  # the first may be part of a line
+    elif len(said) > HOOK_LINES:
+        said = [f"... ({len(said) - HOOK_LINES} lines before these)", *said[-HOOK_LINES:]]
+    return [line if len(line) <= HOOK_WIDTH else f"{line[:HOOK_WIDTH]} … (cut)" for line in said]
 
 
 def _commit(root: Path, paths: list[str], message: str, environment: dict[str, str]) -> None:
     """`git commit --only` with the repository's hooks; when one refuses, which one and what it said.
 
     git names no hook when one fails; its trace2 events (to a file, so the hooks' own output stays apart)
-    give each hook it starts and the code it exited with."""
+    give each hook it starts and the code it exited with. What git and the hooks print goes to a file too."""
     import json
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="holp-commit-") as folder:
         trace = Path(folder) / "events"
-        result = subprocess.run([_git(), *PLAIN_PATHS, "commit", "--quiet", "--only", "--file=-", "--", *paths],
-                                cwd=root, input=message.encode("utf-8"), capture_output=True, check=False,
-                                env={**_env(), **environment, "GIT_TRACE2_EVENT": str(trace)}, start_new_session=True)
-        if result.returncode == 0:
-            return
-        _refused(result.stderr, root)
+        with (Path(folder) / "output").open("w+b") as output:
+            result = subprocess.run([_git(), *PLAIN_PATHS, "commit", "--quiet", "--only", "--file=-", "--", *paths],
+                                    cwd=root, input=message.encode("utf-8"), stdout=output, stderr=subprocess.STDOUT,
+                                    check=False, env={**_env(), **environment, "GIT_TRACE2_EVENT": str(trace)},
+                                    start_new_session=True)
+            if result.returncode == 0:
+                return
+            said = _last_lines(output)
+        printed = "\n".join(said).encode("utf-8")
+        _refused(printed, root)
         events = trace.read_text(encoding="utf-8", errors="replace").splitlines() if trace.exists() else []
     hooks: dict[tuple[str, int], tuple[str, str]] = {}
     refused = None
@@ -265,10 +284,7 @@ def _commit(root: Path, paths: list[str], message: str, environment: dict[str, s
         elif event.get("event") == "child_exit" and key in hooks and event.get("code") != 0:
             refused = hooks[key]
     if refused is None:
-        raise HolpError(f"git commit failed: {reason(result.stderr, result.returncode)}")
-    said = (result.stdout + result.stderr).decode("utf-8", "replace").rstrip().splitlines()
-    if len(said) > HOOK_LINES:
-        said = [f"... ({len(said) - HOOK_LINES} lines before these)", *said[-HOOK_LINES:]]
+        raise HolpError(f"git commit failed: {reason(printed, result.returncode)}")
     shown = "\n".join(f"  | {line}" for line in said) if said else "  (it printed nothing)"
     name, program = refused
     raise HolpError(f"the {name} hook ({program}) refused the commit, so nothing was changed; fix what it "
