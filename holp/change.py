@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,14 +109,13 @@ def _hand_edit(root: Path, relative: str, shown: str) -> HandEdit | None:
     old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
     if old is None:
         return HandEdit(relative, shown, 0, 0, new=True)
-    before = old.decode("utf-8", "replace").splitlines()
-    after = (root / relative).read_bytes().decode("utf-8", "replace").splitlines()
+    # lines as git counts them, ends included: an editor that rewrote every line end (CRLF) changed every line
+    before = io.BytesIO(old).readlines()
+    after = io.BytesIO((root / relative).read_bytes()).readlines()
     added = removed = 0
-    for line in difflib.unified_diff(before, after, lineterm="", n=0):
-        if line.startswith(("+++", "---")):
-            continue
-        added += line.startswith("+")
-        removed += line.startswith("-")
+    for line in list(difflib.diff_bytes(difflib.unified_diff, before, after, n=0))[2:]:  # after the two file names
+        added += line.startswith(b"+")
+        removed += line.startswith(b"-")
     return HandEdit(relative, shown, added, removed, new=False)
 
 

@@ -173,3 +173,15 @@ def test_a_hook_that_prints_megabytes_is_shown_by_its_last_lines(git_repo: Path,
     assert result.exit_code == 1
     assert result.output.splitlines() == [REFUSED, "  | ... (its earlier output left out)", "  | ticks need a note"]
     assert state(git_repo) == before
+
+
+def test_line_ends_changed_by_hand_are_counted_as_git_counts_them(git_repo: Path, holp: Callable[..., Result]) -> None:
+    path = git_repo / FILE
+    write(path, path.read_bytes().replace(b"\n", b"\r\n"))  # an editor that saved the file with CRLF
+    added, removed, _ = git(git_repo, "diff", "--numstat", "--", FILE).split("\t")
+    assert (added, removed) == ("31", "31")
+    result = holp("tick", "P-2026-001", "key_person_relationship")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [f"  with your edits: {FILE} (+31 -31 lines)"]
+    assert git(git_repo, "log", "-1", "--format=%(trailers:key=Holp-Hand-Edit,valueonly)") == (
+        f"{FILE} (+31 -31 lines)\n\n")
