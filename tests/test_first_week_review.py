@@ -185,3 +185,24 @@ def test_line_ends_changed_by_hand_are_counted_as_git_counts_them(git_repo: Path
     assert result.output.splitlines()[1:] == [f"  with your edits: {FILE} (+31 -31 lines)"]
     assert git(git_repo, "log", "-1", "--format=%(trailers:key=Holp-Hand-Edit,valueonly)") == (
         f"{FILE} (+31 -31 lines)\n\n")
+
+
+# -- holp validate FILES -----------------------------------------------------------------------------------------
+
+
+def test_validate__a_path_outside_the_repository_is_a_usage_error(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo.parent / "notes.yaml", "name: [写了一半\n")
+    result = holp("validate", "../notes.yaml")
+    assert result.exit_code == 2
+    assert result.output == ("holp: ../notes.yaml: not in the sales repository (.): give files or folders inside "
+                             "it\n")
+    assert holp("validate", "..").exit_code == 0  # a folder holding the repository holds all of its files
+
+
+def test_validate__a_record_file_that_is_a_link_out_is_checked_as_the_repositorys(repo: Path,
+                                                                                  holp: Callable[..., Result]) -> None:
+    write(repo.parent / "elsewhere.yaml", PROJECT.replace("id: P-2026-001", "id: P-2026-002"))
+    (repo / "projects/east/P-2026-002.yaml").symlink_to(repo.parent / "elsewhere.yaml")
+    result = holp("validate", "projects/east/P-2026-002.yaml")
+    assert result.exit_code == 1
+    assert "projects/east/P-2026-002.yaml:1:1: error[" in result.output

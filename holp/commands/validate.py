@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,13 @@ from holp.commands import echo
 from holp.errors import HolpError
 from holp.problems import ERROR, Problem, summary
 from holp.validate import count_files, validate
+
+
+def _where(path: Path) -> Path:
+    """Where ``path`` is: absolute, the links of its folders resolved but not the path itself (a record file that
+    is a link is in the repository, and a problem of it)."""
+    full = Path(os.path.abspath(path))
+    return full.parent.resolve() / full.name if full.name else full
 
 
 def _wanted(repo: repository.Repository, paths: tuple[Path, ...]) -> Callable[[str], bool]:
@@ -47,6 +55,11 @@ def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise HolpError(f"{missing[0]}: no such file or folder (paths are relative to the current folder)")
+    top = root.resolve()
+    outside = [p for p in paths if not (top == _where(p) or top in _where(p).parents or _where(p) in top.parents)]
+    if outside:  # it would check nothing, and say "no problems"
+        raise HolpError(f"{outside[0]}: not in the sales repository ({repository.display_path(root)}): give files or "
+                        "folders inside it")
     repo = repository.load(root)
     problems = validate(repo, _wanted(repo, paths))
     if strict:
