@@ -206,3 +206,12 @@ def test_validate__a_record_file_that_is_a_link_out_is_checked_as_the_repository
     result = holp("validate", "projects/east/P-2026-002.yaml")
     assert result.exit_code == 1
     assert "projects/east/P-2026-002.yaml:1:1: error[" in result.output
+
+
+def test_validate__a_folder_names_the_links_in_it(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo.parent / "elsewhere.yaml", PROJECT.replace("id: P-2026-001", "id: P-2026-002"))
+    (repo / "projects/east/P-2026-002.yaml").symlink_to(repo.parent / "elsewhere.yaml")
+    result = holp("validate", "projects/east")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == ("projects/east/P-2026-002.yaml:1:1: error[symlink]: a symbolic link: holp "
+                                             "never follows links; put the file itself here")

@@ -23,12 +23,12 @@ def _wanted(repo: repository.Repository, paths: tuple[Path, ...]) -> Callable[[s
     """The files named (or inside a folder named), and the customer of each project among them: a project is
     checked against its customer, so a pre-commit hook that passes a project's file checks both. Naming holp.yaml
     or team.yaml checks everything: every file is read by their rules."""
-    given = {p.resolve() for p in paths}
-    if not given or any(p in given for p in (repo.root / repository.CONFIG, repo.root / repository.TEAM)):
+    given = {_where(p) for p in paths}
+    if not given or any(_where(p) in given for p in (repo.root / repository.CONFIG, repo.root / repository.TEAM)):
         return lambda shown: True
 
     def named(shown: str) -> bool:
-        path = Path(shown).resolve()
+        path = _where(Path(shown))
         return path in given or any(folder in path.parents for folder in given)
 
     chosen = {repo.document(p.path).path for p in repo.projects.values() if named(repo.document(p.path).path)}
