@@ -215,3 +215,10 @@ def test_validate__a_folder_names_the_links_in_it(repo: Path, holp: Callable[...
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == ("projects/east/P-2026-002.yaml:1:1: error[symlink]: a symbolic link: holp "
                                              "never follows links; put the file itself here")
+
+
+def test_validate__counts_the_files_it_checked(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / "notes.yaml", "name: [写了一半\n")
+    assert holp("validate", FILE).output == "2 files checked, no problems.\n"  # the project and its customer
+    assert holp("validate", "notes.yaml").output == "0 files checked, no problems.\n"  # no file holp reads
+    assert holp("validate").output == "4 files checked, no problems.\n"

@@ -61,10 +61,11 @@ def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
         raise HolpError(f"{outside[0]}: not in the sales repository ({repository.display_path(root)}): give files or "
                         "folders inside it")
     repo = repository.load(root)
-    problems = validate(repo, _wanted(repo, paths))
+    wanted = _wanted(repo, paths)
+    problems = validate(repo, wanted)
     if strict:
         problems = [p.strict() for p in problems]
-    files = count_files(repo)
+    files = count_files(repo, wanted)
     failed = any(p.severity == ERROR for p in problems)
     if fmt == "json":
         echo(json.dumps({
