@@ -222,3 +222,23 @@ def test_validate__counts_the_files_it_checked(repo: Path, holp: Callable[..., R
     assert holp("validate", FILE).output == "2 files checked, no problems.\n"  # the project and its customer
     assert holp("validate", "notes.yaml").output == "0 files checked, no problems.\n"  # no file holp reads
     assert holp("validate").output == "4 files checked, no problems.\n"
+
+
+# -- holp init in odd places -------------------------------------------------------------------------------------
+
+
+def test_init__on_a_new_branch_of_a_repository_with_main_commits_there(tmp_path: Path,
+                                                                       holp: Callable[..., Result]) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    write(tmp_path / "README", "the team's other work\n")
+    git(tmp_path, "add", "README")
+    git(tmp_path, "commit", "-qm", "other work")
+    main = git(tmp_path, "rev-parse", "main")
+    git(tmp_path, "switch", "-q", "--orphan", "sales")
+    result = holp("init", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert f"created a sales repository in {tmp_path} (branch sales, first commit " in result.output
+    assert git(tmp_path, "symbolic-ref", "--short", "HEAD") == "sales\n"
+    assert git(tmp_path, "rev-parse", "main") == main
+    assert git(tmp_path, "rev-list", "--count", "sales") == "1\n"
+    assert git(tmp_path, "status", "--porcelain", "-uall") == ""

@@ -152,8 +152,9 @@ def check_identity(cwd: Path, alternative: str = "") -> None:
 
 
 def start_main(path: Path) -> None:
-    """A repository whose HEAD has no commit yet starts on branch main, whatever git's default."""
-    if rev_parse(path, "HEAD") is None:
+    """A repository with no commit yet starts on branch main, whatever git's default. One that has branches keeps
+    the branch HEAD is on, even a new one (`git switch --orphan`): main may be another branch's, with its commits."""
+    if rev_parse(path, "HEAD") is None and not run(["for-each-ref", "--count=1", "refs/heads/"], path).strip():
         run(["symbolic-ref", "HEAD", "refs/heads/main"], path)
 
 
