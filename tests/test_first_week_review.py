@@ -242,3 +242,25 @@ def test_init__on_a_new_branch_of_a_repository_with_main_commits_there(tmp_path:
     assert git(tmp_path, "rev-parse", "main") == main
     assert git(tmp_path, "rev-list", "--count", "sales") == "1\n"
     assert git(tmp_path, "status", "--porcelain", "-uall") == ""
+
+
+def test_init__a_file_where_a_folder_must_be_is_refused_before_writing(tmp_path: Path,
+                                                                       holp: Callable[..., Result]) -> None:
+    target = tmp_path / "sales"
+    write(target / "projects", "项目清单(旧)\n")
+    result = holp("init", str(target))
+    assert result.exit_code == 2
+    assert result.output == (f"holp: {target / 'projects'} is a file where holp needs a folder (the projects' files "
+                             "go in it): move it away, then run holp init again\n")
+    assert sorted(p.name for p in target.iterdir()) == ["projects"]
+
+
+def test_init__a_file_where_its_workflow_folder_must_be_is_refused_before_writing(
+        tmp_path: Path, holp: Callable[..., Result]) -> None:
+    target = tmp_path / "sales"
+    write(target / ".github/workflows", "")
+    result = holp("init", str(target))
+    assert result.exit_code == 2
+    assert result.output == (f"holp: {target / '.github/workflows'} is a file where holp needs a folder (for "
+                             ".github/workflows/holp.yml): move it away, then run holp init again\n")
+    assert sorted(p.name for p in target.iterdir()) == [".github"]

@@ -9,6 +9,7 @@ from holp import __version__, git
 from holp.commands import echo
 from holp.errors import HolpError
 from holp.files import write_atomic
+from holp.fileset import FOLDERS
 from holp.model.process import load_process
 from holp.resources import template
 from holp.schema_files import files as schema_files
@@ -72,6 +73,12 @@ def run(path: Path, lang: str, commit: bool = True) -> int:
     existing = [p.as_posix() for p in files if (path / p).exists()]
     if existing:
         raise HolpError(f"{path} already has {', '.join(existing)}; holp init never overwrites a file")
+    needed = {Path(folder): f"the {folder}' files go in it" for folder in FOLDERS}
+    needed.update({folder: f"for {relative.as_posix()}" for relative in files for folder in relative.parents})
+    for folder, why in needed.items():
+        if folder != Path(".") and (path / folder).exists() and not (path / folder).is_dir():
+            raise HolpError(f"{path / folder} is a file where holp needs a folder ({why}): move it away, then run "
+                            "holp init again")
     if shutil.which("git") is None:
         raise HolpError("git is not installed or not on PATH: install git (holp keeps the history in it) and try "
                         "again")
