@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from conftest import PROJECT, git, snapshot, write
@@ -264,3 +265,21 @@ def test_init__a_file_where_its_workflow_folder_must_be_is_refused_before_writin
     assert result.output == (f"holp: {target / '.github/workflows'} is a file where holp needs a folder (for "
                              ".github/workflows/holp.yml): move it away, then run holp init again\n")
     assert sorted(p.name for p in target.iterdir()) == [".github"]
+
+
+def test_init__without_a_git_identity_gives_advice_that_works_outside_a_repository(
+        tmp_path: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.delenv(f"GIT_{name}_NAME")
+        monkeypatch.delenv(f"GIT_{name}_EMAIL")
+    git(tmp_path, "config", "--global", "user.useConfigOnly", "true")
+    monkeypatch.chdir(tmp_path)
+    result = holp("init", "sales")
+    assert result.exit_code == 2
+    assert result.output == ("holp: git does not know who you are: run `git config --global user.name \"...\"` and "
+                             "`git config --global user.email you@example.com`, or pass --no-commit\n")
+    assert not (tmp_path / "sales").exists()
+    # the advice, followed as written where the rep stands, is what init needed
+    git(tmp_path, "config", "--global", "user.name", "王芳")
+    git(tmp_path, "config", "--global", "user.email", "wang.fang@example.com")
+    assert holp("init", "sales").exit_code == 0

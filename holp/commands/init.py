@@ -83,7 +83,8 @@ def run(path: Path, lang: str, commit: bool = True) -> int:
         raise HolpError("git is not installed or not on PATH: install git (holp keeps the history in it) and try "
                         "again")
     if commit:  # before anything is written: a first commit that cannot be made is said first
-        git.check_identity(path if path.exists() else Path.cwd(), ", or pass --no-commit")
+        # where the commit will be: the repository holding the folder, or (outside one) a new one
+        git.check_identity(next(p for p in (path, *path.parents) if p.exists()), ", or pass --no-commit")
     path.mkdir(parents=True, exist_ok=True)
     for relative, text in files.items():
         write_atomic(path / relative, text.encode("utf-8"), create_only=True)

@@ -143,12 +143,15 @@ def preflight(root: Path, *, need_branch: bool) -> None:
 
 
 def check_identity(cwd: Path, alternative: str = "") -> None:
-    """Refuse when git would not know whom to name as a commit's author."""
+    """Refuse when git would not know whom to name as a commit's author (outside a repository, where the
+    commit will be in the one about to be made, the advice is the global configuration: `git config user.name`
+    fails there)."""
     ident = subprocess.run([_git(), *NO_HOOKS, "var", "GIT_AUTHOR_IDENT"], cwd=cwd, capture_output=True,
                            check=False, env=_env())
     if ident.returncode != 0:
-        raise HolpError("git does not know who you are: run `git config user.name \"...\"` and "
-                        f"`git config user.email you@example.com`{alternative}")
+        scope = "" if toplevel(cwd) is not None else "--global "
+        raise HolpError(f"git does not know who you are: run `git config {scope}user.name \"...\"` and "
+                        f"`git config {scope}user.email you@example.com`{alternative}")
 
 
 def start_main(path: Path) -> None:
