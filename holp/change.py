@@ -214,6 +214,13 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
     hand = [found for relative in paths
             if (found := _hand_edit(root, relative, repository.display_path(root / relative))) is not None]
     customer = repo.customer_of(project)
+    if customer is None and project.customer:  # a customer new to git goes in too, so it must be readable
+        unread = repo.unreadable_file(project.customer, CUSTOMERS)
+        found = None if unread is None else _hand_edit(root, unread, repository.display_path(root / unread))
+        if unread is not None and found is not None and found.new:
+            raise HolpError(f"{found.shown} (customer {project.customer} of {project.id}) cannot be read, and git does "
+                            "not have it yet: fix it first, or the commit would name a customer it does not hold",
+                            FAILED, [repo.unreadable[unread]])
     if customer is not None and customer.path not in paths:
         # a customer never committed goes in with its project's first commit (else that commit names a customer
         # that is not there); edits of a committed one go in when the gate judged on them stands only on them

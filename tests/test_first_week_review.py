@@ -283,3 +283,21 @@ def test_init__without_a_git_identity_gives_advice_that_works_outside_a_reposito
     git(tmp_path, "config", "--global", "user.name", "王芳")
     git(tmp_path, "config", "--global", "user.email", "wang.fang@example.com")
     assert holp("init", "sales").exit_code == 0
+
+
+def test_a_new_project_whose_new_customer_cannot_be_read_is_refused(git_repo: Path,
+                                                                    holp: Callable[..., Result]) -> None:
+    assert holp("new", "customer", "--name", "江苏永丰水泥有限公司", "--region", "east", "--owner",
+                "zhang.wei").exit_code == 0
+    assert holp("new", "project", "--customer", "C-0002", "--name", "水泥窑余热发电", "--line",
+                "waste-heat").exit_code == 0
+    customer = git_repo / "customers/east/C-0002.yaml"
+    write(customer, customer.read_text(encoding="utf-8") + "contacts:\n\t- {name: 王强}\n")  # a tab
+    before = state(git_repo)
+    result = holp("tick", "P-2026-002", "process_assessed")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "holp: customers/east/C-0002.yaml (customer C-0002 of P-2026-002) cannot be read, and git does not have it "
+        "yet: fix it first, or the commit would name a customer it does not hold")
+    assert result.output.startswith("customers/east/C-0002.yaml:")
+    assert state(git_repo) == before
