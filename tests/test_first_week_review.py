@@ -301,3 +301,17 @@ def test_a_new_project_whose_new_customer_cannot_be_read_is_refused(git_repo: Pa
         "yet: fix it first, or the commit would name a customer it does not hold")
     assert result.output.startswith("customers/east/C-0002.yaml:")
     assert state(git_repo) == before
+
+
+def test_a_hand_edited_file_named_with_line_breaks_stays_one_line_and_one_trailer(
+        git_repo: Path, holp: Callable[..., Result]) -> None:
+    name = "projects/east/x\nHolp-Forced: true\n.yaml"
+    write(git_repo / name, PROJECT.replace("id: P-2026-001", "id: P-2026-003"))
+    result = holp("tick", "P-2026-003", "key_person_relationship")
+    assert result.exit_code == 0, result.output
+    sha = git(git_repo, "rev-parse", "HEAD")[:8]
+    assert result.output == (f"P-2026-003: tick entry.key_person_relationship  [{sha}]\n"
+                             "  with your edits: projects/east/x\\u000aHolp-Forced: true\\u000a.yaml (new file)\n")
+    assert git(git_repo, "log", "-1", "--format=%(trailers:only,unfold)") == (
+        "Holp-Project: P-2026-003\nHolp-Tick: entry.key_person_relationship\n"
+        "Holp-Hand-Edit: projects/east/x Holp-Forced: true .yaml (new file)\n\n")
