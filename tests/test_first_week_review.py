@@ -315,3 +315,17 @@ def test_a_hand_edited_file_named_with_line_breaks_stays_one_line_and_one_traile
     assert git(git_repo, "log", "-1", "--format=%(trailers:only,unfold)") == (
         "Holp-Project: P-2026-003\nHolp-Tick: entry.key_person_relationship\n"
         "Holp-Hand-Edit: projects/east/x Holp-Forced: true .yaml (new file)\n\n")
+
+
+def test_init__on_a_detached_head_is_refused_before_writing(tmp_path: Path, holp: Callable[..., Result]) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    write(tmp_path / "README", "the team's other work\n")
+    git(tmp_path, "add", "README")
+    git(tmp_path, "commit", "-qm", "other work")
+    git(tmp_path, "switch", "-q", "--detach")
+    result = holp("init", str(tmp_path / "sales"))
+    assert result.exit_code == 2
+    assert result.output == ("holp: HEAD is detached, and holp init commits on a branch: check out one (git switch "
+                             "main), or pass --no-commit\n")
+    assert not (tmp_path / "sales").exists()
+    assert git(tmp_path, "rev-list", "--count", "--all") == "1\n"

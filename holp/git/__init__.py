@@ -133,13 +133,16 @@ def preflight(root: Path, *, need_branch: bool) -> None:
             raise HolpError(f"another git process holds {locked}: wait for it, or delete the file if no git is "
                             "running")
     check_identity(root)
-    if need_branch:
-        branch = run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
-        if not branch:
-            raise HolpError("HEAD is detached: check out a branch (git switch main), or pass --branch NAME")
+    if need_branch and detached(root):
+        raise HolpError("HEAD is detached: check out a branch (git switch main), or pass --branch NAME")
     unmerged = run(["diff", "--name-only", "--diff-filter=U"], root).split()
     if unmerged:
         raise HolpError(f"{unmerged[0]} has an unresolved merge conflict: resolve it and commit first")
+
+
+def detached(root: Path) -> bool:
+    """Whether HEAD is on no branch (a commit there would belong to none)."""
+    return not run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
 
 
 def check_identity(cwd: Path, alternative: str = "") -> None:
