@@ -329,3 +329,14 @@ def test_init__on_a_detached_head_is_refused_before_writing(tmp_path: Path, holp
                              "main), or pass --no-commit\n")
     assert not (tmp_path / "sales").exists()
     assert git(tmp_path, "rev-list", "--count", "--all") == "1\n"
+
+
+def test_init__in_a_repository_whose_index_is_locked_is_refused_before_writing(
+        tmp_path: Path, holp: Callable[..., Result]) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / ".git" / "index.lock").write_text("")
+    result = holp("init", str(tmp_path / "sales"))
+    assert result.exit_code == 2
+    assert result.output == (f"holp: another git process holds {tmp_path / '.git' / 'index.lock'}: wait for it, or "
+                             "delete the file if no git is running\n")
+    assert not (tmp_path / "sales").exists()

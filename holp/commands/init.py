@@ -86,9 +86,11 @@ def run(path: Path, lang: str, commit: bool = True) -> int:
         # where the commit will be: the repository holding the folder, or (outside one) a new one
         holder = next(p for p in (path, *path.parents) if p.exists())
         git.check_identity(holder, ", or pass --no-commit")
-        if git.toplevel(holder) is not None and git.detached(holder):
-            raise HolpError("HEAD is detached, and holp init commits on a branch: check out one (git switch main), or "
-                            "pass --no-commit")
+        if git.toplevel(holder) is not None:
+            git.preflight(holder, need_branch=False)  # a held lock, a merge in conflict
+            if git.detached(holder):
+                raise HolpError("HEAD is detached, and holp init commits on a branch: check out one (git switch "
+                                "main), or pass --no-commit")
     path.mkdir(parents=True, exist_ok=True)
     for relative, text in files.items():
         write_atomic(path / relative, text.encode("utf-8"), create_only=True)
