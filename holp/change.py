@@ -130,35 +130,25 @@ def _committed_record(root: Path, folder: str, relative: str) -> Customer | Proj
     return found if isinstance(found, Customer | Project) else None
 
 
-def _committed_stage(root: Path, relative: str) -> str | None:
-    """The stage HEAD's version of a project file says (None: no such version, or no readable stage)."""
-    found = _committed_record(root, PROJECTS, relative)
-    return found.stage if isinstance(found, Project) else None
-
-
-def _refuse_new_id(root: Path, record: Customer | Project) -> None:
-    """A record whose id was changed by hand in its file: to history and review a record is its id, so the commit
-    would end one record and start another (a project at a later stage than the first, out of nowhere)."""
-    folder, what = (PROJECTS, "project") if isinstance(record, Project) else (CUSTOMERS, "customer")
-    committed = _committed_record(root, folder, record.path)
+def _refuse_new_id(root: Path, record: Customer | Project, committed: Customer | Project | None) -> None:
+    """A record whose id was changed by hand in its file (``committed``: what the last commit has there): to
+    history and review a record is its id, so the commit would end one record and start another (a project at a
+    later stage than the first, out of nowhere)."""
     if committed is not None and committed.id != record.id:
+        what = "project" if isinstance(record, Project) else "customer"
         raise HolpError(f"{repository.display_path(root / record.path)}: the id was changed by hand ({committed.id} → "
                         f"{record.id}): put it back to {committed.id}; holp and review follow a record by its id (to "
                         f"them this is a new {what}, its history lost), so a new id is a new file (holp new)", FAILED)
 
 
-def _refuse_other_identity(root: Path, repo: repository.Repository, hand: list[HandEdit]) -> None:
-    """Each record file edited by hand must hold the record the last commit has there (`_refuse_new_id`), and one
-    new to git must not hold a record whose file it deleted: that file was moved by hand (to another region's
-    folder), and holp's commit would add the new file and keep the old one, one id in two files."""
+def _refuse_moved(root: Path, repo: repository.Repository, hand: list[HandEdit]) -> None:
+    """A record file new to git must not hold a record whose file it deleted: that file was moved by hand (to
+    another region's folder), and holp's commit would add the new file and keep the old one, one id in two files."""
     records: dict[str, Customer | Project] = {r.path: r for r in repo.projects.values()}
     records.update((r.path, r) for r in repo.customers.values())
     for h in hand:
         record = records.get(h.relative)
-        if record is None:
-            continue
-        if not h.new:
-            _refuse_new_id(root, record)
+        if record is None or not h.new:
             continue
         folder = PROJECTS if isinstance(record, Project) else CUSTOMERS
         for gone in git.deleted(root, folder):
@@ -180,20 +170,20 @@ def _refuse_unjudgeable(root: Path, project: Project) -> None:
                             "(git add holp.yaml team.yaml && git commit)", FAILED)
         raise HolpError(f"{shown} has changes that are not committed: holp would judge this change by them, and "
                         "review judges by the committed process; commit holp.yaml first (or undo the edit)", FAILED)
-    _refuse_new_id(root, project)
-    committed = _committed_stage(root, project.path)
-    if committed is not None and committed != project.stage:
+    committed = _committed_record(root, PROJECTS, project.path)
+    _refuse_new_id(root, project, committed)
+    if isinstance(committed, Project) and committed.stage != project.stage:
         raise HolpError(f"{repository.display_path(root / project.path)}: the stage was changed by hand "
-                        f"({committed} → {project.stage}): put it back to {committed}; holp advance, close and "
-                        "reopen move a project, with the commit a reviewer can check", FAILED)
+                        f"({committed.stage} → {project.stage}): put it back to {committed.stage}; holp advance, close "
+                        "and reopen move a project, with the commit a reviewer can check", FAILED)
 
 
-def _judged_on_edits(root: Path, repo: repository.Repository, project: Project, customer: Customer,
+def _judged_on_edits(repo: repository.Repository, project: Project, customer: Customer,
+                     committed: Customer | Project | None,
                      plan: Callable[[repository.Repository, Project], Change]) -> bool:
     """Whether the change stands only on the rep's uncommitted edits of the customer's file: refused with the
     committed version (or there is none). Then the edits go into its commit, so that the commit a reviewer
     checks holds what the gate was judged on; otherwise they stay the rep's, uncommitted."""
-    committed = _committed_record(root, CUSTOMERS, customer.path)
     if not isinstance(committed, Customer):
         return True
     try:
@@ -221,18 +211,19 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
             raise HolpError(f"{found.shown} (customer {project.customer} of {project.id}) cannot be read, and git does "
                             "not have it yet: fix it first, or the commit would name a customer it does not hold",
                             FAILED, [repo.unreadable[unread]])
-    if customer is not None and customer.path not in paths:
+    if customer is not None:
+        edited = next((h for h in hand if h.relative == customer.path), None) or _hand_edit(
+            root, customer.path, repository.display_path(root / customer.path))
+        committed = None if edited is None or edited.new else _committed_record(root, CUSTOMERS, customer.path)
+        _refuse_new_id(root, customer, committed)  # also when its edits stay out: the project may name its new id
         # a customer never committed goes in with its project's first commit (else that commit names a customer
         # that is not there); edits of a committed one go in when the gate judged on them stands only on them
-        edited = _hand_edit(root, customer.path, repository.display_path(root / customer.path))
-        if edited is not None:
-            _refuse_new_id(root, customer)  # also when its edits stay out: the project may name its new id
-        if edited is not None and (edited.new or (change.judged and _judged_on_edits(root, repo, project, customer,
-                                                                                     plan))):
+        if edited is not None and customer.path not in paths and (
+                edited.new or (change.judged and _judged_on_edits(repo, project, customer, committed, plan))):
             hand.append(edited)
     if not hand:
         return []
-    _refuse_other_identity(root, repo, hand)
+    _refuse_moved(root, repo, hand)
     shown = {h.shown for h in hand}
     problems = [p for p in validate(repo, lambda path: path in shown) if p.severity == ERROR]
     if problems:
