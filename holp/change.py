@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,26 +109,55 @@ def _hand_edit(root: Path, relative: str, shown: str) -> HandEdit | None:
     old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
     if old is None:
         return HandEdit(relative, shown, 0, 0, new=True)
-    before = old.decode("utf-8", "replace").splitlines()
-    after = (root / relative).read_bytes().decode("utf-8", "replace").splitlines()
+    # lines as git counts them, ends included: an editor that rewrote every line end (CRLF) changed every line
+    before = io.BytesIO(old).readlines()
+    after = io.BytesIO((root / relative).read_bytes()).readlines()
     added = removed = 0
-    for line in difflib.unified_diff(before, after, lineterm="", n=0):
-        if line.startswith(("+++", "---")):
-            continue
-        added += line.startswith("+")
-        removed += line.startswith("-")
+    for line in list(difflib.diff_bytes(difflib.unified_diff, before, after, n=0))[2:]:  # after the two file names
+        added += line.startswith(b"+")
+        removed += line.startswith(b"-")
     return HandEdit(relative, shown, added, removed, new=False)
 
 
-def _committed_stage(root: Path, relative: str) -> str | None:
-    """The stage HEAD's version of a project file says (None: no such version, or no readable stage)."""
+def _committed_record(root: Path, folder: str, relative: str) -> Customer | Project | None:
+    """The record HEAD's version of a file holds (None: no such version, or it is no record)."""
     from holp import reading, snapshot
 
     old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
     if old is None:
         return None
-    found = reading.record_of(PROJECTS, yaml.read(relative, old), relative)
-    return found.stage if isinstance(found, Project) else None
+    found = reading.record_of(folder, yaml.read(relative, old), relative)
+    return found if isinstance(found, Customer | Project) else None
+
+
+def _refuse_new_id(root: Path, record: Customer | Project, committed: Customer | Project | None) -> None:
+    """A record whose id was changed by hand in its file (``committed``: what the last commit has there): to
+    history and review a record is its id, so the commit would end one record and start another (a project at a
+    later stage than the first, out of nowhere)."""
+    if committed is not None and committed.id != record.id:
+        what = "project" if isinstance(record, Project) else "customer"
+        raise HolpError(f"{repository.display_path(root / record.path)}: the id was changed by hand ({committed.id} → "
+                        f"{record.id}): put it back to {committed.id}; holp and review follow a record by its id (to "
+                        f"them this is a new {what}, its history lost), so a new id is a new file (holp new)", FAILED)
+
+
+def _refuse_moved(root: Path, repo: repository.Repository, hand: list[HandEdit]) -> None:
+    """A record file new to git must not hold a record whose file it deleted: that file was moved by hand (to
+    another region's folder), and holp's commit would add the new file and keep the old one, one id in two files."""
+    records: dict[str, Customer | Project] = {r.path: r for r in repo.projects.values()}
+    records.update((r.path, r) for r in repo.customers.values())
+    for h in hand:
+        record = records.get(h.relative)
+        if record is None or not h.new:
+            continue
+        folder = PROJECTS if isinstance(record, Project) else CUSTOMERS
+        for gone in git.deleted(root, folder):
+            old = _committed_record(root, folder, gone)
+            if old is not None and old.id == record.id:
+                was = repository.display_path(root / gone)
+                raise HolpError(f"{h.shown} holds {record.id}, which the last commit has in {was}: the file was "
+                                "moved, and holp would commit only the new one (one id in two files); commit the move "
+                                f"first (git add {was} {h.shown} && git commit), then run holp again", FAILED)
 
 
 def _refuse_unjudgeable(root: Path, project: Project) -> None:
@@ -140,22 +170,20 @@ def _refuse_unjudgeable(root: Path, project: Project) -> None:
                             "(git add holp.yaml team.yaml && git commit)", FAILED)
         raise HolpError(f"{shown} has changes that are not committed: holp would judge this change by them, and "
                         "review judges by the committed process; commit holp.yaml first (or undo the edit)", FAILED)
-    committed = _committed_stage(root, project.path)
-    if committed is not None and committed != project.stage:
+    committed = _committed_record(root, PROJECTS, project.path)
+    _refuse_new_id(root, project, committed)
+    if isinstance(committed, Project) and committed.stage != project.stage:
         raise HolpError(f"{repository.display_path(root / project.path)}: the stage was changed by hand "
-                        f"({committed} → {project.stage}): put it back to {committed}; holp advance, close and "
-                        "reopen move a project, with the commit a reviewer can check", FAILED)
+                        f"({committed.stage} → {project.stage}): put it back to {committed.stage}; holp advance, close "
+                        "and reopen move a project, with the commit a reviewer can check", FAILED)
 
 
-def _judged_on_edits(root: Path, repo: repository.Repository, project: Project, customer: Customer,
+def _judged_on_edits(repo: repository.Repository, project: Project, customer: Customer,
+                     committed: Customer | Project | None,
                      plan: Callable[[repository.Repository, Project], Change]) -> bool:
     """Whether the change stands only on the rep's uncommitted edits of the customer's file: refused with the
     committed version (or there is none). Then the edits go into its commit, so that the commit a reviewer
     checks holds what the gate was judged on; otherwise they stay the rep's, uncommitted."""
-    from holp import reading, snapshot
-
-    old = snapshot.blob_at(root, "HEAD", customer.path) if git.rev_parse(root, "HEAD") else None
-    committed = None if old is None else reading.record_of(CUSTOMERS, yaml.read(customer.path, old), customer.path)
     if not isinstance(committed, Customer):
         return True
     try:
@@ -176,20 +204,43 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
     hand = [found for relative in paths
             if (found := _hand_edit(root, relative, repository.display_path(root / relative))) is not None]
     customer = repo.customer_of(project)
-    if customer is not None and customer.path not in paths:
+    if customer is None and project.customer:  # a customer new to git goes in too, so it must be readable
+        unread = repo.unreadable_file(project.customer, CUSTOMERS)
+        found = None if unread is None else _hand_edit(root, unread, repository.display_path(root / unread))
+        if unread is not None and found is not None and found.new:
+            raise HolpError(f"{found.shown} (customer {project.customer} of {project.id}) cannot be read, and git does "
+                            "not have it yet: fix it first, or the commit would name a customer it does not hold",
+                            FAILED, [repo.unreadable[unread]])
+    if customer is not None:
+        edited = next((h for h in hand if h.relative == customer.path), None) or _hand_edit(
+            root, customer.path, repository.display_path(root / customer.path))
+        committed = None if edited is None or edited.new else _committed_record(root, CUSTOMERS, customer.path)
+        _refuse_new_id(root, customer, committed)  # also when its edits stay out: the project may name its new id
         # a customer never committed goes in with its project's first commit (else that commit names a customer
         # that is not there); edits of a committed one go in when the gate judged on them stands only on them
-        edited = _hand_edit(root, customer.path, repository.display_path(root / customer.path))
-        if edited is not None and (edited.new or (change.judged and _judged_on_edits(root, repo, project, customer,
-                                                                                     plan))):
+        if edited is not None and customer.path not in paths and (
+                edited.new or (change.judged and _judged_on_edits(repo, project, customer, committed, plan))):
             hand.append(edited)
     if not hand:
         return []
+    _refuse_moved(root, repo, hand)
     shown = {h.shown for h in hand}
     problems = [p for p in validate(repo, lambda path: path in shown) if p.severity == ERROR]
     if problems:
         raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} have errors: fix them, so "
                         "that they can go into the commit of this change", FAILED, problems)
+    if git.has_changes(root, Path(repository.TEAM)):
+        # the commit does not hold the rep's team.yaml: its edits are checked by the one it will be read with
+        from holp import snapshot
+        from holp.model.process import load_team
+
+        doc = snapshot.team_document_at(root, "HEAD")
+        as_committed = dataclasses.replace(repo, team_doc=doc, team=load_team(doc))
+        problems = [p for p in validate(as_committed, lambda path: path in shown) if p.severity == ERROR]
+        if problems:
+            raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} have errors by the "
+                            "team.yaml of the last commit, which CI checks them by (your team.yaml has changes that "
+                            "are not committed): commit team.yaml first, then run holp again", FAILED, problems)
     return hand
 
 

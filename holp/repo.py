@@ -153,12 +153,17 @@ class Repository:
                                 "own id first", FAILED)
             if wanted in records:
                 return records[wanted]
-            for path, problem in self.unreadable.items():
-                if fileset.folder_of(path) == folder and wanted in (Path(path).stem, self.docs[path].probable_id()):
-                    raise HolpError(f"{what} {wanted} cannot be read", FAILED, [problem])
+            unread = self.unreadable_file(wanted, folder)
+            if unread is not None:
+                raise HolpError(f"{what} {wanted} cannot be read", FAILED, [self.unreadable[unread]])
         known = [*also_known, *(i for folder in folders for i in (self.projects if folder == PROJECTS
                                                                     else self.customers))]
         raise unknown_id(" or ".join(_WHAT[folder] for folder in folders), wanted, known)
+
+    def unreadable_file(self, wanted: str, folder: str) -> str | None:
+        """The file of ``folder`` that cannot be read and seems to hold the id ``wanted`` (by its name or its text)."""
+        return next((path for path in self.unreadable if fileset.folder_of(path) == folder
+                     and wanted in (Path(path).stem, self.docs[path].probable_id())), None)
 
     def customer_of(self, project: Project) -> Customer | None:
         return self.customers.get(project.customer) if project.customer else None

@@ -225,5 +225,7 @@ def validate(repo: Repository, wanted: Wanted = _all) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
 
 
-def count_files(repo: Repository) -> int:
-    return sum(1 for _ in repo.documents()) + len(repo.entry_problems)
+def count_files(repo: Repository, wanted: Wanted = _all) -> int:
+    """How many files `validate` with ``wanted`` checks."""
+    return sum(1 for doc in repo.documents() if wanted(doc.path)) + sum(1 for p in repo.entry_problems
+                                                                        if wanted(p.path))

@@ -92,8 +92,8 @@ def test_init__without_a_git_identity_refuses_before_writing(tmp_path: Path, hol
     target = tmp_path / "sales"
     result = holp("init", str(target))
     assert result.exit_code == 2
-    assert result.output == ("holp: git does not know who you are: run `git config user.name \"...\"` and "
-                             "`git config user.email you@example.com`, or pass --no-commit\n")
+    assert result.output == ("holp: git does not know who you are: run `git config --global user.name \"...\"` and "
+                             "`git config --global user.email you@example.com`, or pass --no-commit\n")
     assert not target.exists()
 
 

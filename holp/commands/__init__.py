@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from holp.files import refuse_tracked, write_atomic
-from holp.inert import terminal
+from holp.inert import one_line, terminal
 from holp.problems import Problem
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def print_applied(applied: Applied) -> int:
     if applied.sha:
         echo(f"{applied.subject}  [{applied.sha[:8]}{where}]")
         for edited in applied.hand:
-            echo(f"  with your edits: {edited}")
+            echo(f"  with your edits: {one_line(edited)}")  # a file name may hold a line break
     else:
         echo(f"{applied.subject}  ({applied.path} written, not committed)")
     return 0

@@ -9,6 +9,7 @@ from holp import __version__, git
 from holp.commands import echo
 from holp.errors import HolpError
 from holp.files import write_atomic
+from holp.fileset import FOLDERS
 from holp.model.process import load_process
 from holp.resources import template
 from holp.schema_files import files as schema_files
@@ -72,11 +73,24 @@ def run(path: Path, lang: str, commit: bool = True) -> int:
     existing = [p.as_posix() for p in files if (path / p).exists()]
     if existing:
         raise HolpError(f"{path} already has {', '.join(existing)}; holp init never overwrites a file")
+    needed = {Path(folder): f"the {folder}' files go in it" for folder in FOLDERS}
+    needed.update({folder: f"for {relative.as_posix()}" for relative in files for folder in relative.parents})
+    for folder, why in needed.items():
+        if folder != Path(".") and (path / folder).exists() and not (path / folder).is_dir():
+            raise HolpError(f"{path / folder} is a file where holp needs a folder ({why}): move it away, then run "
+                            "holp init again")
     if shutil.which("git") is None:
         raise HolpError("git is not installed or not on PATH: install git (holp keeps the history in it) and try "
                         "again")
     if commit:  # before anything is written: a first commit that cannot be made is said first
-        git.check_identity(path if path.exists() else Path.cwd(), ", or pass --no-commit")
+        # where the commit will be: the repository holding the folder, or (outside one) a new one
+        holder = next(p for p in (path, *path.parents) if p.exists())
+        git.check_identity(holder, ", or pass --no-commit")
+        if git.toplevel(holder) is not None:
+            git.preflight(holder, need_branch=False)  # a held lock, a merge in conflict
+            if git.detached(holder):
+                raise HolpError("HEAD is detached, and holp init commits on a branch: check out one (git switch "
+                                "main), or pass --no-commit")
     path.mkdir(parents=True, exist_ok=True)
     for relative, text in files.items():
         write_atomic(path / relative, text.encode("utf-8"), create_only=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,16 +12,23 @@ from holp.problems import ERROR, Problem, summary
 from holp.validate import count_files, validate
 
 
+def _where(path: Path) -> Path:
+    """Where ``path`` is: absolute, the links of its folders resolved but not the path itself (a record file that
+    is a link is in the repository, and a problem of it)."""
+    full = Path(os.path.abspath(path))
+    return full.parent.resolve() / full.name if full.name else full
+
+
 def _wanted(repo: repository.Repository, paths: tuple[Path, ...]) -> Callable[[str], bool]:
     """The files named (or inside a folder named), and the customer of each project among them: a project is
     checked against its customer, so a pre-commit hook that passes a project's file checks both. Naming holp.yaml
     or team.yaml checks everything: every file is read by their rules."""
-    given = {p.resolve() for p in paths}
-    if not given or any(p in given for p in (repo.root / repository.CONFIG, repo.root / repository.TEAM)):
+    given = {_where(p) for p in paths}
+    if not given or any(_where(p) in given for p in (repo.root / repository.CONFIG, repo.root / repository.TEAM)):
         return lambda shown: True
 
     def named(shown: str) -> bool:
-        path = Path(shown).resolve()
+        path = _where(Path(shown))
         return path in given or any(folder in path.parents for folder in given)
 
     chosen = {repo.document(p.path).path for p in repo.projects.values() if named(repo.document(p.path).path)}
@@ -47,11 +55,17 @@ def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise HolpError(f"{missing[0]}: no such file or folder (paths are relative to the current folder)")
+    top = root.resolve()
+    outside = [p for p in paths if not (top == _where(p) or top in _where(p).parents or _where(p) in top.parents)]
+    if outside:  # it would check nothing, and say "no problems"
+        raise HolpError(f"{outside[0]}: not in the sales repository ({repository.display_path(root)}): give files or "
+                        "folders inside it")
     repo = repository.load(root)
-    problems = validate(repo, _wanted(repo, paths))
+    wanted = _wanted(repo, paths)
+    problems = validate(repo, wanted)
     if strict:
         problems = [p.strict() for p in problems]
-    files = count_files(repo)
+    files = count_files(repo, wanted)
     failed = any(p.severity == ERROR for p in problems)
     if fmt == "json":
         echo(json.dumps({

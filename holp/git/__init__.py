@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import BinaryIO
 
 from holp.errors import FAILED, HolpError
 
@@ -132,27 +133,34 @@ def preflight(root: Path, *, need_branch: bool) -> None:
             raise HolpError(f"another git process holds {locked}: wait for it, or delete the file if no git is "
                             "running")
     check_identity(root)
-    if need_branch:
-        branch = run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
-        if not branch:
-            raise HolpError("HEAD is detached: check out a branch (git switch main), or pass --branch NAME")
+    if need_branch and detached(root):
+        raise HolpError("HEAD is detached: check out a branch (git switch main), or pass --branch NAME")
     unmerged = run(["diff", "--name-only", "--diff-filter=U"], root).split()
     if unmerged:
         raise HolpError(f"{unmerged[0]} has an unresolved merge conflict: resolve it and commit first")
 
 
+def detached(root: Path) -> bool:
+    """Whether HEAD is on no branch (a commit there would belong to none)."""
+    return not run(["symbolic-ref", "--quiet", "--short", "HEAD"], root, check=False).strip()
+
+
 def check_identity(cwd: Path, alternative: str = "") -> None:
-    """Refuse when git would not know whom to name as a commit's author."""
+    """Refuse when git would not know whom to name as a commit's author (outside a repository, where the
+    commit will be in the one about to be made, the advice is the global configuration: `git config user.name`
+    fails there)."""
     ident = subprocess.run([_git(), *NO_HOOKS, "var", "GIT_AUTHOR_IDENT"], cwd=cwd, capture_output=True,
                            check=False, env=_env())
     if ident.returncode != 0:
-        raise HolpError("git does not know who you are: run `git config user.name \"...\"` and "
-                        f"`git config user.email you@example.com`{alternative}")
+        scope = "" if toplevel(cwd) is not None else "--global "
+        raise HolpError(f"git does not know who you are: run `git config {scope}user.name \"...\"` and "
+                        f"`git config {scope}user.email you@example.com`{alternative}")
 
 
 def start_main(path: Path) -> None:
-    """A repository whose HEAD has no commit yet starts on branch main, whatever git's default."""
-    if rev_parse(path, "HEAD") is None:
+    """A repository with no commit yet starts on branch main, whatever git's default. One that has branches keeps
+    the branch HEAD is on, even a new one (`git switch --orphan`): main may be another branch's, with its commits."""
+    if rev_parse(path, "HEAD") is None and not run(["for-each-ref", "--count=1", "refs/heads/"], path).strip():
         run(["symbolic-ref", "HEAD", "refs/heads/main"], path)
 
 
@@ -188,14 +196,29 @@ def drop_new_branch(root: Path, name: str, original: str) -> None:
     run(["branch", "--quiet", "-D", name], root, check=False)
 
 
+def literal(path: Path | str) -> str:
+    """``path`` as a pathspec that names exactly that file: git reads `*`, `?` and `[` in a path as a pattern
+    (`P-2026-00*.yaml` would name every project of the folder). Not set for all of git (GIT_LITERAL_PATHSPECS):
+    the hooks of holp's commit would inherit it."""
+    return f":(literal){path}"
+
+
 def has_changes(root: Path, path: Path) -> bool:
     """Whether the file differs from HEAD (staged or not), or is not committed at all."""
-    return bool(run(["status", "--porcelain=v1", "--untracked-files=all", "--", str(path)], root).strip())
+    return bool(run(["status", "--porcelain=v1", "--untracked-files=all", "--", literal(path)], root).strip())
 
 
 def is_tracked(root: Path, path: Path | str) -> bool:
     """Whether git keeps ``path`` (it is in the index)."""
-    return bool(run(["ls-files", "--error-unmatch", "--", str(path)], root, check=False).strip())
+    return bool(run(["ls-files", "--error-unmatch", "--", literal(path)], root, check=False).strip())
+
+
+def deleted(root: Path, folder: str) -> list[str]:
+    """The files under ``folder`` that HEAD has and the work tree does not (deleted, staged or not), relative to
+    ``root``."""
+    out = run(["diff", "--name-only", "-z", "--relative", "--no-renames", "--diff-filter=D", "HEAD", "--",
+               literal(folder)], root)
+    return [p for p in out.split("\0") if p]
 
 
 def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[str, str] | None = None) -> str:
@@ -204,8 +227,8 @@ def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[
     ``git commit --only`` builds the commit from a temporary index, so a
     failed commit (a hook says no) leaves the real index as it was.
     """
-    relative = [str(p) for p in paths]
-    untracked = [p for p in relative if not is_tracked(root, p)]
+    relative = [literal(p) for p in paths]
+    untracked = [literal(p) for p in paths if not is_tracked(root, p)]
     if untracked:
         run(["add", "--intent-to-add", "--", *untracked], root)
     try:
@@ -218,24 +241,42 @@ def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[
 
 
 HOOK_LINES = 40  # the last lines of a refusing hook's output that holp shows
+HOOK_WIDTH = 300  # characters of each of those lines
+HOOK_TAIL = 64 * 1024  # bytes of its output read back, at the end: a hook may print megabytes
+
+
+def _last_lines(output: BinaryIO) -> list[str]:
+    """What a refusing hook printed, as holp shows it: its last lines, each cut to a width."""
+    size = output.seek(0, os.SEEK_END)
+    output.seek(max(0, size - HOOK_TAIL))
+    said = output.read().decode("utf-8", "replace").rstrip().splitlines()
+    if size > HOOK_TAIL:
+        said = ["... (its earlier output left out)", *said[1:][-HOOK_LINES:]]  # the first may be part of a line
+    elif len(said) > HOOK_LINES:
+        said = [f"... ({len(said) - HOOK_LINES} lines before these)", *said[-HOOK_LINES:]]
+    return [line if len(line) <= HOOK_WIDTH else f"{line[:HOOK_WIDTH]} … (cut)" for line in said]
 
 
 def _commit(root: Path, paths: list[str], message: str, environment: dict[str, str]) -> None:
     """`git commit --only` with the repository's hooks; when one refuses, which one and what it said.
 
     git names no hook when one fails; its trace2 events (to a file, so the hooks' own output stays apart)
-    give each hook it starts and the code it exited with."""
+    give each hook it starts and the code it exited with. What git and the hooks print goes to a file too."""
     import json
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="holp-commit-") as folder:
         trace = Path(folder) / "events"
-        result = subprocess.run([_git(), *PLAIN_PATHS, "commit", "--quiet", "--only", "--file=-", "--", *paths],
-                                cwd=root, input=message.encode("utf-8"), capture_output=True, check=False,
-                                env={**_env(), **environment, "GIT_TRACE2_EVENT": str(trace)}, start_new_session=True)
-        if result.returncode == 0:
-            return
-        _refused(result.stderr, root)
+        with (Path(folder) / "output").open("w+b") as output:
+            result = subprocess.run([_git(), *PLAIN_PATHS, "commit", "--quiet", "--only", "--file=-", "--", *paths],
+                                    cwd=root, input=message.encode("utf-8"), stdout=output, stderr=subprocess.STDOUT,
+                                    check=False, env={**_env(), **environment, "GIT_TRACE2_EVENT": str(trace)},
+                                    start_new_session=True)
+            if result.returncode == 0:
+                return
+            said = _last_lines(output)
+        printed = "\n".join(said).encode("utf-8")
+        _refused(printed, root)
         events = trace.read_text(encoding="utf-8", errors="replace").splitlines() if trace.exists() else []
     hooks: dict[tuple[str, int], tuple[str, str]] = {}
     refused = None
@@ -250,10 +291,7 @@ def _commit(root: Path, paths: list[str], message: str, environment: dict[str, s
         elif event.get("event") == "child_exit" and key in hooks and event.get("code") != 0:
             refused = hooks[key]
     if refused is None:
-        raise HolpError(f"git commit failed: {reason(result.stderr, result.returncode)}")
-    said = (result.stdout + result.stderr).decode("utf-8", "replace").rstrip().splitlines()
-    if len(said) > HOOK_LINES:
-        said = [f"... ({len(said) - HOOK_LINES} lines before these)", *said[-HOOK_LINES:]]
+        raise HolpError(f"git commit failed: {reason(printed, result.returncode)}")
     shown = "\n".join(f"  | {line}" for line in said) if said else "  (it printed nothing)"
     name, program = refused
     raise HolpError(f"the {name} hook ({program}) refused the commit, so nothing was changed; fix what it "
