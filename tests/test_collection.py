@@ -1,0 +1,247 @@
+"""Collection (回收项目款项): evidence quantifiers, the collection gate, its validation, `holp pay` and `holp collect`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from conftest import CUSTOMER, PROJECT, dedent, repo_of, sales_files
+from holp.model import Payment, Project
+from holp.model.evidence import EvidenceSyntaxError, Root, parse_evidence
+from holp.problems import ERROR, WARNING, Problem
+from holp.validate import validate
+
+P = "projects/east/P-2026-001.yaml"
+C = "customers/east/C-0001.yaml"
+D = dt.date
+
+
+def _pay(amount: int, *, received: D | None = None, received_amount: int | None = None,
+         kind: str | None = None, receipts: tuple[tuple[D, int], ...] = ()) -> Payment:
+    from holp.model import Receipt
+
+    return Payment(due=D(2026, 1, 1), amount=Decimal(amount), received=received,
+                   received_amount=None if received_amount is None else Decimal(received_amount), kind=kind,
+                   receipts=tuple(Receipt(date=d, amount=Decimal(a)) for d, a in receipts))
+
+
+FULL = _pay(100, received=D(2026, 1, 5), kind="advance")
+PART = _pay(200, received=D(2026, 2, 1), received_amount=50, kind="progress")
+PARTS = _pay(300, received=D(2026, 3, 1), received_amount=100, receipts=((D(2026, 4, 1), 200),), kind="retention")
+DUE = _pay(400, kind="retention")
+
+
+def resolve(rule: str, *payments: Payment) -> list[object]:
+    return parse_evidence(rule).resolve(Root(Project(id="P-1", payments=payments), None))
+
+
+# -- evidence quantifiers --------------------------------------------------------------------
+
+
+def test_evidence__received_means_received_in_full_the_receipts_summed() -> None:
+    assert resolve("payments[received]", FULL, PART, PARTS, DUE) == [FULL, PARTS]
+    assert resolve("payments[!received]", FULL, PART, PARTS, DUE) == [PART, DUE]
+    assert resolve("payments.received", FULL, PART, DUE) == [D(2026, 1, 5), D(2026, 2, 1)]  # the dates as written
+
+
+def test_evidence__all_holds_only_when_every_item_matches() -> None:
+    assert resolve("payments[all:received]", FULL, PARTS) == [FULL, PARTS]
+    assert resolve("payments[all:received]", FULL, PART) == []
+    assert resolve("payments[all:received]", FULL, DUE) == []
+
+
+def test_evidence__all_of_nothing_proves_nothing() -> None:
+    assert resolve("payments[all:received]") == []
+    assert resolve("payments[kind=delivery][all:received]", FULL, PARTS) == []
+
+
+def test_evidence__any_keeps_the_matching() -> None:
+    assert resolve("payments[any:received]", PART, PARTS, DUE) == [PARTS]
+    assert resolve("payments[any:received]", PART, DUE) == []
+    assert resolve("payments[any:!received]", FULL, DUE) == [DUE]
+
+
+def test_evidence__quantifiers_combine_with_other_filters() -> None:
+    assert resolve("payments[kind=retention][all:received]", FULL, PARTS, DUE) == []
+    assert resolve("payments[kind=retention][all:received]", FULL, PART, PARTS) == [PARTS]
+    assert resolve("payments[!invoiced][all:kind=advance]", FULL) == [FULL]
+    assert resolve("payments[all:kind=advance].amount", FULL, PART) == []
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("payments[all:]", "'[all:]': all: takes a condition: [all:key], [all:!key] or [all:key=value]"),
+    ("payments[any:0]", "'[any:0]': any: takes a condition: [any:key], [any:!key] or [any:key=value]"),
+    ("payments[all:!kind=x]", "'[all:!kind=x]': [!key] takes no value"),
+    ("payments[every:received]", "'[every:received]' is not a filter: use [key=value], [key], [!key] or [N]"),
+])
+def test_evidence__bad_quantifiers_say_why(rule: str, message: str) -> None:
+    with pytest.raises(EvidenceSyntaxError) as raised:
+        parse_evidence(rule)
+    assert str(raised.value) == message
+
+
+def test_validate__bad_quantifier_in_holp_yaml_is_bad_evidence() -> None:
+    from conftest import PROCESS_TEXT
+
+    process = PROCESS_TEXT.replace("evidence: payments[all:received]", "evidence: payments[most:received]")
+    assert process != PROCESS_TEXT
+    problems = [p for p in validate(repo_of(sales_files(**{"holp.yaml": process}))) if p.code == "bad-evidence"]
+    assert [(p.path, p.severity, p.message) for p in problems] == [
+        ("holp.yaml", ERROR, "'[most:received]' is not a filter: use [key=value], [key], [!key] or [N]")]
+    line = process.splitlines().index("        evidence: payments[most:received]") + 1
+    assert problems[0].line == line
+
+
+# -- the collection gate and ticks that contradict the data ------------------------------------
+
+
+def _project(stage: str, payments: str, checklist: str = "", **more: str) -> str:
+    text = PROJECT.replace("stage: entry\n", f"stage: {stage}\n")
+    if checklist:
+        text = text.replace("checklist:\n", f"checklist:\n{checklist}")
+    extra = "".join(f"{k}: {v}\n" for k, v in more.items())
+    return text + "payments:\n" + dedent(payments) + extra
+
+
+def problems(project: str, customer: str = CUSTOMER, *codes: str) -> list[Problem]:
+    found = validate(repo_of(sales_files(**{P: project, C: customer})))
+    return [p for p in found if not codes or p.code in codes]
+
+
+TWO = """\
+  - {due: 2026-03-31, amount: 1000000, kind: advance, received: 2026-03-30}
+  - {due: 2026-09-30, amount: 2200000, kind: retention, received: 2026-10-05, received_amount: 2000000}
+"""
+
+
+def test_collection_gate__a_payment_outstanding_keeps_it_closed() -> None:
+    from holp.gates import gate
+
+    repo = repo_of(sales_files(**{P: _project("collection", TWO)}))
+    stage = repo.process.stage("collection")
+    assert stage is not None
+    status = gate(stage, repo.projects["P-2026-001"], repo.customers["C-0001"])
+    assert [(s.item.id, s.met) for s in status.items] == [("payment_schedule_recorded", True),
+                                                          ("payments_received", False)]
+    paid = _project("collection", TWO.replace("received_amount: 2000000", "received_amount: 2200000"))
+    repo = repo_of(sales_files(**{P: paid}))
+    status = gate(stage, repo.projects["P-2026-001"], repo.customers["C-0001"])
+    assert status.met
+    assert status.items[1].detail == "2026-03-31; 2026-09-30"
+
+
+def test_validate__tick_on_all_received_while_a_payment_is_outstanding() -> None:
+    text = _project("collection", TWO, "  collection:\n    payments_received: 2026-10-05 全部到账\n")
+    line = text.splitlines().index("    payments_received: 2026-10-05 全部到账") + 1
+    assert problems(text, CUSTOMER, "tick-contradicts-data", "evidence-item-ticked") == [
+        Problem(P, line, 5, WARNING, "tick-contradicts-data",
+                "'payments_received' is ticked, but its evidence (payments[all:received]) does not hold in the "
+                "files; the tick is ignored")]
+
+
+def test_validate__tick_on_an_item_its_evidence_proves_is_only_redundant() -> None:
+    paid = TWO.replace("received_amount: 2000000", "received_amount: 2200000")
+    text = _project("collection", paid, "  collection:\n    payments_received: 2026-10-05\n")
+    assert [p.code for p in problems(text, CUSTOMER, "tick-contradicts-data", "evidence-item-ticked")] == [
+        "evidence-item-ticked"]
+
+
+def test_validate__past_collection_with_a_payment_outstanding_is_gate_unmet() -> None:
+    found = problems(_project("evaluation", TWO), CUSTOMER, "gate-unmet")
+    assert [p.message for p in found if "past collection" in p.message] == [
+        "the project is past collection, whose gate was never met (missing: payments_received)"]
+
+
+# -- receipts, collectors, credit terms --------------------------------------------------------
+
+
+def _line(text: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_validate__receipts_above_the_amount_is_an_error_at_the_last_receipt() -> None:
+    plan = """\
+      - due: 2026-09-30
+        amount: 500000
+        received: 2026-10-01
+        received_amount: 300000
+        receipts:
+          - {date: 2026-10-20, amount: 250000}
+    """
+    text = _project("collection", plan)
+    assert problems(text, CUSTOMER, "receipt-above-amount") == [
+        Problem(P, _line(text, "{date: 2026-10-20"), 34, ERROR, "receipt-above-amount",
+                "payment 1 has 550,000.00 received in all, more than its amount 500,000.00")]
+
+
+def test_validate__received_amount_above_the_amount_is_an_error() -> None:
+    text = _project("collection", "  - {due: 2026-09-30, amount: 500000, received: 2026-10-01, received_amount: 500001}\n")
+    assert [(p.line, p.severity, p.message) for p in problems(text, CUSTOMER, "receipt-above-amount")] == [
+        (_line(text, "received_amount: 500001"), ERROR,
+         "payment 1 has 500,001.00 received in all, more than its amount 500,000.00")]
+
+
+def test_validate__received_before_invoiced_is_an_error_for_each_receipt() -> None:
+    plan = """\
+      - due: 2026-09-30
+        amount: 500000
+        invoiced: 2026-10-10
+        received: 2026-10-01
+        received_amount: 100000
+        receipts:
+          - {date: 2026-10-12, amount: 100000}
+          - {date: 2026-10-09, amount: 100000}
+    """
+    text = _project("collection", plan)
+    assert [(p.line, p.code, p.message) for p in problems(text, CUSTOMER, "received-before-invoiced")] == [
+        (_line(text, "received: 2026-10-01"), "received-before-invoiced",
+         "payment 1 was received on 2026-10-01, before it was invoiced on 2026-10-10"),
+        (_line(text, "{date: 2026-10-09"), "received-before-invoiced",
+         "payment 1 was received on 2026-10-09, before it was invoiced on 2026-10-10")]
+
+
+def test_validate__unknown_collector_and_action_by_are_unknown_reps() -> None:
+    plan = """\
+      - due: 2026-09-30
+        amount: 500000
+        collector: wang.wu
+        actions:
+          - {date: 2026-10-15, kind: call, by: zhang.wei, note: 财务说月底付}
+          - {date: 2026-11-01, kind: letter, by: zhao.liu}
+    """
+    text = _project("collection", plan)
+    assert [(p.line, p.severity, p.message) for p in problems(text, CUSTOMER, "unknown-rep")] == [
+        (_line(text, "collector: wang.wu"), ERROR, "collector 'wang.wu' is not a rep in team.yaml"),
+        (_line(text, "by: zhao.liu"), ERROR, "rep 'zhao.liu' is not in team.yaml")]
+
+
+PLAN_C = """\
+  - {due: 2026-03-31, amount: 640000, kind: advance}
+  - {due: 2026-09-30, amount: 2560000, kind: acceptance}
+"""
+
+
+def test_validate__credit_terms_warn_on_an_advance_below_the_class_minimum() -> None:
+    text = _project("implementation", PLAN_C)
+    found = problems(text, CUSTOMER.replace("credit: B", "credit: C"), "credit-terms")
+    assert found == [Problem(P, _line(text, "payments:"), 1, WARNING, "credit-terms",
+                             "C-0001 has credit C: the plan needs advance payments (kind: advance) of at least 30% "
+                             "of 3,200,000.00, 960,000.00 or a guarantee (`guarantee:`); it has 640,000.00")]
+
+
+def test_validate__credit_terms_a_guarantee_stands_in_where_the_class_allows() -> None:
+    text = _project("implementation", PLAN_C, guarantee="银行付款保函 2026-03")
+    assert problems(text, CUSTOMER.replace("credit: B", "credit: C"), "credit-terms") == []
+    found = problems(text, CUSTOMER.replace("credit: B", "credit: D"), "credit-terms")
+    assert [p.message for p in found] == [
+        "C-0001 has credit D: the plan needs advance payments (kind: advance) of at least 50% of 3,200,000.00, "
+        "1,600,000.00; it has 640,000.00"]
+
+
+def test_validate__credit_terms_met_or_not_restricted() -> None:
+    enough = PLAN_C.replace("amount: 640000", "amount: 960000")
+    assert problems(_project("implementation", enough), CUSTOMER.replace("credit: B", "credit: C"),
+                    "credit-terms") == []
+    assert problems(_project("implementation", PLAN_C), CUSTOMER, "credit-terms") == []  # class B has no terms
