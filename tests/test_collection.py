@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from click.testing import Result
 
-from conftest import CUSTOMER, PROJECT, dedent, repo_of, sales_files
+from conftest import CUSTOMER, PROJECT, dedent, git, repo_of, sales_files, snapshot
 from holp.model import Payment, Project
 from holp.model.evidence import EvidenceSyntaxError, Root, parse_evidence
 from holp.problems import ERROR, WARNING, Problem
@@ -245,3 +248,148 @@ def test_validate__credit_terms_met_or_not_restricted() -> None:
     assert problems(_project("implementation", enough), CUSTOMER.replace("credit: B", "credit: C"),
                     "credit-terms") == []
     assert problems(_project("implementation", PLAN_C), CUSTOMER, "credit-terms") == []  # class B has no terms
+
+
+# -- holp pay and holp collect: exact bytes, one commit, refusals ------------------------------
+
+PLAN = """\
+payments:
+  - {due: 2026-03-31, amount: 960000, kind: advance, received: 2026-03-30}   # 预付款 30%
+  - {due: 2026-09-30, amount: 2240000, kind: acceptance, invoiced: 2026-09-25, note: 验收款 70%}
+"""
+PLAN_AFTER_PAY = """\
+payments:
+  - {due: 2026-03-31, amount: 960000, kind: advance, received: 2026-03-30}   # 预付款 30%
+  - due: 2026-09-30
+    amount: 2240000
+    kind: acceptance
+    invoiced: 2026-09-25
+    note: 验收款 70%
+    received: 2026-11-20
+    received_amount: 1000000
+"""
+
+
+def _with_plan(root: Path, plan: str = PLAN) -> bytes:
+    path = root / P
+    text = path.read_bytes() + plan.encode("utf-8")
+    path.write_bytes(text)
+    git(root, "commit", "-qam", "plan")
+    return text
+
+
+def test_pay__first_receipt_unfolds_the_payment_and_adds_received_lines(git_repo: Path,
+                                                                       holp: Callable[..., Result]) -> None:
+    before = _with_plan(git_repo)
+    result = holp("pay", "P-2026-001", "--amount", "1000000", "--date", "2026-11-20")
+    sha = git(git_repo, "rev-parse", "HEAD").strip()
+    assert (result.exit_code, result.output) == (0, f"P-2026-001: received 1,000,000.00 on payment 2 (2026-11-20)  "
+                                                    f"[{sha[:8]}]\n")
+    assert (git_repo / P).read_bytes() == before.replace(PLAN.encode(), PLAN_AFTER_PAY.encode())
+    assert git(git_repo, "log", "-1", "--format=%B") == (
+        "P-2026-001: received 1,000,000.00 on payment 2 (2026-11-20)\n\noutstanding on payment 2: 1,240,000.00\n\n"
+        "Holp-Project: P-2026-001\nHolp-Payment: 2\n\n")
+    assert git(git_repo, "rev-list", "--count", "HEAD") == "3\n"
+
+
+def test_pay__later_receipts_go_to_the_receipts_list(git_repo: Path, holp: Callable[..., Result]) -> None:
+    before = _with_plan(git_repo)
+    assert holp("pay", "P-2026-001", "--amount", "1000000", "--date", "2026-11-20").exit_code == 0
+    assert holp("pay", "P-2026-001", "--amount", "240000.50", "--date", "2026-11-22").exit_code == 0
+    assert holp("pay", "P-2026-001", "--amount", "999999.50", "--payment", "2").exit_code == 0
+    assert (git_repo / P).read_bytes() == before.replace(PLAN.encode(), (PLAN_AFTER_PAY + """\
+    receipts:
+      - {date: 2026-11-22, amount: 240000.50}
+      - {date: 2026-11-24, amount: 999999.50}
+""").encode())
+    assert git(git_repo, "log", "-1", "--format=%B").endswith("\n\npayment 2 received in full\n\n"
+                                                               "Holp-Project: P-2026-001\nHolp-Payment: 2\n\n")
+    assert holp("validate").exit_code == 0
+
+
+def test_pay__a_block_payment_gets_exactly_two_lines(git_repo: Path, holp: Callable[..., Result]) -> None:
+    plan = "payments:\n  - due: 2026-09-30\n    amount: 500000   # 全款\n"
+    before = _with_plan(git_repo, plan)
+    assert holp("pay", "P-2026-001", "--amount", "500000", "--date", "2026-10-08").exit_code == 0
+    assert (git_repo / P).read_bytes() == before + b"    received: 2026-10-08\n    received_amount: 500000\n"
+    assert git(git_repo, "diff", "--numstat", "HEAD~1", "HEAD") == f"2\t0\t{P}\n"
+
+
+def _refused(root: Path, holp: Callable[..., Result], *args: str) -> tuple[int, str]:
+    before = snapshot(root), git(root, "rev-parse", "HEAD")
+    result = holp(*args)
+    assert (snapshot(root), git(root, "rev-parse", "HEAD")) == before  # nothing written, nothing committed
+    return result.exit_code, result.output
+
+
+def test_pay__refusals_write_nothing(git_repo: Path, holp: Callable[..., Result]) -> None:
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "100") == (
+        1, "holp: P-2026-001 has no payments: add its payment plan (payments:) first\n")
+    _with_plan(git_repo)
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "2240000.01") == (
+        1, "holp: 2,240,000.01 is more than what is outstanding on payment 2 of P-2026-001 (2,240,000.00 of "
+           "2,240,000.00): nothing written\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "0") == (
+        2, "holp: --amount 0: the amount must be more than 0\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "-100") == (
+        2, "holp: --amount -100: the amount must be more than 0\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "1,000") == (
+        2, "holp: --amount 1,000: not a number (write it plain, e.g. 1250000 or 1250000.50)\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "10.005") == (
+        2, "holp: --amount 10.005: at most two decimal places\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "100", "--date", "2026-09-24") == (
+        1, "holp: payment 2 of P-2026-001 was invoiced on 2026-09-25: it cannot be received on 2026-09-24\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "100", "--payment", "3") == (
+        2, "holp: P-2026-001 has no payment 3: its payments are 1 to 2\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "100", "--payment", "1") == (
+        1, "holp: payment 1 of P-2026-001 is received in full: nothing is outstanding\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-404", "--amount", "100")[0] == 2
+
+
+def test_collect__appends_an_action_to_the_earliest_overdue_payment(git_repo: Path,
+                                                                    holp: Callable[..., Result]) -> None:
+    before = _with_plan(git_repo)
+    result = holp("collect", "P-2026-001", "--action", "call", "--note", "财务说: 月底付", "--date", "2026-11-02")
+    assert result.exit_code == 0, result.output
+    assert holp("collect", "P-2026-001", "--action", "letter", "--note", "发催款函", "--by", "li.na").exit_code == 0
+    assert (git_repo / P).read_bytes() == before.replace(PLAN.encode(), """\
+payments:
+  - {due: 2026-03-31, amount: 960000, kind: advance, received: 2026-03-30}   # 预付款 30%
+  - due: 2026-09-30
+    amount: 2240000
+    kind: acceptance
+    invoiced: 2026-09-25
+    note: 验收款 70%
+    actions:
+      - {date: 2026-11-02, kind: call, by: zhang.wei, note: "财务说: 月底付"}
+      - {date: 2026-11-24, kind: letter, by: li.na, note: 发催款函}
+""".encode())
+    assert git(git_repo, "log", "-1", "--format=%B") == (
+        "P-2026-001: collection letter on payment 2 (2026-11-24)\n\n发催款函\n\n"
+        "Holp-Project: P-2026-001\nHolp-Payment: 2\nHolp-Action: letter\n\n")
+    assert holp("validate").exit_code == 0
+
+
+def test_collect__refusals_write_nothing(git_repo: Path, holp: Callable[..., Result]) -> None:
+    _with_plan(git_repo)
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "x", "--by", "zhang.wie") == (
+        2, "holp: --by zhang.wie: not a rep in team.yaml (did you mean zhang.wei?)\n")
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "x",
+                    "--date", "2026-09-30") == (1, "holp: P-2026-001 has no overdue payment: name one with --payment N\n")
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "  ") == (
+        2, "holp: --note must say something: what was said or sent, and what the customer promised\n")
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "x", "--payment", "5") == (
+        2, "holp: P-2026-001 has no payment 5: its payments are 1 to 2\n")
+    code, output = _refused(git_repo, holp, "collect", "P-2026-001", "--action", "fax", "--note", "x")
+    assert code == 2 and "'fax' is not one of 'call', 'letter', 'visit', 'legal'" in output
+
+
+def test_unfold__keeps_each_key_and_value_as_written_and_the_line_end() -> None:
+    from holp import edit
+
+    text = 'a: 1\r\np:\r\n  - {due: 2026-09-30, amount: 500000, note: "验收款: 70%"}   # 尾注\r\n  - {due: 2027-01-01}\r\n'
+    unfolded = edit.unfold(edit.Source("p.yaml", False, text), ["p", 0]).text
+    assert unfolded == ('a: 1\r\np:\r\n  - due: 2026-09-30   # 尾注\r\n    amount: 500000\r\n    note: "验收款: 70%"\r\n'
+                        '  - {due: 2027-01-01}\r\n')
+    two_lines = "p:\n  - {due: 2026-09-30,\n     amount: 1}\n"
+    assert edit.unfold(edit.Source("p.yaml", False, two_lines), ["p", 0]).text == two_lines  # left as it is
