@@ -2,10 +2,10 @@
 
 `holp pay` and `holp collect` pick the payment here; the receivables report asks for the escalation step
 of an overdue payment. The ladder is the regime's (收款风险应对: 电话催款, 发函催款, 上门催款, 法律诉讼):
-call → letter → visit → legal. A payment overdue is due the next rung after its last action, and at least
-the rung its days overdue call for (ESCALATION_DAYS: a call from the first day, a letter from day 31, a visit
-from day 61, legal steps from day 91): a step already taken is never asked again, and a long silence
-jumps rungs.
+call → letter → visit → legal. The next step of an overdue payment is the rung after its last step (a call
+when none was taken), but no higher than its days overdue allow (ESCALATION_DAYS: a call from the first day,
+a letter from day 31, a visit from day 61, legal steps from day 91): the ladder is climbed one rung at a
+time, and a rung is repeated until the payment is overdue long enough for the next one.
 """
 
 from __future__ import annotations
@@ -66,12 +66,11 @@ def last_action(payment: Payment, on: dt.date) -> CollectionAction | None:
 
 def escalation(payment: Payment, on: dt.date) -> str | None:
     """The next collection step for a payment overdue on ``on`` (an ACTION_KINDS id), or None when it is not
-    overdue or the ladder is climbed to its top (legal steps taken)."""
+    overdue."""
     days = days_overdue(payment, on)
     if payment.outstanding <= 0 or days < ESCALATION_DAYS[0]:
         return None
     by_days = max(i for i, first in enumerate(ESCALATION_DAYS) if days >= first)
     last = last_action(payment, on)
     after_last = ACTION_KINDS.index(last.kind) + 1 if last is not None and last.kind in ACTION_KINDS else 0
-    rung = max(by_days, after_last)
-    return ACTION_KINDS[rung] if rung < len(ACTION_KINDS) else None
+    return ACTION_KINDS[min(by_days, after_last)]

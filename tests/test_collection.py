@@ -393,3 +393,24 @@ def test_unfold__keeps_each_key_and_value_as_written_and_the_line_end() -> None:
                         '  - {due: 2027-01-01}\r\n')
     two_lines = "p:\n  - {due: 2026-09-30,\n     amount: 1}\n"
     assert edit.unfold(edit.Source("p.yaml", False, two_lines), ["p", 0]).text == two_lines  # left as it is
+
+
+@pytest.mark.parametrize(("due", "actions", "step"), [
+    (D(2026, 11, 24), (), None),                                   # due today: not overdue
+    (D(2026, 11, 23), (), "call"),                                 # day 1: a call
+    (D(2026, 7, 1), (), "call"),                                   # long overdue and nothing done: start with a call
+    (D(2026, 11, 1), ((D(2026, 11, 10), "call"),), "call"),        # day 23: a letter must wait for day 31
+    (D(2026, 10, 1), ((D(2026, 11, 10), "call"),), "letter"),      # day 54: the rung after the call
+    (D(2026, 10, 1), ((D(2026, 11, 10), "letter"),), "letter"),    # day 54: a visit must wait for day 61
+    (D(2026, 8, 1), ((D(2026, 9, 1), "call"), (D(2026, 10, 1), "visit")), "legal"),  # the last step counts
+    (D(2026, 8, 1), ((D(2026, 11, 1), "legal"),), "legal"),        # the top of the ladder: more of it
+    (D(2026, 10, 1), ((D(2026, 12, 1), "letter"),), "call"),       # a step dated after the day is not taken yet
+])
+def test_escalation__one_rung_at_a_time_paced_by_days_overdue(due: D, actions: tuple[tuple[D, str], ...],
+                                                               step: str | None) -> None:
+    from holp.collection import escalation
+    from holp.model import CollectionAction
+
+    payment = Payment(due=due, amount=Decimal(100),
+                      actions=tuple(CollectionAction(date=d, kind=k) for d, k in actions))
+    assert escalation(payment, D(2026, 11, 24)) == step
