@@ -58,6 +58,14 @@ def days_overdue(payment: Payment, on: dt.date) -> int:
     return (on - payment.due).days if payment.due else 0
 
 
+def receipts(payment: Payment) -> list[tuple[dt.date | None, Decimal, str | None]]:
+    """Every receipt of a payment, (day, amount, note), summing to ``payment.paid``: the first (`received` with
+    `received_amount`, or the whole amount when that is left out and nothing else came), then `receipts`."""
+    listed = [(r.date, r.amount or Decimal(0), r.note) for r in payment.receipts]
+    first = payment.paid - sum((amount for _, amount, _ in listed), Decimal(0))
+    return ([(payment.received, first, None)] if first else []) + listed
+
+
 def last_action(payment: Payment, on: dt.date) -> CollectionAction | None:
     """The latest collection step taken on or before ``on``."""
     taken = [a for a in payment.actions if a.date is not None and a.date <= on]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -414,3 +415,82 @@ def test_escalation__one_rung_at_a_time_paced_by_days_overdue(due: D, actions: t
     payment = Payment(due=due, amount=Decimal(100),
                       actions=tuple(CollectionAction(date=d, kind=k) for d, k in actions))
     assert escalation(payment, D(2026, 11, 24)) == step
+
+
+# -- show and export -------------------------------------------------------------------------
+
+SHOWN = """\
+payments:
+  - {due: 2026-03-31, amount: 960000, kind: advance, received: 2026-03-30}
+  - due: 2026-09-30
+    amount: 2240000.50
+    kind: acceptance
+    invoiced: 2026-09-25
+    collector: li.na
+    received: 2026-10-08
+    received_amount: 1000000
+    receipts:
+      - {date: 2026-11-02, amount: 240000.50, note: 电汇}
+    actions:
+      - {date: 2026-11-10, kind: call, by: zhang.wei, note: 财务说月底付}
+      - {date: 2026-11-20, kind: letter, by: li.na, note: 发催款函}
+"""
+
+
+def test_show__payments_with_kind_receipts_collector_and_actions(repo: Path, holp: Callable[..., Result]) -> None:
+    (repo / P).write_bytes((repo / P).read_bytes() + SHOWN.encode())
+    result = holp("show", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    block = result.output.split("\nPayments:\n", 1)[1].split("\n\n", 1)[0]
+    assert block.splitlines() == [
+        "  No.  Due         Payment kind          Amount      Received    Outstanding  Collector    Last step",
+        "-----  ----------  --------------  ------------  ------------  -------------  -----------  -----------------",
+        "    1  2026-03-31  Advance           960,000.00    960,000.00           0.00",
+        "    2  2026-09-30  Acceptance      2,240,000.50  1,240,000.50   1,000,000.00  李娜         Letter 2026-11-20",
+        "  2 · 2026-11-10 Call 张伟: 财务说月底付",
+        "  2 · 2026-11-20 Letter 李娜: 发催款函",
+    ]
+    shown = json.loads(holp("show", "P-2026-001", "--format", "json").output)
+    assert shown["payments"][1] == {
+        "payment": 2, "due": "2026-09-30", "kind": "acceptance", "amount": "2240000.50", "invoiced": "2026-09-25",
+        "paid": "1240000.50", "outstanding": "1000000.00", "collector": "li.na",
+        "receipts": [{"date": "2026-10-08", "amount": "1000000.00", "note": None},
+                     {"date": "2026-11-02", "amount": "240000.50", "note": "电汇"}],
+        "actions": [{"date": "2026-11-10", "kind": "call", "by": "zhang.wei", "note": "财务说月底付"},
+                    {"date": "2026-11-20", "kind": "letter", "by": "li.na", "note": "发催款函"}],
+        "note": None}
+    assert shown["payments"][0]["receipts"] == [{"date": "2026-03-30", "amount": "960000.00", "note": None}]
+
+
+def test_export__receipts_and_collection_actions_tables(repo: Path, holp: Callable[..., Result],
+                                                        tmp_path: Path) -> None:
+    (repo / P).write_bytes((repo / P).read_bytes() + SHOWN.encode())
+    out = tmp_path / "sales.jsonl"
+    assert holp("export", "--format", "jsonl", "-o", str(out)).exit_code == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    tables = {t: [{k: v for k, v in r.items() if k != "table"} for r in records if r["table"] == t]
+              for t in ("payments", "receipts", "collection_actions")}
+    assert tables["payments"][1] == {
+        "project": "P-2026-001", "due": "2026-09-30", "amount": "2240000.50", "received": "2026-10-08",
+        "received_amount": "1000000.00", "payment": 2, "kind": "acceptance", "invoiced": "2026-09-25",
+        "collector": "li.na", "paid": "1240000.50", "outstanding": "1000000.00", "note": None}
+    assert tables["receipts"] == [
+        {"project": "P-2026-001", "payment": 1, "receipt": 1, "date": "2026-03-30", "amount": "960000.00",
+         "note": None},
+        {"project": "P-2026-001", "payment": 2, "receipt": 1, "date": "2026-10-08", "amount": "1000000.00",
+         "note": None},
+        {"project": "P-2026-001", "payment": 2, "receipt": 2, "date": "2026-11-02", "amount": "240000.50",
+         "note": "电汇"}]
+    assert tables["collection_actions"] == [
+        {"project": "P-2026-001", "payment": 2, "action": 1, "date": "2026-11-10", "kind": "call", "by": "zhang.wei",
+         "note": "财务说月底付"},
+        {"project": "P-2026-001", "payment": 2, "action": 2, "date": "2026-11-20", "kind": "letter", "by": "li.na",
+         "note": "发催款函"}]
+    db = tmp_path / "sales.db"
+    assert holp("export", "--format", "sqlite", "-o", str(db)).exit_code == 0
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT SUM(amount_cents) FROM receipts WHERE payment = '2'").fetchone() == (124000050,)
+    assert con.execute("SELECT paid_cents, outstanding_cents FROM payments WHERE payment = '2'").fetchone() == (
+        124000050, 100000000)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from holp.collection import escalation, last_action
-from holp.model import CollectionAction, Payment
+from holp.collection import escalation, last_action, receipts
+from holp.model import CollectionAction
 from holp.output import cents, money, money_plain
 from holp.reports.common import ZERO, Head, Report, Table, customer_name, head, rep_name
 
@@ -120,14 +120,6 @@ class Receivables(Report):
                 label("escalation_rule")]
 
 
-def _receipts(p: Payment) -> list[tuple[dt.date | None, Decimal]]:
-    """Each receipt of a payment with its day: the first (`received`, `received_amount` or the whole amount when
-    it is left out and nothing else came), then the `receipts` list."""
-    first = p.paid - sum((r.amount or ZERO for r in p.receipts), ZERO)
-    found = [(p.received, first)] if first else []
-    return found + [(r.date, r.amount or ZERO) for r in p.receipts]
-
-
 def receivables(snapshot: Snapshot, by: str | None = None) -> Receivables:
     """Outstanding payments as of the snapshot's day, and what was received this year up to it (each receipt on
     its own day)."""
@@ -139,7 +131,7 @@ def receivables(snapshot: Snapshot, by: str | None = None) -> Receivables:
     received_year = ZERO
     for deal in snapshot.deals:
         for n, p in enumerate(deal.payments, 1):
-            received_year += sum((amount for day, amount in _receipts(p)
+            received_year += sum((amount for day, amount, _ in receipts(p)
                                   if day is not None and day.year == as_of.year and day <= as_of), ZERO)
             if p.outstanding <= 0:
                 continue
