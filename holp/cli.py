@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from holp import __version__, cli_records, cli_reports
+from holp import __version__, cli_collection, cli_records, cli_reports
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
 from holp.inert import terminal
@@ -85,6 +85,8 @@ for command in (cli_records.validate, cli_records.init, cli_records.new, cli_rec
                 cli_records.check, cli_records.schema, cli_records.advance, cli_records.close, cli_records.reopen,
                 cli_records.tick, cli_reports.history, cli_reports.review, cli_reports.codeowners,
                 cli_reports.report_, cli_reports.export, cli_reports.render_, cli_records.visit, cli_records.assess):
+    main.add_command(command)
+for command in (cli_collection.pay, cli_collection.collect):  # collection (回收项目款项)
     main.add_command(command)
 
 

@@ -245,6 +245,106 @@ def append_item(source: Source, key: str, item: Sequence[str]) -> str:
     return _insert_lines(text, _line_after(text, knode.end_mark.index), lines, source.newline)
 
 
+def unfold(source: Source, keys: Sequence[str | int]) -> Source:
+    """The file with the one-line flow mapping at ``keys`` (a list item: `- {due: ..., amount: ...}`) written as a
+    block mapping, one key a line, each key and value in the very text it had; anything else as it was.
+
+    What a command adds to a record then goes on lines of their own instead of lengthening one line.
+    """
+    text = source.text
+    node: Node = _root(source)
+    for step in keys:
+        if isinstance(step, int):
+            if not isinstance(node, SequenceNode) or not 0 <= step < len(node.value):
+                return source
+            node = node.value[step]
+        else:
+            found = _entry(node, step) if isinstance(node, MappingNode) else None
+            if found is None:
+                return source
+            node = found[1]
+    if not isinstance(node, MappingNode) or not node.flow_style or not node.value:
+        return source
+    start, end = node.start_mark.index, node.end_mark.index
+    line_start = _line_start(text, start)
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before, after = text[line_start:start], text[end:line_end].rstrip("\r")
+    if "\n" in text[start:end] or before.strip() != "-" or (after.strip() and not after.lstrip().startswith("#")):
+        return source  # not a one-line item alone on its line: left as it is
+    column = len(before)
+    lines = []
+    for i, (knode, vnode) in enumerate(node.value):
+        if not isinstance(knode, ScalarNode) or knode.style or vnode.start_mark.line != node.start_mark.line:
+            return source
+        value = text[vnode.start_mark.index:vnode.end_mark.index]
+        lines.append(f"{before if i == 0 else ' ' * column}{text[knode.start_mark.index:knode.end_mark.index]}:"
+                     + (f" {value}" if value else ""))
+    lines[0] += after.rstrip() if after.strip() else ""
+    rest = line_end - 1 if text[:line_end].endswith("\r") else line_end  # the line's own end, \r\n or \n, stays
+    unfolded = text[:line_start] + source.newline.join(lines) + text[rest:]
+    return Source(source.path, source.bom, unfolded)
+
+
+def flow_mapping(entries: Sequence[tuple[str, Any]]) -> str:
+    """``{key: value, ...}`` on one line, each value safe inside the braces."""
+    return "{" + ", ".join(f"{k}: {flow_scalar(v)}" for k, v in entries) + "}"
+
+
+def append_nested(source: Source, keys: Sequence[str | int], key: str, entries: Sequence[tuple[str, Any]]) -> str:
+    """Append a one-line mapping of ``entries`` to the list ``key`` of the mapping at ``keys`` (which must exist):
+    the list's items of a payment, say (`payments.2.receipts`).
+
+    In a flow mapping (`- {due: ..., amount: ...}`) the list goes inside its braces, as a flow list; in a block
+    mapping a missing list is added as lines at the end of the mapping, and an item is added after the last
+    item of a block list (or inside the brackets of a flow one).
+    """
+    text = source.text
+    node: Node = _root(source)
+    where = ".".join(map(str, [*keys, key]))
+    for step in keys:
+        if isinstance(step, int):
+            if not isinstance(node, SequenceNode) or not 0 <= step < len(node.value):
+                raise EditError(source.path, f"{where}: no such item")
+            node = node.value[step]
+        else:
+            found = _entry(node, step) if isinstance(node, MappingNode) else None
+            if found is None:
+                raise EditError(source.path, f"{where}: no such key")
+            node = found[1]
+    if not isinstance(node, MappingNode):
+        raise EditError(source.path, f"{'.'.join(map(str, keys))} is not a mapping")
+    item = flow_mapping(entries)
+    found = _entry(node, key)
+    if found is not None and isinstance(found[1], SequenceNode) and found[1].flow_style:
+        close = found[1].end_mark.index - 1
+        if text[close] != "]":
+            raise EditError(source.path, f"{where}: an unusual flow list")
+        return text[:close] + (", " if found[1].value else "") + item + text[close:]
+    if node.flow_style:
+        if found is not None:
+            raise EditError(source.path, f"{where} is not a list")
+        close = node.end_mark.index - 1
+        if text[close] != "}":
+            raise EditError(source.path, "an unusual flow mapping")
+        return text[:close] + (", " if node.value else "") + f"{key}: [{item}]" + text[close:]
+    if not node.value:
+        raise EditError(source.path, "an empty block mapping")
+    column = node.value[0][0].start_mark.column
+    if found is None:
+        at = _line_after(text, _content_end(node))
+        return _insert_lines(text, at, [f"{' ' * column}{key}:", f"{' ' * (column + 2)}- {item}"], source.newline)
+    knode, vnode = found
+    if isinstance(vnode, SequenceNode) and vnode.value:
+        dash = _dash_of(text, vnode.value[0])
+        return _insert_lines(text, _line_after(text, _content_end(vnode)), [f"{' ' * dash}- {item}"],
+                             source.newline)
+    if isinstance(vnode, ScalarNode) and vnode.value == "" and not vnode.style:  # `receipts:` and nothing yet
+        return _insert_lines(text, _line_after(text, knode.end_mark.index), [f"{' ' * (column + 2)}- {item}"],
+                             source.newline)
+    raise EditError(source.path, f"{where} is not a list")
+
+
 def _dash_of(text: str, item: Node) -> int:
     """The column of the dash in front of a block sequence item."""
     start = item.start_mark.index

@@ -1,4 +1,6 @@
-"""All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, transitions.
+"""All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, receipts,
+collection actions, transitions. A payment is named by its project and its number (1-based, in the file's
+order); every receipt of it is a row of `receipts` (number 1 is the first, `received`), so they sum to `paid`.
 
 Money is written as exact decimal text with two places (and, in SQLite,
 also as integer cents, so it can be summed exactly there too).
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from holp.collection import receipts
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.history import History
 from holp.model import Team, plain
@@ -25,10 +28,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     "contacts": ("customer", "name", "title", "department", "role", "stance", "influence", "personality",
                  "closeness", "trust"),
     "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step"),
-    "payments": ("project", "due", "amount", "received", "received_amount"),
+    "payments": ("project", "due", "amount", "received", "received_amount", "payment", "kind", "invoiced",
+                 "collector", "paid", "outstanding", "note"),
+    "receipts": ("project", "payment", "receipt", "date", "amount", "note"),
+    "collection_actions": ("project", "payment", "action", "date", "kind", "by", "note"),
     "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
 }
-MONEY = frozenset(["amount", "weighted", "received_amount"])
+MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding"])
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -59,9 +65,18 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
                              "purpose": v.purpose, **{k: findings.get(k) for k in ("policy", "personnel", "needs",
                                                                                    "activities")},
                              "next_step": v.next_step}
-        for pay in p.payments:
+        for n, pay in enumerate(p.payments, 1):
             yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
-                               "received": _day(pay.received), "received_amount": _money(pay.received_amount)}
+                               "received": _day(pay.received), "received_amount": _money(pay.received_amount),
+                               "payment": n, "kind": pay.kind, "invoiced": _day(pay.invoiced),
+                               "collector": pay.collector, "paid": _money(pay.paid),
+                               "outstanding": _money(pay.outstanding), "note": pay.note}
+            for i, (day, amount, note) in enumerate(receipts(pay), 1):
+                yield "receipts", {"project": p.id, "payment": n, "receipt": i, "date": _day(day),
+                                   "amount": _money(amount), "note": note}
+            for i, action in enumerate(pay.actions, 1):
+                yield "collection_actions", {"project": p.id, "payment": n, "action": i, "date": _day(action.date),
+                                             "kind": action.kind, "by": action.by, "note": action.note}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         if (CUSTOMERS, c.id) in repo.duplicates:
             continue

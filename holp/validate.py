@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from holp import fileset
+from holp import fileset, validate_collection
 from holp.clock import today
 from holp.gates import gate
 from holp.model import LOST, Customer, schema, shape
@@ -171,13 +171,21 @@ def check_stages(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
         stage = process.stage(project.stage)
         if stage is None and project.stage != LOST:
             continue  # the schema reported it
+        customer = repo.customers.get(project.customer or "")
         for stage_id, ticks in project.checklist.items():
             defined = process.stage(stage_id)
             if defined is None:
                 continue
+            judged = {s.item.id: s for s in gate(defined, project, customer).items} if customer else {}
             for item_id in ticks:
                 item = defined.item(item_id)
-                if item is not None and item.evidence is not None:
+                if item is None or item.evidence is None:
+                    continue
+                if item_id in judged and not judged[item_id].met:  # the tick claims what the files disprove
+                    yield doc.problem(["checklist", stage_id, item_id], "tick-contradicts-data",
+                                      f"'{item_id}' is ticked, but its evidence ({item.evidence}) does not hold in "
+                                      "the files; the tick is ignored", WARNING, key=True)
+                else:
                     yield doc.problem(["checklist", stage_id, item_id], "evidence-item-ticked",
                                       f"'{item_id}' is proven by evidence ({item.evidence}), not by a tick; "
                                       "the tick is ignored", WARNING, key=True)
@@ -187,7 +195,6 @@ def check_stages(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
                               "update the date or close the project", WARNING)
         if stage is None or project.customer not in repo.customers:
             continue  # without its customer, evidence cannot be judged (the reference is reported)
-        customer = repo.customer_of(project)
         for earlier in process.stages[: stage.index]:
             status = gate(earlier, project, customer)
             if not status.met:
@@ -207,6 +214,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_names,
     check_references,
     check_stages,
+    validate_collection.check_collection,
 )
 
 

@@ -38,7 +38,7 @@ ITEMS = {
     "bidding": ["tender_documents_obtained", "bid_response_prepared", "bid_submitted"],
     "negotiation": ["contract_approved", "contract_signed"],
     "implementation": ["acceptance_passed", "project_closed_out"],
-    "collection": ["payments_received"],
+    "collection": [],  # payments_received is proven by the payments (evidence), not ticked
     "evaluation": ["review_written"],
     "service": [],
 }

@@ -7,7 +7,9 @@ have got there, in date order: the manager sets up the process, team and
 customers; each project's owner creates its file at the first stage, records
 visits (hand edits, as reps do), ticks checklist items with `holp tick`,
 moves it with `holp advance`, adds the payment plan when the contract is won,
-and closes lost deals with `holp close --lost`. One move goes through a
+records each receipt with `holp pay` and each collection step with `holp collect`
+on its day, and closes lost deals with `holp close --lost`. A stage whose gate is
+proven by the payments (all received) is left once the last receipt is in. One move goes through a
 branch that the region's manager merges, as a reviewed pull request would.
 Every commit is dated and authored by the rep of team.yaml who made it.
 Then holp validates the demo, prints its history summary, funnel and
@@ -33,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from holp import edit, yaml  # noqa: E402
-from holp.commands import advance, close, tick  # noqa: E402
+from holp.commands import advance, close, collect, pay, tick  # noqa: E402
 from holp.errors import HolpError  # noqa: E402
 from holp.model import LOST, Process, build_process, build_team  # noqa: E402
 
@@ -132,6 +134,7 @@ class Demo:
             events.append(Event(day, next(seq), pid, "visit", (relative, edit.item_lines(text, nodes["visits"].value[i])),
                                 by[0] if isinstance(by, list) else by))
         entered = created
+        money_in: list[Event] = []  # the receipts and collection steps, once the plan is in
         for index, stage in enumerate(path):
             ticks = checklist.get(stage) or {}
             day = entered
@@ -140,7 +143,14 @@ class Demo:
                 day = max(day, when)
                 events.append(Event(when, next(seq), pid, "tick", (item, str(value)), owner))
             if stage == self.process.won_from and data.get("payments"):
-                events.append(Event(entered, next(seq), pid, "payments", (relative, text), owner))
+                events.append(Event(entered, next(seq), pid, "payments", (relative, plan_lines(data["payments"])),
+                                    owner))
+                money_in = collection_events(pid, owner, data["payments"], entered, seq)
+                events += money_in
+            defined = self.process.stage(stage)
+            evidence = [i.evidence for i in defined.checklist if i.evidence] if defined else []
+            if any(rule.startswith("payments") for rule in evidence):
+                day = max([day, *(e.day for e in money_in if e.kind == "pay")])
             if index + 1 < len(path):
                 entered = day + dt.timedelta(days=2)
                 events.append(Event(entered, next(seq), pid, "advance", (), owner))
@@ -188,11 +198,17 @@ class Demo:
             self.append(relative, "visits", [lines])
             self.commit_files(f"{pid}: 拜访记录", [relative])
         elif event.kind == "payments":
-            relative, text = event.args
-            root = yaml.compose(text)
-            nodes = dict((k.value, v) for k, v in root.value) if root is not None else {}
-            self.append(relative, "payments", [edit.item_lines(text, item) for item in nodes["payments"].value])
+            relative, items = event.args
+            self.append(relative, "payments", items)
             self.commit_files(f"{pid}: 付款计划", [relative])
+        elif event.kind == "pay":
+            n, amount, day = event.args
+            self.quietly(pay.run, self.dest, pid, amount=amount, date=day, payment=n, dry_run=False, commit=True,
+                         branch=None)
+        elif event.kind == "collect":
+            n, kind, note, day, by = event.args
+            self.quietly(collect.run, self.dest, pid, action=kind, note=note, payment=n, date=day, by=by,
+                         dry_run=False, commit=True, branch=None)
         elif event.kind == "tick":
             item, value = event.args
             date = leading_date(value)
@@ -225,6 +241,32 @@ class Demo:
         for lines in items:
             source = edit.Source(relative, False, target.read_text(encoding="utf-8"))
             target.write_text(edit.append_item(source, key, lines), encoding="utf-8")
+
+
+LATER = ("received", "received_amount", "receipts", "actions")  # what happens after the plan is agreed
+
+
+def plan_lines(payments: list[dict[str, Any]]) -> list[list[str]]:
+    """The payment plan as agreed: each payment without what came in or was done to collect it."""
+    return [["- " + edit.flow_mapping([(k, v) for k, v in p.items() if k not in LATER])] for p in payments]
+
+
+def collection_events(pid: str, owner: str, payments: list[dict[str, Any]], planned: dt.date,
+                      seq: Any) -> list[Event]:
+    """`holp pay` for each receipt and `holp collect` for each step, on their days (not before the plan)."""
+    found = []
+    for n, p in enumerate(payments, 1):
+        who = p.get("collector") or owner
+        received = [(p["received"], p.get("received_amount", p["amount"]))] if p.get("received") else []
+        received += [(r["date"], r["amount"]) for r in p.get("receipts") or []]
+        for day, amount in received:
+            when = max(planned, leading_date(day) or planned)
+            found.append(Event(when, next(seq), pid, "pay", (n, str(amount), when.isoformat()), who))
+        for a in p.get("actions") or []:
+            when = max(planned, leading_date(a["date"]) or planned)
+            found.append(Event(when, next(seq), pid, "collect", (n, a["kind"], a["note"], when.isoformat(),
+                                                                  a.get("by") or who), a.get("by") or who))
+    return found
 
 
 def holp(dest: Path, *args: str, quiet: bool = False) -> subprocess.CompletedProcess[str]:

@@ -373,8 +373,8 @@ def test_reports__money_columns_name_the_currency_days_say_days(example: Path, h
     assert "停滞项目 (≥ 30 天):" in holp("report", "stalled").stdout
     assert "Stalled deals (≥ 30 days):" in holp("report", "stalled", "--lang", "en").stdout
     receivables = holp("report", "receivables").stdout
-    assert "编号        项目                          客户                      到期日        逾期天数    未收金额 (CNY)\n" \
-        in receivables
+    assert "编号        项目                          客户                      到期日        逾期天数    未收金额 (CNY)  " \
+        "收款责任人    最近催款               距今(天)  下一步\n" in receivables
 
 
 def test_reports__csv_and_json_keep_their_plain_numbers(example: Path, holp: Callable[..., Result]) -> None:

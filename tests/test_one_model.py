@@ -217,7 +217,9 @@ def test_evidence__resolves_on_records() -> None:
     root = Root(p, coach)
     assert parse_evidence("customer.contacts[role=coach].name").resolve(root) == ["王强"]
     assert parse_evidence("assessment.real.need").resolve(root) == [4]
-    assert parse_evidence("payments[received]").resolve(root) == [p.payments[0]]
+    # 200000 of 500000 came in: dated, but not received in full
+    assert parse_evidence("payments.received").resolve(root) == [p.payments[0].received]
+    assert parse_evidence("payments[received]").resolve(root) == []
     assert parse_evidence("visits[!next_step]").resolve(root) == [p.visits[0]]
     assert parse_evidence("x_source").resolve(root) == ["展会"]
     assert parse_evidence("customer.contacts[role=coach]").resolve(Root(p, None)) == []

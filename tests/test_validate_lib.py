@@ -165,12 +165,12 @@ def test_check_config__lost_reason_listed_twice() -> None:
 
 def test_check_config__high_grade_below_medium() -> None:
     assert config("{high: 20, medium: 15}", "{high: 10, medium: 15}") == [
-        Problem("holp.yaml", 147, 11, ERROR, "bad-value", "the high grade threshold is below the medium one")]
+        Problem("holp.yaml", 148, 11, ERROR, "bad-value", "the high grade threshold is below the medium one")]
 
 
 def test_check_config__lost_is_reserved() -> None:
     assert config("  - id: service\n", "  - id: lost\n") == [
-        Problem("holp.yaml", 139, 9, ERROR, "reserved-id",
+        Problem("holp.yaml", 140, 9, ERROR, "reserved-id",
                 "'lost' is reserved for lost projects; name the stage otherwise")]
 
 

@@ -1,16 +1,46 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from holp import labels as labelling
 from holp import repo as repository
+from holp.collection import receipts
 from holp.commands import echo, warn_left_out
 from holp.evaluation import evaluate
 from holp.gates import gate
-from holp.model import plain
+from holp.labels import Labels
+from holp.model import Payment, Project, plain
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
+
+
+def _payment_json(n: int, p: Payment) -> dict[str, Any]:
+    def day(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {"payment": n, "due": day(p.due), "kind": p.kind,
+            "amount": money_plain(p.amount) if p.amount is not None else None, "invoiced": day(p.invoiced),
+            "paid": money_plain(p.paid), "outstanding": money_plain(p.outstanding), "collector": p.collector,
+            "receipts": [{"date": day(d), "amount": money_plain(a), "note": note} for d, a, note in receipts(p)],
+            "actions": [plain(a) for a in p.actions], "note": p.note}
+
+
+def _payments_table(repo: repository.Repository, project: Project, label: Labels) -> str:
+    rows = []
+    for n, p in enumerate(project.payments, 1):
+        collector = repo.team.rep(p.collector) if p.collector else None
+        last = p.last_action
+        rows.append([n, p.due, label(p.kind or "", "payment_kinds") if p.kind else "", p.amount, p.paid,
+                     p.outstanding, collector.name if collector else p.collector,
+                     f"{label('action_' + (last.kind or ''))} {last.date or ''}" if last else ""])
+    headers = [label(k) for k in ("payment", "due", "payment_kind", "amount", "received", "outstanding",
+                                  "collector", "last_action")]
+    return table([[money(v) if isinstance(v, Decimal) else v for v in row] for row in rows], headers,
+                 ["right", "left", "left", "right", "right", "right", "left", "left"])
 
 
 def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
@@ -36,6 +66,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "gate": status.records(lang) if status else [],
             "grade": evaluation.grade,
             "contacts": [plain(c) for c in customer.contacts] if customer else [],
+            "guarantee": project.guarantee,
+            "payments": [_payment_json(n, p) for n, p in enumerate(project.payments, 1)],
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -70,6 +102,13 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     if status is not None and status.items:
         out += ["", f"{label('checklist')} — {status.stage.label.get(lang)}:"]
         out += gate_lines(status, lang, label("key_node"))
+    if project.payments:
+        out += ["", f"{label('payments')}:", _payments_table(repo, project, label)]
+        for n, p in enumerate(project.payments, 1):
+            for a in p.actions:
+                by = repo.team.rep(a.by) if a.by else None
+                out.append(f"  {n} · {a.date or ''} {label('action_' + (a.kind or ''))} "
+                           f"{by.name if by else a.by or ''}: {a.note or ''}".rstrip(": "))
     if visits:
         last = visits[-1]
         out += ["", f"{label('last_visit')}: {last.date or ''} {', '.join(last.met)} {last.purpose or ''}".rstrip()]

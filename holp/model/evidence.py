@@ -5,13 +5,23 @@ project's customer record:
 
     customer.contacts[role=coach]     a contact whose role is coach
     assessment.real                   the evaluation's first group, filled in
-    payments[received]                a payment with a received date
+    payments[received]                a payment received in full
+    payments[all:received]            every payment received in full (and at least one)
+    payments[kind=advance][any:received]   an advance payment received in full
     visits[!next_step]                a visit without a next step
 
 A path holds when it resolves to something non-empty. Segments are names;
 each may carry filters ``[key=value]``, ``[key]`` (non-empty), ``[!key]``
 (empty or missing) or ``[N]`` (the Nth element, from 0). Lists are walked
 through, so ``customer.contacts.name`` is every contact's name.
+
+A condition may be quantified: ``[all:COND]`` keeps every element when
+there is at least one and each matches COND (else nothing: an empty list
+proves nothing), ``[any:COND]`` keeps the elements that match (the same as
+``[COND]``, written for symmetry). A record may answer a condition itself
+(a ``condition`` method): a payment answers ``received`` with whether it was
+received in full (its receipts summed), not just whether a first receipt
+was dated; ``payments.received`` is still the date written.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ from holp.model.fields import MISSING, get, is_record
 
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\[\]]*\])*)")
 _FILTER = re.compile(r"\[([^\[\]]*)\]")
+_QUANTIFIER = re.compile(r"(all|any):(.*)\Z", re.DOTALL)
 _CONDITION = re.compile(r"(!?)([A-Za-z_][A-Za-z0-9_-]*)(?:=(.*))?\Z|([0-9]+)\Z")
 
 
@@ -51,12 +62,21 @@ class _Filter:
     key: str | None
     value: str | None
     index: int | None
+    quantifier: str | None = None  # "all" or "any"
+
+    def apply(self, found: list[Any]) -> list[Any]:
+        if self.index is not None:
+            return found[self.index:self.index + 1]
+        kept = [item for item in found if self.keep(item)]
+        if self.quantifier == "all":
+            return found if found and len(kept) == len(found) else []
+        return kept
 
     def keep(self, item: Any) -> bool:
         if not isinstance(item, Mapping) and not is_record(item):
             return False
         assert self.key is not None
-        found = get(item, self.key)
+        found = _condition(item, self.key)
         found = None if found is MISSING else found
         if self.value is not None:
             return _same(found, self.value)
@@ -84,10 +104,7 @@ class Evidence:
                 else:
                     found.append(child)
             for f in filters:
-                if f.index is not None:
-                    found = found[f.index:f.index + 1]
-                else:
-                    found = [item for item in found if f.keep(item)]
+                found = f.apply(found)
             current = found
         return [v for v in current if filled(v)]
 
@@ -103,18 +120,39 @@ def parse_evidence(text: str) -> Evidence:
             raise EvidenceSyntaxError(f"'{part}' is not a path segment (name, then optional [filters])")
         filters = []
         for raw in _FILTER.findall(match.group(2)):
-            cond = _CONDITION.match(raw.strip())
-            if not cond:
-                raise EvidenceSyntaxError(f"'[{raw}]' is not a filter: use [key=value], [key], [!key] or [N]")
-            if cond.group(4) is not None:
-                filters.append(_Filter(False, None, None, int(cond.group(4))))
-            else:
-                negate, key, value = cond.group(1) == "!", cond.group(2), cond.group(3)
-                if negate and value is not None:
-                    raise EvidenceSyntaxError(f"'[{raw}]': [!key] takes no value")
-                filters.append(_Filter(negate, key, value.strip() if value is not None else None, None))
+            filters.append(_parse_filter(raw))
         segments.append((match.group(1), tuple(filters)))
     return Evidence(text, tuple(segments))
+
+
+def _parse_filter(raw: str) -> _Filter:
+    text = raw.strip()
+    quantified = _QUANTIFIER.match(text)
+    quantifier = None
+    if quantified:
+        quantifier, text = quantified.group(1), quantified.group(2).strip()
+    cond = _CONDITION.match(text)
+    if quantifier and (not cond or cond.group(4) is not None):
+        raise EvidenceSyntaxError(f"'[{raw}]': {quantifier}: takes a condition: [{quantifier}:key], "
+                                  f"[{quantifier}:!key] or [{quantifier}:key=value]")
+    if not cond:
+        raise EvidenceSyntaxError(f"'[{raw}]' is not a filter: use [key=value], [key], [!key] or [N]")
+    if cond.group(4) is not None:
+        return _Filter(False, None, None, int(cond.group(4)))
+    negate, key, value = cond.group(1) == "!", cond.group(2), cond.group(3)
+    if negate and value is not None:
+        raise EvidenceSyntaxError(f"'[{raw}]': [!key] takes no value")
+    return _Filter(negate, key, value.strip() if value is not None else None, None, quantifier)
+
+
+def _condition(item: Any, key: str) -> Any:
+    """What a filter tests on ``item``: the record's own answer for ``key`` if it gives one, else the field."""
+    answer = getattr(item, "condition", None)
+    if callable(answer):
+        found = answer(key)
+        if found is not MISSING:
+            return found
+    return get(item, key)
 
 
 def filled(value: Any) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from holp.inert import ID_PATTERN
 from holp.model import coerce
-from holp.model.fields import build, key, record, records, schema_of
+from holp.model.fields import MISSING, build, key, record, records, schema_of
 from holp.model.process import LOST
 
 ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "user", "other")
@@ -228,6 +228,13 @@ class Payment(Record):
     def last_action(self) -> CollectionAction | None:
         dated = [a for a in self.actions if a.date is not None]
         return max(dated, key=lambda a: a.date or dt.date.min) if dated else None
+
+    def condition(self, name: str) -> Any:
+        """What an evidence filter tests (`holp.model.evidence`): ``received`` is received in full, the receipts
+        summed (``payments[all:received]``), not only a first receipt dated; other names are the fields."""
+        if name == "received":
+            return self.last_received if self.fully_received else None
+        return MISSING
 
 
 def _risk_kind_schema(process: Any) -> dict[str, Any]:

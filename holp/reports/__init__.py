@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from holp.reports.common import Report
     from holp.snapshot import Snapshot
 
-BY = ("owner", "region", "business_line", "customer", "quarter")
+BY = ("owner", "region", "business_line", "customer", "quarter", "collector")  # collector: receivables only
 PERIODS = ("quarter", "month")
 
 
@@ -55,8 +55,11 @@ class Kind:
 
 
 def _funnel(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.errors import HolpError
     from holp.reports.funnel import funnel
 
+    if inputs.by == "collector":
+        raise HolpError("--by collector groups the receivables: holp report receivables --by collector")
     return funnel(snapshot, inputs.lang, inputs.by)
 
 
@@ -93,7 +96,7 @@ def _reps(snapshot: Snapshot, inputs: Inputs) -> Report:
 def _receivables(snapshot: Snapshot, inputs: Inputs) -> Report:
     from holp.reports.receivables import receivables
 
-    return receivables(snapshot)
+    return receivables(snapshot, inputs.by)
 
 
 def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
