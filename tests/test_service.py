@@ -1,0 +1,96 @@
+"""After-sales service: `holp service open|close|revisit`, the service stage's evidence, validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import PROJECT, git, snapshot
+
+PATH = "projects/east/P-2026-001.yaml"
+
+OPENED = """\
+service:
+  - date: 2026-11-24
+    kind: complaint
+    from: 李明
+    severity: high
+    summary: "2号机组: 振动大"
+    owner: zhang.wei
+    due: 2026-12-01
+"""
+
+
+def _open(holp: Callable[..., Result], *extra: str) -> Result:
+    return holp("service", "open", "P-2026-001", "--kind", "complaint", "--from", "李明", "--severity", "high",
+                "--summary", "2号机组: 振动大", "--due", "2026-12-01", *extra)
+
+
+def test_open__appends_exact_lines_and_commits_the_one_file(git_repo: Path, holp: Callable[..., Result]) -> None:
+    result = _open(holp)
+    assert result.exit_code == 0, result.output
+    assert (git_repo / PATH).read_text(encoding="utf-8") == PROJECT + OPENED
+    assert git(git_repo, "log", "-1", "--format=%B") == (
+        "P-2026-001: complaint #1 opened (李明, high)\n\n"
+        "Holp-Project: P-2026-001\nHolp-Service: #1 complaint opened\n\n")
+    assert git(git_repo, "show", "--name-only", "--format=", "HEAD") == f"{PATH}\n"
+    assert git(git_repo, "status", "--porcelain") == ""
+
+
+def test_close__adds_resolved_resolution_satisfaction_to_item_n(git_repo: Path, holp: Callable[..., Result]) -> None:
+    assert _open(holp).exit_code == 0
+    assert _open(holp, "--date", "2026-11-20", "--owner", "li.na").exit_code == 0
+    result = holp("service", "close", "P-2026-001", "2", "--resolution", "更换轴承", "--satisfaction", "4",
+                  "--date", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    second = OPENED.split("\n", 1)[1].replace("2026-11-24", "2026-11-20").replace("zhang.wei", "li.na")
+    assert (git_repo / PATH).read_text(encoding="utf-8") == (
+        PROJECT + OPENED + second + "    resolved: 2026-11-23\n    resolution: 更换轴承\n    satisfaction: 4\n")
+    assert git(git_repo, "log", "-1", "--format=%B") == (
+        "P-2026-001: complaint #2 closed\n\n更换轴承\n\n"
+        "Holp-Project: P-2026-001\nHolp-Service: #2 complaint closed\n\n")
+
+
+def test_revisit__appends_an_item_resolved_at_once(git_repo: Path, holp: Callable[..., Result]) -> None:
+    result = holp("service", "revisit", "P-2026-001", "--satisfaction", "5", "--note", "运行稳定", "--from", "王强")
+    assert result.exit_code == 0, result.output
+    assert (git_repo / PATH).read_text(encoding="utf-8") == PROJECT + (
+        "service:\n  - date: 2026-11-24\n    kind: revisit\n    from: 王强\n    owner: zhang.wei\n"
+        "    satisfaction: 5\n    resolved: 2026-11-24\n    note: 运行稳定\n")
+    assert "Holp-Service: #1 revisit, satisfaction 5\n" in git(git_repo, "log", "-1", "--format=%B")
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["open", "P-2026-001", "--kind", "complaint", "--from", "李某", "--severity", "high", "--summary", "x"], 1,
+     "holp: --from 李某: not a contact of C-0001: add them to the customer first\n"),
+    (["open", "P-2026-001", "--kind", "complaint", "--from", "李明", "--severity", "high", "--summary", "x",
+      "--owner", "nobody"], 2, "holp: --owner nobody: not a rep in team.yaml\n"),
+    (["open", "P-2026-001", "--kind", "complaint", "--from", "李明", "--severity", "high", "--summary", "x",
+      "--due", "2026-11-01"], 2, "holp: --due 2026-11-01 is before the item's date 2026-11-24\n"),
+    (["close", "P-2026-001", "1", "--resolution", "x"], 1,
+     "holp: service item 1 of P-2026-001 was already closed on 2026-11-23\n"),
+    (["close", "P-2026-001", "3", "--resolution", "x"], 2, "holp: P-2026-001 has no service item 3 (it has items 1–2)\n"),
+    (["close", "P-2026-001", "2", "--resolution", "x", "--date", "2026-11-01"], 2,
+     "holp: --date 2026-11-01 is before the item was opened (2026-11-24)\n"),
+    (["close", "P-2026-001", "2", "--resolution", "x", "--satisfaction", "7"], 2,
+     "Error: Invalid value for '--satisfaction': 7 is not in the range 1<=x<=5.\n"),
+    (["revisit", "P-2026-001", "--satisfaction", "0", "--note", "x"], 2,
+     "Error: Invalid value for '--satisfaction': 0 is not in the range 1<=x<=5.\n"),
+    (["revisit", "P-2026-001", "--satisfaction", "4", "--note", "x", "--from", "赵六"], 1,
+     "holp: --from 赵六: not a contact of C-0001: add them to the customer first\n"),
+    (["revisit", "P-2026-009", "--satisfaction", "4", "--note", "x"], 2, "holp: no project with id P-2026-009 (did you mean P-2026-001?)\n"),
+])
+def test_bad_input__refused_before_any_write(git_repo: Path, holp: Callable[..., Result], args: list[str], code: int,
+                                            message: str) -> None:
+    (git_repo / PATH).write_text(PROJECT + OPENED.replace("    due: 2026-12-01\n", "    resolved: 2026-11-23\n")
+                                 + OPENED.split("\n", 1)[1], encoding="utf-8")
+    git(git_repo, "commit", "-qam", "two items")
+    before, head = snapshot(git_repo), git(git_repo, "rev-parse", "HEAD")
+    result = holp("service", *args)
+    assert result.exit_code == code, result.output
+    assert result.output.endswith(message)
+    assert snapshot(git_repo) == before
+    assert git(git_repo, "rev-parse", "HEAD") == head
