@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import PROJECT, git, snapshot
+from conftest import PROJECT, git, snapshot
 
 PATH = "projects/east/P-2026-001.yaml"
 
@@ -94,3 +94,55 @@ def test_bad_input__refused_before_any_write(git_repo: Path, holp: Callable[...,
     assert result.output.endswith(message)
     assert snapshot(git_repo) == before
     assert git(git_repo, "rev-parse", "HEAD") == head
+
+
+# -- validate ------------------------------------------------------------------------------
+
+def _lines_with(output: str, *codes: str) -> list[str]:
+    return [line for line in output.splitlines() if any(f"[{code}]" in line for code in codes)]
+
+
+def test_validate__a_won_customer_nobody_revisited_in_revisit_every_days(repo: Path, holp: Callable[..., Result],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / PATH).write_text(PROJECT.replace("stage: entry", "stage: service"), encoding="utf-8")
+    monkeypatch.setenv("HOLP_TODAY", "2027-04-10")  # the last visit, 2026-10-12, is 180 days before: in time
+    assert _lines_with(holp("validate").output, "revisit-due") == []
+    monkeypatch.setenv("HOLP_TODAY", "2027-04-11")
+    result = holp("validate")
+    assert result.exit_code == 0, result.output
+    assert _lines_with(result.output, "revisit-due") == [
+        "customers/east/C-0001.yaml:2:5: warning[revisit-due]: a won customer last visited or revisited 2026-10-12 "
+        "(181 days ago); holp.yaml asks for a revisit every 180 days: holp service revisit PROJECT --satisfaction N "
+        "--note ..."]
+    (repo / PATH).write_text(PROJECT.replace("stage: entry", "stage: service") + (
+        "service:\n  - {date: 2027-03-01, kind: revisit, satisfaction: 4}\n"), encoding="utf-8")
+    assert _lines_with(holp("validate").output, "revisit-due") == []
+
+
+def test_validate__an_open_deal_is_not_reminded(repo: Path, holp: Callable[..., Result],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOLP_TODAY", "2028-01-01")
+    assert _lines_with(holp("validate").output, "revisit-due") == []
+
+
+def test_validate__service_items_from_owner_and_dates(repo: Path, holp: Callable[..., Result]) -> None:
+    items = ["  - {date: 2026-11-02, kind: complaint, from: 李某, severity: high, owner: wang.fang}",
+             "  - {date: 2026-11-02, kind: complaint, from: 李明, resolved: 2026-11-01, due: 2026-10-30}",
+             "  - {date: 2026-11-02, kind: feedback, satisfaction: 7}"]
+    (repo / PATH).write_text(PROJECT + "service:\n" + "".join(f"{item}\n" for item in items), encoding="utf-8")
+    result = holp("validate")
+    assert result.exit_code == 1, result.output
+    first = len(PROJECT.splitlines()) + 2
+
+    def at(n: int, text: str) -> str:
+        return f"{PATH}:{first + n}:{items[n].index(text) + 1}"
+
+    assert _lines_with(result.output, "unknown-contact", "unknown-rep", "resolved-before-opened",
+                       "due-before-opened") == [
+        f"{at(0, '李某')}: warning[unknown-contact]: 李某 is not a contact of C-0001",
+        f"{at(0, 'wang.fang')}: error[unknown-rep]: rep 'wang.fang' is not in team.yaml",
+        f"{at(1, '2026-11-01')}: error[resolved-before-opened]: resolved 2026-11-01 is before the item's date "
+        "2026-11-02",
+        f"{at(1, '2026-10-30')}: warning[due-before-opened]: due 2026-10-30 is before the item's date 2026-11-02",
+    ]
+    assert f"{at(2, '7')}: error[" in result.output  # satisfaction 7: the schema's problem, at its value
