@@ -26,6 +26,9 @@ TABLES: dict[str, tuple[str, ...]] = {
                  "closeness", "trust"),
     "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step"),
     "payments": ("project", "due", "amount", "received", "received_amount"),
+    "service": ("project", "index", "date", "kind", "from", "severity", "summary", "owner", "due", "resolved",
+                "resolution", "satisfaction", "note"),
+    "warranty": ("project", "issued", "until", "certificate", "note"),
     "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
 }
 MONEY = frozenset(["amount", "weighted", "received_amount"])
@@ -62,6 +65,14 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
         for pay in p.payments:
             yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
                                "received": _day(pay.received), "received_amount": _money(pay.received_amount)}
+        for index, item in enumerate(p.service, start=1):
+            yield "service", {"project": p.id, "index": index, "date": _day(item.date), "kind": item.kind,
+                              "from": item.from_, "severity": item.severity, "summary": item.summary,
+                              "owner": item.owner, "due": _day(item.due), "resolved": _day(item.resolved),
+                              "resolution": item.resolution, "satisfaction": item.satisfaction, "note": item.note}
+        if p.warranty is not None:
+            yield "warranty", {"project": p.id, "issued": _day(p.warranty.issued), "until": _day(p.warranty.until),
+                               "certificate": p.warranty.certificate, "note": p.warranty.note}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         if (CUSTOMERS, c.id) in repo.duplicates:
             continue

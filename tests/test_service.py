@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,3 +147,40 @@ def test_validate__service_items_from_owner_and_dates(repo: Path, holp: Callable
         f"{at(1, '2026-10-30')}: warning[due-before-opened]: due 2026-10-30 is before the item's date 2026-11-02",
     ]
     assert f"{at(2, '7')}: error[" in result.output  # satisfaction 7: the schema's problem, at its value
+
+
+# -- show and export -----------------------------------------------------------------------
+
+SERVED = PROJECT + """\
+service:
+  - {date: 2026-11-02, kind: complaint, from: 李明, severity: high, summary: 振动大, owner: zhang.wei, due: 2026-11-09}
+  - {date: 2026-11-03, kind: revisit, from: 王强, satisfaction: 5, resolved: 2026-11-03, note: 运行稳定}
+warranty: {issued: 2026-10-01, until: 2027-10-01, certificate: ZB-2026-01}
+"""
+
+
+def test_show__service_items_numbered_and_the_warranty(repo: Path, holp: Callable[..., Result]) -> None:
+    (repo / PATH).write_text(SERVED, encoding="utf-8")
+    result = holp("show", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith(
+        "\nAfter-sales service:\n"
+        "  1. 2026-11-02 Complaint [High] 李明: 振动大\n"
+        "  2. 2026-11-03 Revisit 王强: 运行稳定 — 2026-11-03 (Satisfaction (1–5): 5)\n"
+        "\nWarranty: 2026-10-01 → 2027-10-01 (ZB-2026-01)\n")
+    data = json.loads(holp("show", "P-2026-001", "--format", "json").output)
+    assert data["service"][1] == {"date": "2026-11-03", "kind": "revisit", "from": "王强", "satisfaction": 5,
+                                  "resolved": "2026-11-03", "note": "运行稳定"}
+    assert data["warranty"] == {"issued": "2026-10-01", "until": "2027-10-01", "certificate": "ZB-2026-01"}
+
+
+def test_export__service_and_warranty_tables(repo: Path, holp: Callable[..., Result], tmp_path: Path) -> None:
+    (repo / PATH).write_text(SERVED, encoding="utf-8")
+    folder = tmp_path / "export"
+    assert holp("export", "--format", "csv", "-o", str(folder)).exit_code == 0
+    assert (folder / "service.csv").read_text(encoding="utf-8-sig") == (
+        "project,index,date,kind,from,severity,summary,owner,due,resolved,resolution,satisfaction,note\n"
+        "P-2026-001,1,2026-11-02,complaint,李明,high,振动大,zhang.wei,2026-11-09,,,,\n"
+        "P-2026-001,2,2026-11-03,revisit,王强,,,,,2026-11-03,,5,运行稳定\n")
+    assert (folder / "warranty.csv").read_text(encoding="utf-8-sig") == (
+        "project,issued,until,certificate,note\nP-2026-001,2026-10-01,2027-10-01,ZB-2026-01,\n")
