@@ -184,3 +184,29 @@ def test_export__service_and_warranty_tables(repo: Path, holp: Callable[..., Res
         "P-2026-001,2,2026-11-03,revisit,王强,,,,,2026-11-03,,5,运行稳定\n")
     assert (folder / "warranty.csv").read_text(encoding="utf-8-sig") == (
         "project,issued,until,certificate,note\nP-2026-001,2026-10-01,2027-10-01,ZB-2026-01,\n")
+
+
+# -- forms ---------------------------------------------------------------------------------
+
+def test_render__complaint_and_service_record(repo: Path, holp: Callable[..., Result]) -> None:
+    (repo / PATH).write_text(SERVED, encoding="utf-8")
+    complaint = holp("render", "complaint", "P-2026-001", "--lang", "en")
+    assert complaint.exit_code == 0, complaint.output
+    assert ("## Complaint form 1\n\n| Date | 2026-11-02 |\n|---|---|\n| Raised by | 李明 |\n| Severity | High |\n"
+            "| Handled by | zhang.wei |\n| Due | 2026-11-09 |\n| Resolved |  |\n| Satisfaction (1–5) |  |\n\n"
+            "### Summary\n\n振动大\n") in complaint.output
+    assert "Complaint form 2" not in complaint.output  # the revisit is no complaint
+    record = holp("render", "service-record", "P-2026-001")
+    assert record.exit_code == 0, record.output
+    assert record.output.startswith("# 售后服务记录 · 2号高炉余热发电改造\n")
+    assert "| 质保书编号 | ZB-2026-01 |\n|---|---|\n| 质保书开具日期 | 2026-10-01 |\n| 质保期至 | 2027-10-01 |\n" \
+        in record.output
+    assert "| 2 | 2026-11-03 | 回访 | 王强 |  | 运行稳定 | 2026-11-03 |  | 5 |\n" in record.output
+    html = holp("render", "complaint", "P-2026-001", "--format", "html")
+    assert html.exit_code == 0 and "<table" in html.output and "振动大" in html.output
+
+
+def test_render__a_blank_complaint_slip_without_complaints(repo: Path, holp: Callable[..., Result]) -> None:
+    result = holp("render", "complaint", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "## Complaint form \n\n| Date |  |\n" in result.output
