@@ -32,6 +32,9 @@ TABLES: dict[str, tuple[str, ...]] = {
                  "collector", "paid", "outstanding", "note"),
     "receipts": ("project", "payment", "receipt", "date", "amount", "note"),
     "collection_actions": ("project", "payment", "action", "date", "kind", "by", "note"),
+    "service": ("project", "index", "date", "kind", "from", "severity", "summary", "owner", "due", "resolved",
+                "resolution", "satisfaction", "note"),
+    "warranty": ("project", "issued", "until", "certificate", "note"),
     "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
 }
 MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding"])
@@ -77,6 +80,14 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             for i, action in enumerate(pay.actions, 1):
                 yield "collection_actions", {"project": p.id, "payment": n, "action": i, "date": _day(action.date),
                                              "kind": action.kind, "by": action.by, "note": action.note}
+        for index, item in enumerate(p.service, start=1):
+            yield "service", {"project": p.id, "index": index, "date": _day(item.date), "kind": item.kind,
+                              "from": item.from_, "severity": item.severity, "summary": item.summary,
+                              "owner": item.owner, "due": _day(item.due), "resolved": _day(item.resolved),
+                              "resolution": item.resolution, "satisfaction": item.satisfaction, "note": item.note}
+        if p.warranty is not None:
+            yield "warranty", {"project": p.id, "issued": _day(p.warranty.issued), "until": _day(p.warranty.until),
+                               "certificate": p.warranty.certificate, "note": p.warranty.note}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         if (CUSTOMERS, c.id) in repo.duplicates:
             continue

@@ -25,6 +25,8 @@ BUILT_IN = {
     "customer-overview": ("customer", "客户全貌 / customer overview"),
     "opportunity-evaluation": ("project", "销售机会评估表 / the ten-criterion opportunity evaluation and its grade"),
     "stage-review": ("project", "阶段评审 / the body of a pull request for a stage move"),
+    "complaint": ("project", "投诉单 / complaint slip: every complaint of the project (a blank slip when none)"),
+    "service-record": ("project", "售后服务记录 / after-sales record: service items, satisfaction, warranty"),
 }
 
 
@@ -135,7 +137,24 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
             "thresholds": grades, "started": evaluation.started,
         },
         "customer": customer_context(repo, customer, label) if customer else None,
+        **_service_context(project, label),
     }
+
+
+def _service_context(project: Project, label: Labels) -> dict[str, Any]:
+    """After-sales service for the complaint and service-record forms: items numbered as in the file."""
+    service = [{"number": n, "date": _text(s.date), "kind": _text(s.kind),
+                "kind_label": label(s.kind, "service_kinds") if s.kind else "",
+                "from": _text(s.from_), "severity_label": label(s.severity, "levels") if s.severity else "",
+                "summary": _text(s.summary), "owner": _text(s.owner), "due": _text(s.due),
+                "resolved": _text(s.resolved), "resolution": _text(s.resolution),
+                "satisfaction": _text(s.satisfaction), "note": _text(s.note)}
+               for n, s in enumerate(project.service, start=1)]
+    w = project.warranty
+    warranty = {"issued": _text(w.issued), "until": _text(w.until), "certificate": _text(w.certificate),
+                "note": _text(w.note)} if w else None
+    return {"service": service, "complaints": [s for s in service if s["kind"] == "complaint"],
+            "warranty": warranty}
 
 
 def context(repo: Repository, record: Project | Customer, label: Labels) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from holp import fileset, validate_collection
+from holp import fileset, validate_collection, validate_service
 from holp.clock import today
 from holp.gates import gate
 from holp.model import LOST, Customer, schema, shape
@@ -215,6 +215,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_references,
     check_stages,
     validate_collection.check_collection,
+    *validate_service.CHECKS,
 )
 
 

@@ -165,7 +165,8 @@ def test_check_config__lost_reason_listed_twice() -> None:
 
 def test_check_config__high_grade_below_medium() -> None:
     assert config("{high: 20, medium: 15}", "{high: 10, medium: 15}") == [
-        Problem("holp.yaml", 148, 11, ERROR, "bad-value", "the high grade threshold is below the medium one")]
+        Problem("holp.yaml", PROCESS_TEXT.split("\n").index("  grades: {high: 20, medium: 15}") + 1, 11, ERROR,
+                "bad-value", "the high grade threshold is below the medium one")]
 
 
 def test_check_config__lost_is_reserved() -> None:

@@ -4,7 +4,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from holp import labels as labelling
 from holp import repo as repository
@@ -16,6 +16,10 @@ from holp.labels import Labels
 from holp.model import Payment, Project, plain
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
+
+if TYPE_CHECKING:
+    from holp.labels import Labels
+    from holp.model import Project
 
 
 def _payment_json(n: int, p: Payment) -> dict[str, Any]:
@@ -68,6 +72,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "contacts": [plain(c) for c in customer.contacts] if customer else [],
             "guarantee": project.guarantee,
             "payments": [_payment_json(n, p) for n, p in enumerate(project.payments, 1)],
+            "service": [plain(item) for item in project.service],
+            "warranty": plain(project.warranty) if project.warranty else None,
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -118,5 +124,27 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         out += ["", f"{label('risks')}:"]
         for risk in project.risks:
             out.append(f"  [{label(risk.level or '', 'levels')}] {risk.kind or ''}: {risk.note or ''}".rstrip(": "))
+    out += _service_lines(project, label)
     echo("\n".join(str(line) for line in out))
     return 0
+
+
+def _service_lines(project: Project, label: Labels) -> list[str]:
+    """After-sales service: each item (numbered as `holp service close` takes them) and the warranty."""
+    out: list[str] = []
+    if project.service:
+        out += ["", f"{label('service')}:"]
+        for number, item in enumerate(project.service, start=1):
+            severity = f" [{label(item.severity, 'levels')}]" if item.severity else ""
+            who = f" {item.from_}:" if item.from_ else ""
+            text = item.summary or item.note or ""
+            done = f" — {item.resolved} {item.resolution or ''}".rstrip() if item.resolved else ""
+            score = f" ({label('service_satisfaction')}: {item.satisfaction})" if item.satisfaction else ""
+            out.append(f"  {number}. {item.date or ''} {label(item.kind or '', 'service_kinds')}{severity}{who} "
+                       f"{text}{done}{score}".rstrip())
+    if project.warranty:
+        w = project.warranty
+        until = f" → {w.until}" if w.until else ""
+        certificate = f" ({w.certificate})" if w.certificate else ""
+        out += ["", f"{label('warranty')}: {w.issued or ''}{until}{certificate}".rstrip()]
+    return out

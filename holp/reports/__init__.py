@@ -99,6 +99,12 @@ def _receivables(snapshot: Snapshot, inputs: Inputs) -> Report:
     return receivables(snapshot, inputs.by)
 
 
+def _service(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.service import service
+
+    return service(snapshot, inputs.lang)
+
+
 def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
     from holp.reports.changes import changes
     from holp.reports.common import weighted_open_pipeline
@@ -118,6 +124,7 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("reps", _reps, reads_history=True, on_page=True),
     Kind("receivables", _receivables, reads_history=False, on_page=True),
     Kind("changes", _changes, reads_history=True, on_page=False),
+    Kind("service", _service, reads_history=False, on_page=False),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
