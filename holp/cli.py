@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from holp import __version__, cli_records, cli_reports
+from holp import __version__, cli_cases, cli_records, cli_reports
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
 from holp.inert import terminal
@@ -86,6 +86,7 @@ for command in (cli_records.validate, cli_records.init, cli_records.new, cli_rec
                 cli_records.tick, cli_reports.history, cli_reports.review, cli_reports.codeowners,
                 cli_reports.report_, cli_reports.export, cli_reports.render_, cli_records.visit, cli_records.assess):
     main.add_command(command)
+main.add_command(cli_cases.cases)
 
 
 def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -3,12 +3,14 @@ the forms that list matching cases, show and export."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
 
 from conftest import PROCESS_TEXT, dedent, repo_of, sales_files, write
+from holp.cases import library, matching
 from holp.model import build_process
 from holp.problems import ERROR, WARNING, Problem
 from holp.validate import validate
@@ -173,3 +175,136 @@ def test_validate__the_example_repository_is_clean(holp: Callable[..., Result]) 
     assert (result.exit_code, result.output.splitlines()[-1]) == (0, "49 files checked, no problems.")
 
 
+
+
+# -- the case library ---------------------------------------------------------------------------
+
+
+def customer(cid: str, name: str, industry: str, contact: str = "周建华") -> str:
+    return (f"id: {cid}\nname: {name}\nindustry: {industry}\nregion: east\nowner: zhang.wei\ncredit: A\n"
+            f"contacts:\n  - {{name: {contact}, role: decision_maker}}\n  - {{name: 吴国平, role: coach}}\n")
+
+
+def case(savings: str, *, named: bool = True, visit: bool = True, contact: str = "吴国平",
+         highlights: str = "样板工程") -> str:
+    return (SUMMARY.replace("14400000", savings)
+            + f"case:\n  reference_allowed: {str(named).lower()}\n  site_visit_allowed: {str(visit).lower()}\n"
+            + (f"  contact: {contact}\n" if contact else "") + f"  highlights: {highlights}\n")
+
+
+def library_files() -> dict[str, str]:
+    """Cases at three customers: steel (C-0001, the project's own), cement (C-0002), Steel written otherwise."""
+    files = {
+        "customers/east/C-0002.yaml": customer("C-0002", "江苏永丰水泥有限公司", "水泥"),
+        "customers/east/C-0003.yaml": customer("C-0003", "河北冀中钢铁有限公司", " STEEL "),
+        # same industry and line, small savings
+        "projects/east/P-2025-001.yaml": finished("P-2025-001", "service", customer="C-0003", extra=case("1000000")),
+        # same line, large savings
+        "projects/east/P-2025-002.yaml": finished("P-2025-002", "service", customer="C-0002",
+                                                  extra=case("39000000", highlights="苏南水泥行业第一个余热发电样板")),
+        # same line, smaller savings, unnamed
+        "projects/east/P-2025-003.yaml": finished("P-2025-003", "evaluation", customer="C-0002", amount="420000",
+                                                  extra=case("5200000", named=False, visit=False, contact="")),
+        # same industry only
+        "projects/east/P-2025-004.yaml": finished("P-2025-004", "service", customer="C-0003", line="motor-drive",
+                                                  extra=case("13200000")),
+        # neither
+        "projects/east/P-2025-005.yaml": finished("P-2025-005", "service", customer="C-0002", line="automation",
+                                                  extra=case("90000000")),
+        # the customer's own: never suggested to it
+        "projects/east/P-2025-006.yaml": finished("P-2025-006", "service", extra=case("80000000")),
+        # never reached evaluation: no case
+        "projects/east/P-2025-007.yaml": finished("P-2025-007", "implementation", customer="C-0002",
+                                                  extra=case("99000000")),
+    }
+    return sales_files(**files)
+
+
+def test_library__lists_cases_that_reached_evaluation_largest_savings_first() -> None:
+
+    repo = repo_of(library_files())
+    assert [(c.project.id, c.named, c.year) for c in library(repo)] == [
+        ("P-2025-005", True, 2026), ("P-2025-006", True, 2026), ("P-2025-002", True, 2026),
+        ("P-2025-004", True, 2026), ("P-2025-003", False, 2026), ("P-2025-001", True, 2026)]
+
+
+def test_matching__same_industry_and_line_then_line_then_industry_never_the_own_customer() -> None:
+
+    repo = repo_of(library_files())
+    found = matching(repo, repo.projects["P-2026-001"])  # steel, waste-heat
+    assert [(c.project.id, kind) for c, kind in found] == [
+        ("P-2025-001", "industry_line"), ("P-2025-002", "line"), ("P-2025-003", "line")]
+    assert [(c.project.id, kind) for c, kind in matching(repo, repo.projects["P-2026-001"], count=5)][3:] == [
+        ("P-2025-004", "industry")]
+
+
+def library_repo(root: Path) -> None:
+    for path, text in library_files().items():
+        write(root / path, text)
+
+
+def test_cases__json(repo: Path, holp: Callable[..., Result]) -> None:
+    library_repo(repo)
+    result = holp("cases", "--format", "json", "--line", "waste-heat", "--industry", "水泥")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [
+        {"project": "P-2025-002", "name": "项目P-2025-002", "customer_id": "C-0002", "customer": "江苏永丰水泥有限公司",
+         "industry": "水泥", "business_line": "waste-heat", "region": "east", "year": 2026, "amount": "3200000.00",
+         "savings_kwh": "24000000", "savings_amount": "39000000.00", "payback_years": "1.8",
+         "highlights": "苏南水泥行业第一个余热发电样板", "reference_allowed": True, "site_visit_allowed": True,
+         "contact": "吴国平"},
+        {"project": "P-2025-003", "name": "项目P-2025-003", "customer_id": "C-0002", "customer": None,
+         "industry": "水泥", "business_line": "waste-heat", "region": "east", "year": 2026, "amount": "420000.00",
+         "savings_kwh": "24000000", "savings_amount": "5200000.00", "payback_years": "1.8",
+         "highlights": "样板工程", "reference_allowed": False, "site_visit_allowed": False, "contact": None},
+    ]
+
+
+def test_cases__table_in_english_filtered_by_industry_however_written(repo: Path,
+                                                                       holp: Callable[..., Result]) -> None:
+    library_repo(repo)
+    result = holp("cases", "--industry", "steel", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output == dedent("""
+        P-2025-006  华东某钢铁集团 — steel · Waste-heat recovery · East China · 2026
+          Amount: 3,200,000.00 CNY · kWh saved a year: 24,000,000 · Saved a year: 80,000,000.00 CNY · Payback (years): 1.8
+          Site visit: yes · Reference contact: 吴国平
+          Highlights: 样板工程
+
+        P-2025-004  河北冀中钢铁有限公司 — STEEL · Motor-drive systems · East China · 2026
+          Amount: 3,200,000.00 CNY · kWh saved a year: 24,000,000 · Saved a year: 13,200,000.00 CNY · Payback (years): 1.8
+          Site visit: yes · Reference contact: 吴国平
+          Highlights: 样板工程
+
+        P-2025-001  河北冀中钢铁有限公司 — STEEL · Waste-heat recovery · East China · 2026
+          Amount: 3,200,000.00 CNY · kWh saved a year: 24,000,000 · Saved a year: 1,000,000.00 CNY · Payback (years): 1.8
+          Site visit: yes · Reference contact: 吴国平
+          Highlights: 样板工程
+
+        3 reference cases
+        """)
+
+
+def test_cases__markdown_names_only_who_may_be_named(repo: Path, holp: Callable[..., Result]) -> None:
+    library_repo(repo)
+    result = holp("cases", "--format", "md", "--line", "waste-heat", "--industry", "水泥")
+    assert result.exit_code == 0, result.output
+    assert result.output == dedent("""
+        ## 成功案例库
+
+        | 编号 | 客户 | 行业 | 业务版块 | 区域 | 年份 | 金额 (CNY) | 年节电量(kWh) | 年节约金额 (CNY) | 投资回收期(年) | 可参观 | 案例联系人 | 亮点 |
+        |---|---|---|---|---|---:|---:|---:|---:|---:|---|---|---|
+        | P-2025-002 | 江苏永丰水泥有限公司 | 水泥 | 余热利用 | 华东 | 2026 | 3,200,000.00 | 24,000,000 | 39,000,000.00 | 1\\.8 | 是 | 吴国平 | 苏南水泥行业第一个余热发电样板 |
+        | P-2025-003 | (不具名客户) | 水泥 | 余热利用 | 华东 | 2026 | 420,000.00 | 24,000,000 | 5,200,000.00 | 1\\.8 | 否 |  | 样板工程 |
+        """)
+
+
+def test_cases__nothing_matches_and_bad_filters(repo: Path, holp: Callable[..., Result]) -> None:
+    library_repo(repo)
+    result = holp("cases", "--industry", "陶瓷")
+    assert (result.exit_code, result.output) == (0, "no reference cases match\n")
+    result = holp("cases", "--line", "steam")
+    assert (result.exit_code, result.stderr) == (
+        2, "holp: unknown line steam; use one of: automation, energy-audit, motor-drive, waste-heat\n")
+    result = holp("cases", "--region", "mars")
+    assert (result.exit_code, result.stderr) == (2, "holp: unknown region mars; use one of: east, north\n")
