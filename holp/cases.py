@@ -142,3 +142,21 @@ def as_row(repo: Repository, case: Reference, label: Labels) -> dict[str, str]:
         "site_visit": label("case_yes" if c.site_visit_allowed else "case_no"),
         "contact": (c.contact or "") if case.named else "", "highlights": c.highlights or "",
     }
+
+
+def form_context(repo: Repository, project: Project, label: Labels) -> dict[str, Any]:
+    """What the forms show of the summary, the project's own case and the cases to mention at its customer:
+    text only, every value present ("" when not written), so a template never meets an undefined name."""
+    s = project.summary
+    summary: dict[str, Any] = {k: "" if s is None or getattr(s, k) is None else str(getattr(s, k))
+                               for k in ("date", "went_well", "went_wrong", "lessons", "payback_years", "note")}
+    summary.update(written=s is not None, savings_kwh=f"{s.savings_kwh:,}" if s and s.savings_kwh is not None else "",
+                   savings_amount=money(s.savings_amount) if s else "")
+    c = project.case
+    case = None if c is None else {
+        "reference": label("case_yes" if c.reference_allowed else "case_no"),
+        "site_visit": label("case_yes" if c.site_visit_allowed else "case_no"),
+        "contact": c.contact or "", "highlights": c.highlights or ""}
+    found = [{**as_row(repo, ref, label), "match": kind, "match_label": label(f"match_{kind}")}
+             for ref, kind in matching(repo, project)]
+    return {"summary": summary, "case": case, "matching_cases": found}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from holp import cases
 from holp.clock import today
 from holp.evaluation import evaluate
 from holp.gates import gate
@@ -25,6 +26,7 @@ BUILT_IN = {
     "customer-overview": ("customer", "客户全貌 / customer overview"),
     "opportunity-evaluation": ("project", "销售机会评估表 / the ten-criterion opportunity evaluation and its grade"),
     "stage-review": ("project", "阶段评审 / the body of a pull request for a stage move"),
+    "project-summary": ("project", "项目总结 / project summary: what went well and wrong, lessons, savings, the case"),
 }
 
 
@@ -135,6 +137,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
             "thresholds": grades, "started": evaluation.started,
         },
         "customer": customer_context(repo, customer, label) if customer else None,
+        **cases.form_context(repo, project, label),  # summary, case, matching_cases
     }
 
 

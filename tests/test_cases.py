@@ -308,3 +308,111 @@ def test_cases__nothing_matches_and_bad_filters(repo: Path, holp: Callable[..., 
         2, "holp: unknown line steam; use one of: automation, energy-audit, motor-drive, waste-heat\n")
     result = holp("cases", "--region", "mars")
     assert (result.exit_code, result.stderr) == (2, "holp: unknown region mars; use one of: east, north\n")
+
+
+# -- forms ----------------------------------------------------------------------------------------
+
+
+def test_render__project_summary_in_english(repo: Path, holp: Callable[..., Result]) -> None:
+    library_repo(repo)
+    result = holp("render", "project-summary", "P-2025-003", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output == dedent("""
+        # Project summary (implementation evaluation) · 项目P-2025-003
+
+        | Project | P-2025-003 项目P-2025-003 |
+        |---|---|
+        | Customer | 江苏永丰水泥有限公司 |
+        | Owner | 张伟 |
+        | Stage | Evaluation (100%) |
+        | Amount | 420,000.00 CNY |
+        | Expected close | 2026-03-31 |
+        | Business line | Waste-heat recovery |
+        | Written on | 2026-10-20 |
+
+        ## What went well
+
+        锅炉适应窑况波动
+
+        ## What went wrong
+
+        设备到货晚 3 周
+
+        ## Lessons learned
+
+        合同写明到货违约条款
+
+        ## Savings achieved
+
+        | | |
+        |---|---:|
+        | kWh saved a year | 24,000,000 |
+        | Saved a year (CNY) | 5,200,000.00 |
+        | Payback (years) | 1\\.8 |
+
+        ## Reference case
+
+        | | |
+        |---|---|
+        | Customer may be named | no |
+        | Site visit | no |
+        | Reference contact |  |
+        | Highlights | 样板工程 |
+
+        Filled in by / date:
+        """)
+
+
+def test_render__project_summary_not_written_yet_in_chinese(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / P, finished())
+    result = holp("render", "project-summary", "P-2026-001")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "# 项目总结(项目实施评估) · 项目P-2026-001\n" in text
+    assert "## 经验(做得好的)\n\n&nbsp;\n\n## 不足(出问题的)\n\n&nbsp;\n\n## 教训与改进\n\n&nbsp;\n" in text
+    assert "| 年节电量(kWh) |  |\n| 年节约金额 (CNY) |  |\n| 投资回收期(年) |  |\n" in text
+    assert "## 成功案例\n\n- 未列为成功案例\n" in text
+    html = holp("render", "project-summary", "P-2026-001", "--format", "html").output
+    assert html.count('<div class="write"></div>') == 3 and "<title>项目总结(项目实施评估) · 项目P-2026-001</title>" in html
+
+
+def test_render__visit_plan_lists_the_best_three_matching_cases(repo: Path, holp: Callable[..., Result]) -> None:
+    library_repo(repo)
+    result = holp("render", "visit-plan", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text[text.index("## Reference cases to mention"):text.index("## Last visit")] == dedent("""
+        ## Reference cases to mention (same industry and line)
+
+        ### 1. 河北冀中钢铁有限公司 — 项目P-2025-001
+
+        - Same industry and line: STEEL · Waste-heat recovery · East China · 2026
+        - Saved a year: 1,000,000.00 CNY · kWh saved a year: 24,000,000 · Payback (years): 1\\.8
+        - Site visit: yes · Reference contact: 吴国平
+        - Highlights: 样板工程
+
+        ### 2. 江苏永丰水泥有限公司 — 项目P-2025-002
+
+        - Same business line: 水泥 · Waste-heat recovery · East China · 2026
+        - Saved a year: 39,000,000.00 CNY · kWh saved a year: 24,000,000 · Payback (years): 1\\.8
+        - Site visit: yes · Reference contact: 吴国平
+        - Highlights: 苏南水泥行业第一个余热发电样板
+
+        ### 3. (unnamed customer) — 项目P-2025-003
+
+        - Same business line: 水泥 · Waste-heat recovery · East China · 2026
+        - Saved a year: 5,200,000.00 CNY · kWh saved a year: 24,000,000 · Payback (years): 1\\.8
+        - Site visit: no
+        - Highlights: 样板工程
+
+        """)
+
+
+def test_render__opportunity_evaluation_lists_cases_or_none(repo: Path, holp: Callable[..., Result]) -> None:
+    assert holp("render", "opportunity-evaluation", "P-2026-001").output.endswith(
+        "## 可介绍的成功案例(同行业、同业务)\n\n- 无\n")
+    library_repo(repo)
+    text = holp("render", "opportunity-evaluation", "P-2026-001").output
+    assert [line for line in text.splitlines() if line.startswith("### ")] == [
+        "### 1. 河北冀中钢铁有限公司 — 项目P-2025-001", "### 2. 江苏永丰水泥有限公司 — 项目P-2025-002",
+        "### 3. (不具名客户) — 项目P-2025-003"]
