@@ -1,4 +1,5 @@
-"""All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, transitions.
+"""All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, transitions,
+project summaries and reference cases.
 
 Money is written as exact decimal text with two places (and, in SQLite,
 also as integer cents, so it can be summed exactly there too).
@@ -27,8 +28,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step"),
     "payments": ("project", "due", "amount", "received", "received_amount"),
     "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
+    "summaries": ("project", "date", "went_well", "went_wrong", "lessons", "savings_kwh", "savings_amount",
+                  "payback_years", "note"),
+    "cases": ("project", "reference_allowed", "site_visit_allowed", "contact", "highlights"),
 }
-MONEY = frozenset(["amount", "weighted", "received_amount"])
+MONEY = frozenset(["amount", "weighted", "received_amount", "savings_amount"])
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -37,6 +41,11 @@ def _money(value: Decimal | None) -> str | None:
 
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _flag(value: bool | None) -> str | None:
+    """A yes/no as the file writes it (the same text in CSV, JSON Lines and SQLite)."""
+    return None if value is None else "true" if value else "false"
 
 
 def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -59,6 +68,18 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
                              "purpose": v.purpose, **{k: findings.get(k) for k in ("policy", "personnel", "needs",
                                                                                    "activities")},
                              "next_step": v.next_step}
+        if p.summary is not None:
+            s = p.summary
+            yield "summaries", {"project": p.id, "date": _day(s.date), "went_well": s.went_well,
+                                "went_wrong": s.went_wrong, "lessons": s.lessons,
+                                "savings_kwh": str(s.savings_kwh) if s.savings_kwh is not None else None,
+                                "savings_amount": _money(s.savings_amount),
+                                "payback_years": str(s.payback_years) if s.payback_years is not None else None,
+                                "note": s.note}
+        if p.case is not None:
+            yield "cases", {"project": p.id, "reference_allowed": _flag(p.case.reference_allowed),
+                            "site_visit_allowed": _flag(p.case.site_visit_allowed), "contact": p.case.contact,
+                            "highlights": p.case.highlights}
         for pay in p.payments:
             yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
                                "received": _day(pay.received), "received_amount": _money(pay.received_amount)}

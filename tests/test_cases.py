@@ -416,3 +416,50 @@ def test_render__opportunity_evaluation_lists_cases_or_none(repo: Path, holp: Ca
     assert [line for line in text.splitlines() if line.startswith("### ")] == [
         "### 1. 河北冀中钢铁有限公司 — 项目P-2025-001", "### 2. 江苏永丰水泥有限公司 — 项目P-2025-002",
         "### 3. (不具名客户) — 项目P-2025-003"]
+
+
+# -- show and export ------------------------------------------------------------------------------
+
+
+def test_show__the_summary_and_the_case(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / P, finished(stage="service", extra=SUMMARY + CASE))
+    result = holp("show", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.split("\n\n")[-2:] == [
+        "Project summary (implementation evaluation): 2026-10-20\n"
+        "  What went well: 锅炉适应窑况波动\n"
+        "  What went wrong: 设备到货晚 3 周\n"
+        "  Lessons learned: 合同写明到货违约条款\n"
+        "  kWh saved a year: 24,000,000 · Saved a year: 14,400,000.00 CNY · Payback (years): 1.8",
+        "Reference case: Customer may be named yes · Site visit yes · Reference contact 王强\n"
+        "  Highlights: 钢铁行业高炉余热发电样板\n",
+    ]
+    shown = json.loads(holp("show", "P-2026-001", "--format", "json").output)
+    assert (shown["summary"], shown["case"]) == (
+        {"date": "2026-10-20", "went_well": "锅炉适应窑况波动", "went_wrong": "设备到货晚 3 周",
+         "lessons": "合同写明到货违约条款", "savings_kwh": "24000000", "savings_amount": "14400000",
+         "payback_years": "1.8"},
+        {"reference_allowed": True, "site_visit_allowed": True, "contact": "王强", "highlights": "钢铁行业高炉余热发电样板"})
+    write(repo / P, finished())
+    assert json.loads(holp("show", "P-2026-001", "--format", "json").output)["summary"] is None
+
+
+def test_export__summaries_and_cases_tables(git_repo: Path, holp: Callable[..., Result], tmp_path: Path) -> None:
+    import sqlite3
+
+    write(git_repo / P, finished(stage="service", extra=SUMMARY + CASE.replace("reference_allowed: true",
+                                                                             "reference_allowed: false")))
+    out = tmp_path / "sales.db"
+    result = holp("export", "--format", "sqlite", "-o", str(out))
+    assert result.output.endswith(", 1 summaries, 1 cases\n"), result.output
+    db = sqlite3.connect(out)
+    assert db.execute("SELECT * FROM summaries").fetchall() == [
+        ("P-2026-001", "2026-10-20", "锅炉适应窑况波动", "设备到货晚 3 周", "合同写明到货违约条款", "24000000",
+         "14400000.00", "1.8", None, 1440000000)]
+    assert db.execute("SELECT * FROM cases").fetchall() == [
+        ("P-2026-001", "false", "true", "王强", "钢铁行业高炉余热发电样板")]
+    folder = tmp_path / "csv"
+    assert holp("export", "--format", "csv", "-o", str(folder)).exit_code == 0
+    assert (folder / "cases.csv").read_bytes() == (
+        "\ufeffproject,reference_allowed,site_visit_allowed,contact,highlights\r\n"
+        "P-2026-001,false,true,王强,钢铁行业高炉余热发电样板\r\n").encode("utf-8")

@@ -8,7 +8,8 @@ from holp import repo as repository
 from holp.commands import echo, warn_left_out
 from holp.evaluation import evaluate
 from holp.gates import gate
-from holp.model import plain
+from holp.labels import Labels
+from holp.model import Project, plain
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
 
@@ -36,6 +37,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "gate": status.records(lang) if status else [],
             "grade": evaluation.grade,
             "contacts": [plain(c) for c in customer.contacts] if customer else [],
+            "summary": plain(project.summary) if project.summary else None,
+            "case": plain(project.case) if project.case else None,
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -79,5 +82,30 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         out += ["", f"{label('risks')}:"]
         for risk in project.risks:
             out.append(f"  [{label(risk.level or '', 'levels')}] {risk.kind or ''}: {risk.note or ''}".rstrip(": "))
+    out += _summary_lines(project, label, process.currency)
     echo("\n".join(str(line) for line in out))
     return 0
+
+
+def _summary_lines(project: Project, label: Labels, currency: str) -> list[str]:
+    """The project summary and the reference case, in the rep's language."""
+    out: list[str] = []
+    s, c = project.summary, project.case
+    if s is not None:
+        figures = [f"{label('savings_kwh')}: {s.savings_kwh:,}" if s.savings_kwh is not None else "",
+                   f"{label('savings_amount')}: {money(s.savings_amount)} {currency}" if s.savings_amount is not None
+                   else "", f"{label('payback_years')}: {s.payback_years}" if s.payback_years is not None else ""]
+        out += ["", f"{label('project_summary')}: {s.date or ''}".rstrip()]
+        out += [f"  {label(k)}: {v}" for k, v in (("summary_went_well", s.went_well),
+                                                   ("summary_went_wrong", s.went_wrong),
+                                                   ("summary_lessons", s.lessons)) if v]
+        if any(figures):
+            out.append("  " + " · ".join(f for f in figures if f))
+    if c is not None:
+        yes_no = {True: label("case_yes"), False: label("case_no")}
+        out += ["", f"{label('case_title')}: {label('case_reference')} {yes_no[bool(c.reference_allowed)]} · "
+                    f"{label('case_site_visit')} {yes_no[bool(c.site_visit_allowed)]}"
+                    + (f" · {label('case_contact')} {c.contact}" if c.contact else "")]
+        if c.highlights:
+            out.append(f"  {label('case_highlights')}: {c.highlights}")
+    return out
