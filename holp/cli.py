@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from holp import __version__, cli_collection, cli_records, cli_reports, cli_service
+from holp import __version__, cli_cases, cli_collection, cli_records, cli_reports, cli_service
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
 from holp.inert import terminal
@@ -89,6 +89,7 @@ for command in (cli_records.validate, cli_records.init, cli_records.new, cli_rec
 for command in (cli_collection.pay, cli_collection.collect):  # collection (回收项目款项)
     main.add_command(command)
 main.add_command(cli_service.service)
+main.add_command(cli_cases.cases)
 
 
 def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -1,6 +1,7 @@
 """All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, receipts,
-collection actions, transitions. A payment is named by its project and its number (1-based, in the file's
-order); every receipt of it is a row of `receipts` (number 1 is the first, `received`), so they sum to `paid`.
+collection actions, service items, warranties, project summaries, reference cases and transitions. A payment is
+named by its project and its number (1-based, in the file's order); every receipt of it is a row of `receipts`
+(number 1 is the first, `received`), so they sum to `paid`.
 
 Money is written as exact decimal text with two places (and, in SQLite,
 also as integer cents, so it can be summed exactly there too).
@@ -36,8 +37,11 @@ TABLES: dict[str, tuple[str, ...]] = {
                 "resolution", "satisfaction", "note"),
     "warranty": ("project", "issued", "until", "certificate", "note"),
     "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
+    "summaries": ("project", "date", "went_well", "went_wrong", "lessons", "savings_kwh", "savings_amount",
+                  "payback_years", "note"),
+    "cases": ("project", "reference_allowed", "site_visit_allowed", "contact", "highlights"),
 }
-MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding"])
+MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding", "savings_amount"])
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -46,6 +50,11 @@ def _money(value: Decimal | None) -> str | None:
 
 def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _flag(value: bool | None) -> str | None:
+    """A yes/no as the file writes it (the same text in CSV, JSON Lines and SQLite)."""
+    return None if value is None else "true" if value else "false"
 
 
 def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -68,6 +77,18 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
                              "purpose": v.purpose, **{k: findings.get(k) for k in ("policy", "personnel", "needs",
                                                                                    "activities")},
                              "next_step": v.next_step}
+        if p.summary is not None:
+            s = p.summary
+            yield "summaries", {"project": p.id, "date": _day(s.date), "went_well": s.went_well,
+                                "went_wrong": s.went_wrong, "lessons": s.lessons,
+                                "savings_kwh": str(s.savings_kwh) if s.savings_kwh is not None else None,
+                                "savings_amount": _money(s.savings_amount),
+                                "payback_years": str(s.payback_years) if s.payback_years is not None else None,
+                                "note": s.note}
+        if p.case is not None:
+            yield "cases", {"project": p.id, "reference_allowed": _flag(p.case.reference_allowed),
+                            "site_visit_allowed": _flag(p.case.site_visit_allowed), "contact": p.case.contact,
+                            "highlights": p.case.highlights}
         for n, pay in enumerate(p.payments, 1):
             yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
                                "received": _day(pay.received), "received_amount": _money(pay.received_amount),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from holp import cases
 from holp.clock import today
 from holp.evaluation import evaluate
 from holp.gates import gate
@@ -27,6 +28,7 @@ BUILT_IN = {
     "stage-review": ("project", "阶段评审 / the body of a pull request for a stage move"),
     "complaint": ("project", "投诉单 / complaint slip: every complaint of the project (a blank slip when none)"),
     "service-record": ("project", "售后服务记录 / after-sales record: service items, satisfaction, warranty"),
+    "project-summary": ("project", "项目总结 / project summary: what went well and wrong, lessons, savings, the case"),
 }
 
 
@@ -138,6 +140,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
         },
         "customer": customer_context(repo, customer, label) if customer else None,
         **_service_context(project, label),
+        **cases.form_context(repo, project, label),  # summary, case, matching_cases
     }
 
 

@@ -20,6 +20,7 @@ from holp.gates import gate
 from holp.model import LOST, Customer, schema, shape
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
+from holp.validate_cases import check_cases
 from holp.yaml import Document
 
 Wanted = Callable[[str], bool]  # which files to check, by the path messages name them with
@@ -216,6 +217,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_stages,
     validate_collection.check_collection,
     *validate_service.CHECKS,
+    check_cases,
 )
 
 

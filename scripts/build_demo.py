@@ -38,6 +38,7 @@ from holp import edit, yaml  # noqa: E402
 from holp.commands import advance, close, collect, pay, tick  # noqa: E402
 from holp.errors import HolpError  # noqa: E402
 from holp.model import LOST, Process, build_process, build_team  # noqa: E402
+from holp.validate_cases import summary_stage  # noqa: E402
 
 EXAMPLE = ROOT / "example-repo"
 TODAY = dt.date(2026, 11, 24)
@@ -64,6 +65,19 @@ def leading_date(value: Any) -> dt.date | None:
         return None
 
 
+SUMMARY_KEYS = ("summary", "case")  # written at the evaluation stage, not when the project is created
+
+
+def summary_blocks(relative: str, text: str) -> str:
+    """The lines of the project's summary and case, as written in the example file."""
+    found = []
+    for key in SUMMARY_KEYS:
+        without = edit.remove_key(edit.Source(relative, False, text), key)
+        start = next((i for i, (a, b) in enumerate(zip(text, without, strict=False)) if a != b), len(without))
+        found.append(text[start:start + len(text) - len(without)])
+    return "".join(found)
+
+
 class Demo:
     def __init__(self, dest: Path) -> None:
         self.dest = dest
@@ -72,6 +86,7 @@ class Demo:
         self.reps = {r.id: r for r in team.reps}
         self.managers = {r.id: r.manager for r in team.regions}
         self.clock: dict[dt.date, int] = {}
+        self.summary_stage = summary_stage(self.process)
 
     # -- git and environment -----------------------------------------------------------------
 
@@ -151,6 +166,10 @@ class Demo:
             evidence = [i.evidence for i in defined.checklist if i.evidence] if defined else []
             if any(rule.startswith("payments") for rule in evidence):
                 day = max([day, *(e.day for e in money_in if e.kind == "pay")])
+            if self.summary_stage and stage == self.summary_stage.id and (blocks := summary_blocks(relative, text)):
+                written = leading_date((data.get("summary") or {}).get("date")) or entered
+                day = max(day, entered, written)  # the summary and the case are written at the evaluation
+                events.append(Event(day, next(seq), pid, "summary", (relative, blocks), owner))
             if index + 1 < len(path):
                 entered = day + dt.timedelta(days=2)
                 events.append(Event(entered, next(seq), pid, "advance", (), owner))
@@ -185,7 +204,7 @@ class Demo:
         if event.kind == "create":
             relative, text = event.args
             source = edit.Source(relative, False, text)
-            for key in ("checklist", "lost", "visits", "payments"):
+            for key in ("checklist", "lost", "visits", "payments", *SUMMARY_KEYS):
                 source = edit.Source(relative, False, edit.remove_key(source, key))
             first = self.process.stages[0].id
             body = edit.set_value(source, ["stage"], first)
@@ -209,6 +228,12 @@ class Demo:
             n, kind, note, day, by = event.args
             self.quietly(collect.run, self.dest, pid, action=kind, note=note, payment=n, date=day, by=by,
                          dry_run=False, commit=True, branch=None)
+        elif event.kind == "summary":
+            relative, blocks = event.args
+            target = self.dest / relative
+            body = target.read_text(encoding="utf-8")
+            target.write_text(body + ("" if body.endswith("\n") else "\n") + blocks, encoding="utf-8")
+            self.commit_files(f"{pid}: 项目总结", [relative])
         elif event.kind == "tick":
             item, value = event.args
             date = leading_date(value)

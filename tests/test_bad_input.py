@@ -293,16 +293,17 @@ def test_cat_file__passes_over_a_blob_over_the_limit(git_repo: Path) -> None:
 
 def test_report__a_committed_file_over_the_limit_is_left_out(git_repo: Path, holp: Callable[..., Result],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    size = write(git_repo / NEW, project() + "# " + "x" * 24000 + "\n").stat().st_size
+    limit = (git_repo / "holp.yaml").stat().st_size + 100  # over holp.yaml's size, under this file's
+    size = write(git_repo / NEW, project() + "# " + "x" * (limit + 2000) + "\n").stat().st_size
     git(git_repo, "add", "-A")
     git(git_repo, "commit", "-q", "-m", "a big file")
-    monkeypatch.setattr(yaml, "MAX_BYTES", 20000)  # over holp.yaml's size, under this file's
+    monkeypatch.setattr(yaml, "MAX_BYTES", limit)
     for args in (("report", "funnel", "--format", "json", "--no-cache"), ("report", "stalled", "--no-cache")):
         result = holp(*args)
         assert result.exit_code == 1, result.output  # the figures leave a file out: said, and the check fails
-        assert (f"holp: warning: {NEW}:1:1: error[too-large]: file is {size} bytes; holp reads files up to 20000 "
+        assert (f"holp: warning: {NEW}:1:1: error[too-large]: file is {size} bytes; holp reads files up to {limit} "
                 "bytes (left out of every total)") in result.stderr
-    assert f"{NEW}:1:1: error[too-large]: file is {size} bytes; holp reads files up to 20000 bytes" in holp(
+    assert f"{NEW}:1:1: error[too-large]: file is {size} bytes; holp reads files up to {limit} bytes" in holp(
         "validate").output
 
 

@@ -125,8 +125,8 @@ def test_key_persons_and_customer_overview(holp: Callable[..., Result], lang: st
 def test_render_list_and_unknowns(holp: Callable[..., Result]) -> None:
     listed = holp("-C", str(EXAMPLE), "render", "--list").output
     assert [line.split()[0] for line in listed.splitlines()] == [
-        "complaint", "customer-overview", "key-persons", "opportunity-evaluation", "service-record", "stage-review",
-        "visit-plan", "visit-record"]
+        "complaint", "customer-overview", "key-persons", "opportunity-evaluation", "project-summary",
+        "service-record", "stage-review", "visit-plan", "visit-record"]
     assert holp("-C", str(EXAMPLE), "render", "visit-plan", "C-0002").exit_code == 2
     missing = holp("-C", str(EXAMPLE), "render", "nothing", "P-2026-004")
     assert missing.exit_code == 2

@@ -132,6 +132,11 @@ def test_numbers__inside_a_list_names_the_index() -> None:
 # -- check_config --------------------------------------------------------------------------
 
 
+def line_of(text: str) -> int:
+    """The line of the default holp.yaml that holds ``text`` (the stages above it may grow)."""
+    return PROCESS_TEXT[: PROCESS_TEXT.index(text)].count("\n") + 1
+
+
 def config(old: str, new: str) -> list[Problem]:
     return run(check_config, **{"holp.yaml": replaced(PROCESS_TEXT, old, new)})
 
@@ -165,13 +170,13 @@ def test_check_config__lost_reason_listed_twice() -> None:
 
 def test_check_config__high_grade_below_medium() -> None:
     assert config("{high: 20, medium: 15}", "{high: 10, medium: 15}") == [
-        Problem("holp.yaml", PROCESS_TEXT.split("\n").index("  grades: {high: 20, medium: 15}") + 1, 11, ERROR,
-                "bad-value", "the high grade threshold is below the medium one")]
+        Problem("holp.yaml", line_of("{high: 20, medium: 15}"), 11, ERROR, "bad-value",
+                "the high grade threshold is below the medium one")]
 
 
 def test_check_config__lost_is_reserved() -> None:
     assert config("  - id: service\n", "  - id: lost\n") == [
-        Problem("holp.yaml", 140, 9, ERROR, "reserved-id",
+        Problem("holp.yaml", line_of("  - id: service\n"), 9, ERROR, "reserved-id",
                 "'lost' is reserved for lost projects; name the stage otherwise")]
 
 

@@ -74,6 +74,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "payments": [_payment_json(n, p) for n, p in enumerate(project.payments, 1)],
             "service": [plain(item) for item in project.service],
             "warranty": plain(project.warranty) if project.warranty else None,
+            "summary": plain(project.summary) if project.summary else None,
+            "case": plain(project.case) if project.case else None,
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -125,6 +127,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         for risk in project.risks:
             out.append(f"  [{label(risk.level or '', 'levels')}] {risk.kind or ''}: {risk.note or ''}".rstrip(": "))
     out += _service_lines(project, label)
+    out += _summary_lines(project, label, process.currency)
     echo("\n".join(str(line) for line in out))
     return 0
 
@@ -147,4 +150,28 @@ def _service_lines(project: Project, label: Labels) -> list[str]:
         until = f" → {w.until}" if w.until else ""
         certificate = f" ({w.certificate})" if w.certificate else ""
         out += ["", f"{label('warranty')}: {w.issued or ''}{until}{certificate}".rstrip()]
+    return out
+
+
+def _summary_lines(project: Project, label: Labels, currency: str) -> list[str]:
+    """The project summary and the reference case, in the rep's language."""
+    out: list[str] = []
+    s, c = project.summary, project.case
+    if s is not None:
+        figures = [f"{label('savings_kwh')}: {s.savings_kwh:,}" if s.savings_kwh is not None else "",
+                   f"{label('savings_amount')}: {money(s.savings_amount)} {currency}" if s.savings_amount is not None
+                   else "", f"{label('payback_years')}: {s.payback_years}" if s.payback_years is not None else ""]
+        out += ["", f"{label('project_summary')}: {s.date or ''}".rstrip()]
+        out += [f"  {label(k)}: {v}" for k, v in (("summary_went_well", s.went_well),
+                                                   ("summary_went_wrong", s.went_wrong),
+                                                   ("summary_lessons", s.lessons)) if v]
+        if any(figures):
+            out.append("  " + " · ".join(f for f in figures if f))
+    if c is not None:
+        yes_no = {True: label("case_yes"), False: label("case_no")}
+        out += ["", f"{label('case_title')}: {label('case_reference')} {yes_no[bool(c.reference_allowed)]} · "
+                    f"{label('case_site_visit')} {yes_no[bool(c.site_visit_allowed)]}"
+                    + (f" · {label('case_contact')} {c.contact}" if c.contact else "")]
+        if c.highlights:
+            out.append(f"  {label('case_highlights')}: {c.highlights}")
     return out
