@@ -20,6 +20,7 @@ from holp.gates import gate
 from holp.model import LOST, Customer, schema, shape
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
+from holp.validate_risks import check_risks
 from holp.yaml import Document
 
 Wanted = Callable[[str], bool]  # which files to check, by the path messages name them with
@@ -207,6 +208,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_names,
     check_references,
     check_stages,
+    check_risks,
 )
 
 
