@@ -26,6 +26,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                  "closeness", "trust"),
     "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step"),
     "payments": ("project", "due", "amount", "received", "received_amount"),
+    "risks": ("project", "index", "kind", "kind_label", "level", "note", "mitigation", "owner", "reviewed"),
     "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
 }
 MONEY = frozenset(["amount", "weighted", "received_amount"])
@@ -62,6 +63,12 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
         for pay in p.payments:
             yield "payments", {"project": p.id, "due": _day(pay.due), "amount": _money(pay.amount),
                                "received": _day(pay.received), "received_amount": _money(pay.received_amount)}
+        for i, risk in enumerate(p.risks, 1):
+            yield "risks", {"project": p.id, "index": i, "kind": risk.kind,
+                            "kind_label": repo.process.choice_label(repo.process.risk_kinds, risk.kind or "",
+                                                                    repo.process.language),
+                            "level": risk.level, "note": risk.note, "mitigation": risk.mitigation,
+                            "owner": risk.owner, "reviewed": _day(risk.reviewed)}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         if (CUSTOMERS, c.id) in repo.duplicates:
             continue

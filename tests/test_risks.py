@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -87,3 +89,57 @@ def test_validate__unknown_risk_kind_is_a_schema_error_with_its_line(repo: Path,
     [line] = [x for x in result.output.splitlines() if "weather" in x]
     assert line == (f"{PATH}:46:11: error[bad-value]: risks.3.kind is 'weather'; it must be one of: market, customer, "
                     "competition, contract, collection, technical, policy")
+
+
+def test_show__risks_high_first_with_kind_level_owner_and_review(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PATH, with_risks(RISKS.replace("  - kind: collection\n    level: high",
+                                                "  - kind: collection\n    level: low")))
+    out = holp("show", "P-2026-001", "--lang", "en").output
+    assert out[out.index("Risks:"):].splitlines() == [
+        "Risks:",
+        "  [High] Market",
+        "      Mitigation: 锁定钢材价格",
+        "      Reviewed: 2026-10-01",
+        "  [High] Technical",
+        "      Mitigation: 先做一台试点",
+        "      Risk owner: 李娜",
+        "      Reviewed: 2026-10-25",
+        "  [Medium] Policy: 补贴可能取消",
+        "  [Low] Collection: 信用 C，全额垫资",
+        "      Risk owner: 张伟",
+    ]
+    zh = holp("show", "P-2026-001").output
+    assert "  [高] 市场风险\n      应对措施: 锁定钢材价格\n      复核日期: 2026-10-01\n" in zh
+    data = json.loads(holp("show", "P-2026-001", "--format", "json").output)
+    assert data["risks"][0] == {"kind": "market", "kind_label": "市场风险", "level": "high", "level_label": "高",
+                                "note": None, "mitigation": "锁定钢材价格", "owner": None, "owner_name": None,
+                                "reviewed": "2026-10-01"}
+    assert [r["kind"] for r in data["risks"]] == ["market", "technical", "policy", "collection"]
+
+
+def test_export__risks_table(repo: Path, holp: Callable[..., Result], tmp_path: Path) -> None:
+    write(repo / PATH, with_risks())
+    folder = tmp_path / "export"
+    assert holp("export", "--format", "csv", "-o", str(folder)).exit_code == 0
+    rows = list(csv.reader((folder / "risks.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows == [
+        ["project", "index", "kind", "kind_label", "level", "note", "mitigation", "owner", "reviewed"],
+        ["P-2026-001", "1", "collection", "收款风险", "high", "信用 C，全额垫资", "", "zhang.wei", ""],
+        ["P-2026-001", "2", "market", "市场风险", "high", "", "锁定钢材价格", "", "2026-10-01"],
+        ["P-2026-001", "3", "technical", "技术风险", "high", "", "先做一台试点", "li.na", "2026-10-25"],
+        ["P-2026-001", "4", "policy", "政策风险", "medium", "补贴可能取消", "", "", ""],
+    ]
+
+
+def test_render_stage_review__the_risks_the_move_carries(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PATH, with_risks(RISKS.replace("  - kind: collection\n    level: high",
+                                                "  - kind: collection\n    level: low")))
+    zh = holp("render", "stage-review", "P-2026-001").output
+    assert zh[zh.index("### 本次推进带有的风险"):zh.index("### 拜访记录")] == (
+        "### 本次推进带有的风险(高风险在前)\n\n"
+        "- [高] 市场风险 — 应对措施: 锁定钢材价格 · 复核日期: 2026-10-01\n"
+        "- [高] 技术风险 — 应对措施: 先做一台试点 · 风险责任人: 李娜 · 复核日期: 2026-10-25\n"
+        "- [中] 政策风险: 补贴可能取消\n"
+        "- [低] 收款风险: 信用 C，全额垫资 · 风险责任人: 张伟\n\n")
+    en = holp("render", "stage-review", "P-2026-001", "--lang", "en").output
+    assert "- [High] Technical — Mitigation: 先做一台试点 · Risk owner: 李娜 · Reviewed: 2026-10-25\n" in en

@@ -11,6 +11,7 @@ from holp.gates import gate
 from holp.model import plain
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
+from holp.risks import records as risk_records
 
 
 def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
@@ -36,6 +37,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "gate": status.records(lang) if status else [],
             "grade": evaluation.grade,
             "contacts": [plain(c) for c in customer.contacts] if customer else [],
+            "risks": risk_records(project.risks, process, repo.team, labelling.load(lang, root)),
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -77,7 +79,11 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             out.append(f"{label('next_step')}: {last.next_step}")
     if project.risks:
         out += ["", f"{label('risks')}:"]
-        for risk in project.risks:
-            out.append(f"  [{label(risk.level or '', 'levels')}] {risk.kind or ''}: {risk.note or ''}".rstrip(": "))
+        for risk in risk_records(project.risks, process, repo.team, label):
+            line = f"  [{risk['level_label'] or ''}] {risk['kind_label'] or ''}: {risk['note'] or ''}".rstrip(": ")
+            facts = [(label("mitigation"), risk["mitigation"]), (label("risk_owner"), risk["owner_name"]),
+                     (label("reviewed"), risk["reviewed"])]
+            out.append(line)
+            out += [f"      {name}: {value}" for name, value in facts if value]
     echo("\n".join(str(line) for line in out))
     return 0
