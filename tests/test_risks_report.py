@@ -199,3 +199,11 @@ def test_report_risks__tables_in_english(repo: Path, holp: Callable[..., Result]
         "----------  -------------------  --------------  ------------  ------------  ------------  -------------------",
         "P-2026-001  2号高炉余热发电改造  Collection      李娜          —             2026-10-01 !                   54"]
     assert out[-1] == "* A high risk needs a mitigation and a review at least every 30 days (! marks one overdue)"
+
+
+def test_example_repo__a_risk_of_every_kind_on_open_projects(holp: Callable[..., Result]) -> None:
+    example = str(Path(__file__).resolve().parent.parent / "example-repo")
+    data = json.loads(holp("-C", example, "report", "risks", "--format", "json").stdout)
+    assert [row["key"] for row in data["by_kind"] if row["count"] > 0] == list(KINDS)
+    assert all(h["owner"] and h["mitigation"] and h["reviewed"] for h in data["high"])
+    assert holp("-C", example, "validate").exit_code == 0
