@@ -36,6 +36,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "service": ("project", "index", "date", "kind", "from", "severity", "summary", "owner", "due", "resolved",
                 "resolution", "satisfaction", "note"),
     "warranty": ("project", "issued", "until", "certificate", "note"),
+    "risks": ("project", "index", "kind", "kind_label", "level", "note", "mitigation", "owner", "reviewed"),
     "transitions": ("project", "from", "to", "commit", "author", "email", "date", "rep", "note", "reason"),
     "summaries": ("project", "date", "went_well", "went_wrong", "lessons", "savings_kwh", "savings_amount",
                   "payback_years", "note"),
@@ -109,6 +110,12 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
         if p.warranty is not None:
             yield "warranty", {"project": p.id, "issued": _day(p.warranty.issued), "until": _day(p.warranty.until),
                                "certificate": p.warranty.certificate, "note": p.warranty.note}
+        for i, risk in enumerate(p.risks, 1):
+            yield "risks", {"project": p.id, "index": i, "kind": risk.kind,
+                            "kind_label": repo.process.choice_label(repo.process.risk_kinds, risk.kind or "",
+                                                                    repo.process.language),
+                            "level": risk.level, "note": risk.note, "mitigation": risk.mitigation,
+                            "owner": risk.owner, "reviewed": _day(risk.reviewed)}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         if (CUSTOMERS, c.id) in repo.duplicates:
             continue

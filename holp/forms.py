@@ -18,6 +18,7 @@ from holp.model import Contact, Customer, Findings, Project, Visit, plain
 from holp.output import money
 from holp.pipeline import probability, weighted
 from holp.repo import Repository
+from holp.risks import records as risk_records
 
 BUILT_IN = {
     "visit-plan": ("project", "拜访计划 / visit plan: the goal from the gate's open items, key persons, last next step"),
@@ -106,8 +107,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
     notes = project.assessment.notes
     competitors = [{k: _text(getattr(c, k)) for k in ("name", "strength", "weakness", "relationship", "note")}
                    for c in project.competitors]
-    risks = [{"kind": _text(r.kind), "level": _text(r.level), "level_label": label(str(r.level), "levels"),
-              "note": _text(r.note), "mitigation": _text(r.mitigation)} for r in project.risks]
+    risks = [{k: _text(v) for k, v in r.items()} for r in risk_records(project.risks, process, repo.team, label)]
     # templates print None as "None": empty text instead
     items = [{**r, "detail": r["detail"] or "", "evidence": r["evidence"] or ""}
              for r in status.records(lang)] if status else []

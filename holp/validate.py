@@ -21,6 +21,7 @@ from holp.model import LOST, Customer, schema, shape
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 from holp.validate_cases import check_cases
+from holp.validate_risks import check_risks
 from holp.yaml import Document
 
 Wanted = Callable[[str], bool]  # which files to check, by the path messages name them with
@@ -218,6 +219,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     validate_collection.check_collection,
     *validate_service.CHECKS,
     check_cases,
+    check_risks,
 )
 
 

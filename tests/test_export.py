@@ -27,7 +27,8 @@ def test_export__sqlite(repo: Path, holp: Callable[..., Result], tmp_path: Path)
     out = tmp_path / "sales.db"
     result = holp("export", "--format", "sqlite", "-o", str(out))
     assert result.output == (f"wrote {out}: 1 projects, 1 customers, 2 contacts, 1 visits, 0 payments, "
-                             "0 receipts, 0 collection_actions, 0 service, 0 warranty, 2 transitions, 0 summaries, 0 cases\n")
+                             "0 receipts, 0 collection_actions, 0 service, 0 warranty, 0 risks, 2 transitions, "
+                             "0 summaries, 0 cases\n")
     db = sqlite3.connect(out)
     assert db.execute("SELECT id, stage, amount, amount_cents, lost_reason FROM projects").fetchall() == [
         ("P-2026-001", "lost", "1250000.50", 125000050, "price")]
@@ -44,7 +45,7 @@ def test_export__csv_folder_and_jsonl(repo: Path, holp: Callable[..., Result], t
     assert holp("export", "--format", "csv", "-o", str(folder)).exit_code == 0
     assert sorted(p.name for p in folder.iterdir()) == ["cases.csv", "collection_actions.csv", "contacts.csv",
                                                         "customers.csv", "payments.csv", "projects.csv", "receipts.csv",
-                                                        "service.csv", "summaries.csv", "transitions.csv",
+                                                        "risks.csv", "service.csv", "summaries.csv", "transitions.csv",
                                                         "visits.csv", "warranty.csv"]
     projects = (folder / "projects.csv").read_bytes()
     assert projects.startswith(b"\xef\xbb\xbfid,name,customer,owner,region,business_line,stage,amount,")

@@ -16,6 +16,7 @@ from holp.labels import Labels
 from holp.model import Payment, Project, plain
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
+from holp.risks import records as risk_records
 
 if TYPE_CHECKING:
     from holp.labels import Labels
@@ -76,6 +77,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "warranty": plain(project.warranty) if project.warranty else None,
             "summary": plain(project.summary) if project.summary else None,
             "case": plain(project.case) if project.case else None,
+            "risks": risk_records(project.risks, process, repo.team, labelling.load(lang, root)),
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -124,8 +126,12 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             out.append(f"{label('next_step')}: {last.next_step}")
     if project.risks:
         out += ["", f"{label('risks')}:"]
-        for risk in project.risks:
-            out.append(f"  [{label(risk.level or '', 'levels')}] {risk.kind or ''}: {risk.note or ''}".rstrip(": "))
+        for risk in risk_records(project.risks, process, repo.team, label):
+            line = f"  [{risk['level_label'] or ''}] {risk['kind_label'] or ''}: {risk['note'] or ''}".rstrip(": ")
+            facts = [(label("mitigation"), risk["mitigation"]), (label("risk_owner"), risk["owner_name"]),
+                     (label("reviewed"), risk["reviewed"])]
+            out.append(line)
+            out += [f"      {name}: {value}" for name, value in facts if value]
     out += _service_lines(project, label)
     out += _summary_lines(project, label, process.currency)
     echo("\n".join(str(line) for line in out))

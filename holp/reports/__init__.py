@@ -1,7 +1,7 @@
 """Reports a sales manager decides from, computed from a `Snapshot` (and git history where time matters).
 
 One module per kind (funnel, forecast, conversion, aging and stalled, reps,
-receivables, changes), each a function from a snapshot to a frozen dataclass
+receivables, changes, risks), each a function from a snapshot to a frozen dataclass
 of figures: money stays `Decimal` throughout, sums are exact, and it becomes
 text once, rounded half up to two places, in the report's `json()` (the
 `--format json` contract) and in `render` (terminal, Markdown, CSV, HTML with
@@ -105,6 +105,14 @@ def _service(snapshot: Snapshot, inputs: Inputs) -> Report:
     return service(snapshot, inputs.lang)
 
 
+def _risks(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.labels import load
+    from holp.reports.risks import risks
+
+    label = load(inputs.lang, snapshot.root)
+    return risks(snapshot, inputs.lang, lambda level: label(level, "levels"))
+
+
 def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
     from holp.reports.changes import changes
     from holp.reports.common import weighted_open_pipeline
@@ -125,6 +133,7 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("receivables", _receivables, reads_history=False, on_page=True),
     Kind("changes", _changes, reads_history=True, on_page=False),
     Kind("service", _service, reads_history=False, on_page=False),
+    Kind("risks", _risks, reads_history=False, on_page=True),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
