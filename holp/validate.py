@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from holp import fileset, validate_collection, validate_service
+from holp.checking import Wanted, everything, projects
 from holp.clock import today
 from holp.gates import gate
 from holp.model import LOST, Customer, schema, shape
@@ -24,20 +25,14 @@ from holp.validate_cases import check_cases
 from holp.validate_risks import check_risks
 from holp.yaml import Document
 
-Wanted = Callable[[str], bool]  # which files to check, by the path messages name them with
 
-
-def _all(path: str) -> bool:
-    return True
-
-
-def check_shape(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_shape(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     for doc in repo.documents():
         if wanted(doc.path):
             yield from shape.shape_problems(doc)
 
 
-def check_schemas(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_schemas(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     pairs = [(repo.config, "config"), (repo.team_doc, "team")]
     pairs += [(doc, "customer") for doc in repo.customer_docs]
     pairs += [(doc, "project") for doc in repo.project_docs]
@@ -49,17 +44,17 @@ def check_schemas(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
             yield from shape.schema_problems(doc, validators[kind], kind)
 
 
-def check_config(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_config(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     if wanted(repo.config.path):
         yield from shape.config_problems(repo.config, repo.process)
 
 
-def check_team(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_team(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     if wanted(repo.team_doc.path):
         yield from shape.team_problems(repo.team_doc, repo.team)
 
 
-def check_files(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_files(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     """Look-alikes of records (links, hidden copies): never read, always said."""
     yield from (p for p in repo.entry_problems if wanted(p.path))
 
@@ -67,7 +62,7 @@ def check_files(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
 # -- customers and projects ----------------------------------------------------------------
 
 
-def check_ids(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_ids(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     for folder, records, what in ((fileset.CUSTOMERS, repo.customers, "customer"),
                                   (fileset.PROJECTS, repo.projects, "project")):
         for record in records.values():
@@ -101,7 +96,7 @@ def same_name(customers: Iterable[Customer], name: str) -> list[Customer]:
     return [c for c in customers if c.name and name_key(c.name) == key]
 
 
-def check_names(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_names(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     """Two customer files with one name (江苏永丰水泥有限公司 and 江苏永丰水泥有限公司 ): one customer twice, likely."""
     named: dict[str, list[Customer]] = {}
     for customer in repo.customers.values():
@@ -124,7 +119,7 @@ def _reference(doc: Document, value: str | None, where: list[Any], known: Mappin
         yield doc.problem(where, code, f"{what} '{value}' does not exist{closest(value, known)}")
 
 
-def check_references(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_references(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     reps = {r.id for r in repo.team.reps}
     regions = {r.id for r in repo.team.regions}
     # a customer whose file cannot be read is reported there, not again in every project of it
@@ -136,10 +131,7 @@ def check_references(repo: Repository, wanted: Wanted = _all) -> Iterator[Proble
             continue
         yield from _reference(doc, c.region, ["region"], regions, "unknown-region", "region")
         yield from _reference(doc, c.owner, ["owner"], reps, "unknown-rep", "rep")
-    for p in repo.projects.values():
-        doc = repo.document(p.path)
-        if not wanted(doc.path):
-            continue
+    for p, doc in projects(repo, wanted):
         yield from _reference(doc, p.customer, ["customer"], known_customers, "unknown-customer", "customer")
         yield from _reference(doc, p.owner, ["owner"], reps, "unknown-rep", "rep")
         yield from _reference(doc, p.region, ["region"], regions, "unknown-region", "region")
@@ -163,13 +155,10 @@ def check_references(repo: Repository, wanted: Wanted = _all) -> Iterator[Proble
                                       f"{change.contact} is not a contact of {customer.id}", WARNING)
 
 
-def check_stages(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_stages(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     process = repo.process
     now = today()
-    for project in repo.projects.values():
-        doc = repo.document(project.path)
-        if not wanted(doc.path):
-            continue
+    for project, doc in projects(repo, wanted):
         stage = process.stage(project.stage)
         if stage is None and project.stage != LOST:
             continue  # the schema reported it
@@ -223,7 +212,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
 )
 
 
-def validate(repo: Repository, wanted: Wanted = _all) -> list[Problem]:
+def validate(repo: Repository, wanted: Wanted = everything) -> list[Problem]:
     """Every problem in the repository (or in the files ``wanted`` keeps, named as messages name them: the same
     problems those files have in a run over everything), sorted by file and position."""
     problems: list[Problem] = []
@@ -238,7 +227,7 @@ def validate(repo: Repository, wanted: Wanted = _all) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
 
 
-def count_files(repo: Repository, wanted: Wanted = _all) -> int:
+def count_files(repo: Repository, wanted: Wanted = everything) -> int:
     """How many files `validate` with ``wanted`` checks."""
     return sum(1 for doc in repo.documents() if wanted(doc.path)) + sum(1 for p in repo.entry_problems
                                                                         if wanted(p.path))

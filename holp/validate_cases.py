@@ -10,8 +10,9 @@ lost deal are worth writing down too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
+from holp.checking import Wanted, everything
 from holp.model import LOST, Process, Project, Stage
 from holp.model.evidence import EvidenceSyntaxError, parse_evidence
 from holp.problems import WARNING, Problem
@@ -41,16 +42,12 @@ def has_reached(process: Process, project: Project) -> bool:
     return project.stage != LOST and stage is not None and at is not None and at.index >= stage.index
 
 
-def _all(path: str) -> bool:
-    return True
 
-
-def check_cases(repo: Repository, wanted: Callable[[str], bool] = _all) -> Iterator[Problem]:
+def check_cases(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     process = repo.process
     stage = summary_stage(process)
-    for project in repo.projects.values():
-        doc = repo.document(project.path)
-        if project.case is None or not wanted(doc.path):
+    for project, doc in projects(repo, wanted):
+        if project.case is None:
             continue
         if project.stage == LOST:
             yield doc.problem(["case"], "case-not-reached", f"{project.id} was lost: a lost deal is no reference "

@@ -8,30 +8,23 @@ advance it needs, or names the guarantee that may stand instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
+from holp.checking import Wanted, everything, projects
 from holp.model import Payment, Project
 from holp.output import money
 from holp.problems import WARNING, Problem
 from holp.repo import Repository
 from holp.yaml import Document
 
-Wanted = Callable[[str], bool]
-
 ADVANCE = "advance"
 
 
-def _all(path: str) -> bool:
-    return True
 
-
-def check_collection(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_collection(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     reps = {r.id for r in repo.team.reps}
-    for project in repo.projects.values():
-        doc = repo.document(project.path)
-        if not wanted(doc.path):
-            continue
+    for project, doc in projects(repo, wanted):
         for i, payment in enumerate(project.payments):
             yield from _receipts(doc, i, payment)
             if payment.collector is not None and payment.collector not in reps:

@@ -12,28 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from holp.checking import Wanted, everything, projects
 from holp.clock import today
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    pass
 
 HIGH = "high"
 
 
-def _all(path: str) -> bool:
-    return True
 
-
-def check_risks(repo: Repository, wanted: Callable[[str], bool] = _all) -> Iterator[Problem]:
+def check_risks(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     process = repo.process
     reps = {r.id for r in repo.team.reps}
     now = today()
-    for project in repo.projects.values():
-        doc = repo.document(project.path)
-        if not wanted(doc.path):
-            continue
+    for project, doc in projects(repo, wanted):
         watched = process.is_open(project.stage)
         for i, risk in enumerate(project.risks):
             if risk.owner is not None and risk.owner not in reps:

@@ -3,26 +3,18 @@ nobody has revisited in holp.yaml's `revisit_every_days`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from holp.aftersales import Touch, revisits_due
+from holp.checking import Wanted, everything, projects
 from holp.clock import today
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 
-Wanted = Callable[[str], bool]
 
-
-def _all(path: str) -> bool:
-    return True
-
-
-def check_service(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_service(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     reps = {r.id for r in repo.team.reps}
-    for project in repo.projects.values():
-        doc = repo.document(project.path)
-        if not wanted(doc.path):
-            continue
+    for project, doc in projects(repo, wanted):
         customer = repo.customer_of(project)
         contacts = {c.name for c in customer.contacts} if customer else None
         for i, item in enumerate(project.service):
@@ -41,7 +33,7 @@ def check_service(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
                                   f"due {item.due} is before the item's date {item.date}", WARNING)
 
 
-def check_revisits(repo: Repository, wanted: Wanted = _all) -> Iterator[Problem]:
+def check_revisits(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     """A warning on each won customer's file whom nobody has revisited in `revisit_every_days`."""
     every = repo.process.revisit_every_days
     touches = [Touch(p.customer or "", p.stage, tuple(v.date for v in p.visits if v.date is not None), p.service)
