@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from holp.checking import Wanted, everything
+from holp.checking import Wanted, everything, projects
 from holp.model import LOST, Process, Project, Stage
 from holp.model.evidence import EvidenceSyntaxError, parse_evidence
 from holp.problems import WARNING, Problem
