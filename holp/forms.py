@@ -139,17 +139,18 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
             "thresholds": grades, "started": evaluation.started,
         },
         "customer": customer_context(repo, customer, label) if customer else None,
-        **_service_context(project, label),
+        **_service_context(repo, project, label),
         **cases.form_context(repo, project, label),  # summary, case, matching_cases
     }
 
 
-def _service_context(project: Project, label: Labels) -> dict[str, Any]:
-    """After-sales service for the complaint and service-record forms: items numbered as in the file."""
+def _service_context(repo: Repository, project: Project, label: Labels) -> dict[str, Any]:
+    """After-sales service for the complaint and service-record forms: items numbered as in the file, the rep
+    who handles one by name."""
     service = [{"number": n, "date": _text(s.date), "kind": _text(s.kind),
                 "kind_label": label(s.kind, "service_kinds") if s.kind else "",
                 "from": _text(s.from_), "severity_label": label(s.severity, "levels") if s.severity else "",
-                "summary": _text(s.summary), "owner": _text(s.owner), "due": _text(s.due),
+                "summary": _text(s.summary), "owner": (rep.name if (rep := repo.team.rep(s.owner)) else s.owner) if s.owner else "", "due": _text(s.due),
                 "resolved": _text(s.resolved), "resolution": _text(s.resolution),
                 "satisfaction": _text(s.satisfaction), "note": _text(s.note)}
                for n, s in enumerate(project.service, start=1)]

@@ -193,7 +193,7 @@ def test_render__complaint_and_service_record(repo: Path, holp: Callable[..., Re
     complaint = holp("render", "complaint", "P-2026-001", "--lang", "en")
     assert complaint.exit_code == 0, complaint.output
     assert ("## Complaint form 1\n\n| Date | 2026-11-02 |\n|---|---|\n| Raised by | 李明 |\n| Severity | High |\n"
-            "| Handled by | zhang.wei |\n| Due | 2026-11-09 |\n| Resolved |  |\n| Satisfaction (1–5) |  |\n\n"
+            "| Handled by | 张伟 |\n| Due | 2026-11-09 |\n| Resolved |  |\n| Satisfaction (1–5) |  |\n\n"
             "### Summary\n\n振动大\n") in complaint.output
     assert "Complaint form 2" not in complaint.output  # the revisit is no complaint
     record = holp("render", "service-record", "P-2026-001")
