@@ -144,13 +144,18 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
     }
 
 
+def _rep_name(repo: Repository, rep_id: str | None) -> str:
+    rep = repo.team.rep(rep_id) if rep_id else None
+    return rep.name if rep else (rep_id or "")
+
+
 def _service_context(repo: Repository, project: Project, label: Labels) -> dict[str, Any]:
     """After-sales service for the complaint and service-record forms: items numbered as in the file, the rep
     who handles one by name."""
     service = [{"number": n, "date": _text(s.date), "kind": _text(s.kind),
                 "kind_label": label(s.kind, "service_kinds") if s.kind else "",
                 "from": _text(s.from_), "severity_label": label(s.severity, "levels") if s.severity else "",
-                "summary": _text(s.summary), "owner": (rep.name if (rep := repo.team.rep(s.owner)) else s.owner) if s.owner else "", "due": _text(s.due),
+                "summary": _text(s.summary), "owner": _rep_name(repo, s.owner), "due": _text(s.due),
                 "resolved": _text(s.resolved), "resolution": _text(s.resolution),
                 "satisfaction": _text(s.satisfaction), "note": _text(s.note)}
                for n, s in enumerate(project.service, start=1)]
