@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
-from conftest import PROJECT
+from conftest import PROJECT, git
 
 PATH = "projects/east/P-2026-001.yaml"
 
@@ -23,3 +25,33 @@ def test_complaint_form__names_the_rep_who_handles_it(repo: Path, holp: Callable
     assert result.exit_code == 0, result.output
     assert "| Handled by | 张伟 |\n" in result.output
     assert "zhang.wei" not in result.output
+
+
+def _widest(text: str) -> int:
+    import wcwidth
+
+    return max(wcwidth.wcswidth(line) for line in text.splitlines() if not line.startswith("* "))
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """example-repo/ in git (one commit), the current folder."""
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-repo", root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_service_and_risks__free_text_wraps_within_120_columns(example: Path, holp: Callable[..., Result],
+                                                                      lang: str) -> None:
+    service = holp("report", "service", "--lang", lang)
+    assert service.exit_code == 0, service.output
+    assert _widest(service.output) <= 120
+    assert "锅炉给水泵" in service.output  # the summary wraps, nothing is cut
+    risks = holp("report", "risks", "--lang", lang)
+    assert risks.exit_code == 0, risks.output
+    assert _widest(risks.output) <= 120

@@ -9,7 +9,7 @@ read; both are written from the figures, and money becomes text only there
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -34,6 +34,7 @@ class Table:
     rows: Sequence[Sequence[Any]]
     money: frozenset[int] = field(default_factory=frozenset)  # columns holding money (right-aligned, two places)
     numbers: frozenset[int] = field(default_factory=frozenset)  # other right-aligned columns
+    wrap: Mapping[int, int] = field(default_factory=dict)  # free-text columns a terminal table wraps: least width
 
 
 @dataclass(frozen=True)

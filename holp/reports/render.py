@@ -19,7 +19,7 @@ from typing import Any
 
 from holp.inert import markdown as md
 from holp.labels import Labels
-from holp.output import money, money_plain, table
+from holp.output import fit, money, money_plain, table
 from holp.reports.charts import esc, forecast_svg, funnel_svg, line_svg
 from holp.reports.common import Report, Table
 from holp.reports.forecast import Forecast
@@ -56,6 +56,9 @@ def _meta(report: Report, label: Labels) -> str:
     return " · ".join(p for p in parts if p)
 
 
+WIDTH = 120  # a terminal table fits this wide where its free-text columns (`Table.wrap`) can wrap
+
+
 def text(reports: Sequence[Report], label: Labels) -> str:
     out = []
     for report in reports:
@@ -63,9 +66,10 @@ def text(reports: Sequence[Report], label: Labels) -> str:
         for t in report.tables(label):
             out.append("")
             out.append(f"{t.caption}:")
-            out.append(table([[_cell(v, i, t) for i, v in enumerate(row)] for row in t.rows], _headers(t, report),
-                             _align(t))
-                       if t.rows else f"  ({label('none')})")
+            rows = [[_cell(v, i, t) for i, v in enumerate(row)] for row in t.rows]
+            headers = _headers(t, report)
+            widths = fit(rows, headers, total=WIDTH, least=t.wrap) if t.wrap else None
+            out.append(table(rows, headers, _align(t), widths) if t.rows else f"  ({label('none')})")
         out += [f"* {note}" for note in report.notes(label)]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -101,7 +101,7 @@ class Risks(Report):
         high = Table(label("high_risks"), [label("id"), label("project"), label("risk_kind"), label("risk_owner"),
                                            label("mitigation"), label("reviewed"), label("days_since_review")],
                      [[h.project, h.name, h.kind_label, h.owner_name or NONE, h.mitigation or NONE, reviewed(h),
-                       h.days_since_review] for h in self.high], numbers=frozenset({6}))
+                       h.days_since_review] for h in self.high], numbers=frozenset({6}), wrap={1: 14, 4: 16})
         return [grouped("risk_level", self.by_level), grouped("risk_kind", self.by_kind),
                 grouped("region", self.by_region), grouped("stage", self.by_stage), high]
 

@@ -151,7 +151,7 @@ class Service(Report):
             return Table(caption, items_headers,
                          [[i.project, i.number, i.customer_name, kind(i.kind), level(i.severity), i.age_days,
                            _iso(i.due), i.days_overdue, i.summary] for i in found],
-                         numbers=frozenset({1, 5, 7}))
+                         numbers=frozenset({1, 5, 7}), wrap={2: 12, 8: 16})
 
         resolve = Table(label("service_time_to_resolve"), [label("kind"), label("service_count"),
                                                             label("average_days"), label("service_median_days")],
