@@ -34,3 +34,17 @@ def test_pay__an_absurdly_large_amount_is_a_usage_error_not_a_crash(git_repo: Pa
         2, "holp: --amount 1e400: more than 1,000,000,000,000,000 is surely a typo\n")
     assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "1e16") == (
         2, "holp: --amount 1e16: more than 1,000,000,000,000,000 is surely a typo\n")
+
+
+def test_pay__an_anchored_or_tagged_flow_payment_keeps_its_anchor_and_tag(git_repo: Path,
+                                                                          holp: Callable[..., Result]) -> None:
+    plan = "payments:\n  - &advance {due: 2026-09-30, amount: 500000}\n  - !!map {due: 2026-10-30, amount: 100}\n"
+    before = _with(git_repo, plan)
+    assert holp("pay", "P-2026-001", "--amount", "100", "--date", "2026-11-20").exit_code == 0
+    assert holp("pay", "P-2026-001", "--amount", "100", "--date", "2026-11-21", "--payment", "2").exit_code == 0
+    assert (git_repo / P).read_bytes() == before.replace(plan.encode(), b"""\
+payments:
+  - &advance {due: 2026-09-30, amount: 500000, received: 2026-11-20, received_amount: 100}
+  - !!map {due: 2026-10-30, amount: 100, received: 2026-11-21, received_amount: 100}
+""")
+    assert holp("validate").exit_code == 0
