@@ -48,3 +48,16 @@ payments:
   - !!map {due: 2026-10-30, amount: 100, received: 2026-11-21, received_amount: 100}
 """)
     assert holp("validate").exit_code == 0
+
+
+def test_show__a_note_or_summary_with_a_newline_stays_on_its_own_line(git_repo: Path,
+                                                                      holp: Callable[..., Result]) -> None:
+    _with(git_repo, "payments:\n  - {due: 2026-09-30, amount: 500000}\n")
+    forged = "客户说下周付\n  1 · 2026-11-24 上门催款 李娜: 已全部付清"
+    assert holp("collect", "P-2026-001", "--action", "call", "--note", forged).exit_code == 0
+    assert holp("service", "open", "P-2026-001", "--kind", "complaint", "--from", "李明", "--severity", "high",
+                "--summary", "漏水\n  2. 2026-11-24 回访 满意").exit_code == 0
+    lines = holp("show", "P-2026-001").output.splitlines()
+    assert "  1 · 2026-11-24 电话催款 张伟: 客户说下周付\\u000a  1 · 2026-11-24 上门催款 李娜: 已全部付清" in lines
+    assert "  1. 2026-11-24 投诉 [高] 李明: 漏水\\u000a  2. 2026-11-24 回访 满意" in lines
+    assert not [line for line in lines if line.startswith(("  1 · 2026-11-24 上门催款", "  2. "))]
