@@ -61,3 +61,27 @@ def test_show__a_note_or_summary_with_a_newline_stays_on_its_own_line(git_repo: 
     assert "  1 · 2026-11-24 电话催款 张伟: 客户说下周付\\u000a  1 · 2026-11-24 上门催款 李娜: 已全部付清" in lines
     assert "  1. 2026-11-24 投诉 [高] 李明: 漏水\\u000a  2. 2026-11-24 回访 满意" in lines
     assert not [line for line in lines if line.startswith(("  1 · 2026-11-24 上门催款", "  2. "))]
+
+
+def test_collect__refuses_a_payment_received_in_full_by_that_day(git_repo: Path, holp: Callable[..., Result]) -> None:
+    plan = ("payments:\n  - {due: 2026-03-31, amount: 100, received: 2026-04-10, received_amount: 60,"
+            " receipts: [{date: 2026-05-20, amount: 40}]}\n")
+    before = _with(git_repo, plan)
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "legal", "--note", "起诉",
+                    "--payment", "1") == (
+        1, "holp: payment 1 of P-2026-001 was received in full by 2026-11-24: there is nothing to collect\n")
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "x", "--payment", "1",
+                    "--date", "2026-05-20")[0] == 1
+    # a call made while 40 was still outstanding is recorded
+    assert holp("collect", "P-2026-001", "--action", "call", "--note", "催尾款", "--payment", "1",
+                "--date", "2026-05-10").exit_code == 0
+    assert (git_repo / P).read_bytes() == before.replace(plan.encode(), """\
+payments:
+  - due: 2026-03-31
+    amount: 100
+    received: 2026-04-10
+    received_amount: 60
+    receipts: [{date: 2026-05-20, amount: 40}]
+    actions:
+      - {date: 2026-05-10, kind: call, by: zhang.wei, note: 催尾款}
+""".encode())
