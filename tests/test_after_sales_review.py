@@ -85,3 +85,13 @@ payments:
     actions:
       - {date: 2026-05-10, kind: call, by: zhang.wei, note: 催尾款}
 """.encode())
+
+
+def test_pay_and_collect__an_empty_date_is_refused_as_service_refuses_it(git_repo: Path,
+                                                                         holp: Callable[..., Result]) -> None:
+    _with(git_repo, "payments:\n  - {due: 2026-09-30, amount: 500000}\n")
+    message = (2, "holp: --date : not a real date written YYYY-MM-DD\n")
+    assert _refused(git_repo, holp, "pay", "P-2026-001", "--amount", "1", "--date", "") == message
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "x", "--date", "") == message
+    assert _refused(git_repo, holp, "service", "open", "P-2026-001", "--kind", "complaint", "--from", "李明",
+                    "--severity", "high", "--summary", "x", "--date", "") == message

@@ -8,7 +8,7 @@ from typing import Any
 
 from holp import edit
 from holp.change import Change, apply
-from holp.clock import date_option, today
+from holp.clock import date_or_today
 from holp.collection import payment_index, receipts
 from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
@@ -20,7 +20,7 @@ def run(root: Path, project_id: str, *, action: str, note: str, payment: int | N
         by: str | None, dry_run: bool, commit: bool, branch: str | None) -> int:
     if not note.strip():
         raise HolpError("--note must say something: what was said or sent, and what the customer promised")
-    day = date_option(date, "--date") if date else today()
+    day = date_or_today(date)
 
     def plan(repo: Repository, project: Project) -> Change:
         i = payment_index(project, payment, overdue_on=day)
