@@ -95,3 +95,12 @@ def test_pay_and_collect__an_empty_date_is_refused_as_service_refuses_it(git_rep
     assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "x", "--date", "") == message
     assert _refused(git_repo, holp, "service", "open", "P-2026-001", "--kind", "complaint", "--from", "李明",
                     "--severity", "high", "--summary", "x", "--date", "") == message
+
+
+def test_collect__an_unknown_collector_in_the_file_is_named_with_its_line_not_blamed_on_by(
+        git_repo: Path, holp: Callable[..., Result]) -> None:
+    _with(git_repo, "payments:\n  - {due: 2026-09-30, amount: 500000, collector: wang.wu}\n")
+    assert _refused(git_repo, holp, "collect", "P-2026-001", "--action", "call", "--note", "x") == (
+        1, "holp: projects/east/P-2026-001.yaml:33: the collector of payment 1, wang.wu, is not a rep in team.yaml "
+           "(did you mean zhang.wei?): correct it, or name who took the step with --by\n")
+    assert holp("collect", "P-2026-001", "--action", "call", "--note", "x", "--by", "li.na").exit_code == 0

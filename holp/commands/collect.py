@@ -32,6 +32,9 @@ def run(root: Path, project_id: str, *, action: str, note: str, payment: int | N
                             FAILED)
         reps = {r.id for r in repo.team.reps}
         who = by or due.collector or project.owner or ""
+        if who not in reps and by is None and due.collector:  # the file's, not the command line's
+            raise HolpError(f"{project.path}:{due.line}: the collector of payment {n}, {who}, is not a rep in team.yaml"
+                            f"{closest(who, reps)}: correct it, or name who took the step with --by", FAILED)
         if who not in reps:
             raise HolpError(f"--by {who}: not a rep in team.yaml{closest(who, reps)}")
         entries = [("date", day.isoformat()), ("kind", action), ("by", who), ("note", note.strip())]
