@@ -17,6 +17,11 @@ def date_option(text: str, option: str) -> dt.date:
     return day
 
 
+def date_or_today(text: str | None, option: str = "--date") -> dt.date:
+    """A date option's day, or today when the option was left out (an empty one is an error, not today)."""
+    return today() if text is None else date_option(text, option)
+
+
 def today() -> dt.date:
     """Today, or HOLP_TODAY (YYYY-MM-DD) for reproducible runs in CI, tests and the demo."""
     fixed = os.environ.get("HOLP_TODAY")

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from holp.errors import FAILED, HolpError
 from holp.model import Payment, Project
-from holp.model.records import ACTION_KINDS, CollectionAction
+from holp.model.records import ACTION_KINDS, MAX_MONEY, CollectionAction
 
 # the first day overdue from which each rung of the ladder is due (ACTION_KINDS is the ladder, in order)
 ESCALATION_DAYS = (1, 31, 61, 91)
@@ -29,6 +29,8 @@ def amount_option(text: str, option: str = "--amount") -> Decimal:
         raise HolpError(f"{option} {text}: not a number (write it plain, e.g. 1250000 or 1250000.50)") from None
     if not value.is_finite() or value <= 0:
         raise HolpError(f"{option} {text}: the amount must be more than 0")
+    if value > MAX_MONEY:  # before quantize, which fails on a number this large
+        raise HolpError(f"{option} {text}: more than {MAX_MONEY:,} is surely a typo")
     if value != value.quantize(Decimal("0.01")):
         raise HolpError(f"{option} {text}: at most two decimal places")
     return value

@@ -270,7 +270,8 @@ def unfold(source: Source, keys: Sequence[str | int]) -> Source:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     before, after = text[line_start:start], text[end:line_end].rstrip("\r")
-    if "\n" in text[start:end] or before.strip() != "-" or (after.strip() and not after.lstrip().startswith("#")):
+    if ("\n" in text[start:end] or before.strip() != "-" or text[start] != "{"  # an anchor or a tag: keep it
+            or (after.strip() and not after.lstrip().startswith("#"))):
         return source  # not a one-line item alone on its line: left as it is
     column = len(before)
     lines = []

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from holp import edit
 from holp.change import Change, apply
-from holp.clock import date_option, today
-from holp.collection import payment_index
+from holp.clock import date_or_today
+from holp.collection import payment_index, receipts
 from holp.commands import print_applied
-from holp.errors import HolpError
+from holp.errors import FAILED, HolpError
 from holp.model import Project
 from holp.repo import Repository, closest
 
@@ -19,13 +20,21 @@ def run(root: Path, project_id: str, *, action: str, note: str, payment: int | N
         by: str | None, dry_run: bool, commit: bool, branch: str | None) -> int:
     if not note.strip():
         raise HolpError("--note must say something: what was said or sent, and what the customer promised")
-    day = date_option(date, "--date") if date else today()
+    day = date_or_today(date)
 
     def plan(repo: Repository, project: Project) -> Change:
         i = payment_index(project, payment, overdue_on=day)
         n = i + 1
+        due = project.payments[i]
+        paid_by = sum((amount for on, amount, _ in receipts(due) if on is None or on <= day), Decimal(0))
+        if due.amount is not None and paid_by >= due.amount:
+            raise HolpError(f"payment {n} of {project.id} was received in full by {day}: there is nothing to collect",
+                            FAILED)
         reps = {r.id for r in repo.team.reps}
-        who = by or project.payments[i].collector or project.owner or ""
+        who = by or due.collector or project.owner or ""
+        if who not in reps and by is None and due.collector:  # the file's, not the command line's
+            raise HolpError(f"{project.path}:{due.line}: the collector of payment {n}, {who}, is not a rep in team.yaml"
+                            f"{closest(who, reps)}: correct it, or name who took the step with --by", FAILED)
         if who not in reps:
             raise HolpError(f"--by {who}: not a rep in team.yaml{closest(who, reps)}")
         entries = [("date", day.isoformat()), ("kind", action), ("by", who), ("note", note.strip())]

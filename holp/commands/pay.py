@@ -8,7 +8,7 @@ from typing import Any
 
 from holp import edit
 from holp.change import Change, apply
-from holp.clock import date_option, today
+from holp.clock import date_or_today
 from holp.collection import amount_option, payment_index
 from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
@@ -25,7 +25,7 @@ def _number(value: Decimal) -> int | Decimal:
 def run(root: Path, project_id: str, *, amount: str, date: str | None, payment: int | None, dry_run: bool,
         commit: bool, branch: str | None) -> int:
     value = amount_option(amount)
-    day = date_option(date, "--date") if date else today()
+    day = date_or_today(date)
 
     def plan(repo: Repository, project: Project) -> Change:
         i = payment_index(project, payment)

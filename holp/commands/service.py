@@ -7,22 +7,17 @@ item is named by its number, 1-based in the file's order.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from holp import edit, yaml
 from holp.change import Change, apply
-from holp.clock import date_option, today
+from holp.clock import date_option, date_or_today
 from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
 from holp.model import Project
 from holp.model.records import ServiceItem
 from holp.repo import Repository, closest
-
-
-def _day(text: str | None, option: str) -> dt.date:
-    return today() if text is None else date_option(text, option)
 
 
 def _text(value: str, option: str) -> str:
@@ -68,7 +63,7 @@ def _appended(project: Project, item: dict[str, Any], subject: str, said: str) -
 
 def open_(root: Path, project_id: str, *, kind: str, from_: str, severity: str, summary: str, owner: str | None,
           due: str | None, date: str | None, dry_run: bool, commit: bool, branch: str | None) -> int:
-    day = _day(date, "--date")
+    day = date_or_today(date)
     until = None if due is None else date_option(due, "--due")
     if until is not None and until < day:
         raise HolpError(f"--due {until} is before the item's date {day}")
@@ -88,7 +83,7 @@ def open_(root: Path, project_id: str, *, kind: str, from_: str, severity: str, 
 
 def revisit(root: Path, project_id: str, *, satisfaction: int, note: str, from_: str | None, date: str | None,
             dry_run: bool, commit: bool, branch: str | None) -> int:
-    day = _day(date, "--date").isoformat()
+    day = date_or_today(date).isoformat()
     said_note = _text(note, "--note")
 
     def plan(repo: Repository, project: Project) -> Change:
@@ -114,7 +109,7 @@ def _item(project: Project, number: int) -> ServiceItem:
 
 def close(root: Path, project_id: str, number: int, *, resolution: str, satisfaction: int | None,
           date: str | None, dry_run: bool, commit: bool, branch: str | None) -> int:
-    day = _day(date, "--date")
+    day = date_or_today(date)
     said = _text(resolution, "--resolution")
 
     def plan(repo: Repository, project: Project) -> Change:

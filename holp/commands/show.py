@@ -12,6 +12,7 @@ from holp.collection import receipts
 from holp.commands import echo, warn_left_out
 from holp.evaluation import evaluate
 from holp.gates import gate
+from holp.inert import one_line
 from holp.labels import Labels
 from holp.model import Payment, Project, plain
 from holp.output import gate_lines, money, money_plain, table
@@ -117,8 +118,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         for n, p in enumerate(project.payments, 1):
             for a in p.actions:
                 by = repo.team.rep(a.by) if a.by else None
-                out.append(f"  {n} · {a.date or ''} {label('action_' + (a.kind or ''))} "
-                           f"{by.name if by else a.by or ''}: {a.note or ''}".rstrip(": "))
+                out.append(one_line(f"  {n} · {a.date or ''} {label('action_' + (a.kind or ''))} "
+                                    f"{by.name if by else a.by or ''}: {a.note or ''}".rstrip(": ")))
     if visits:
         last = visits[-1]
         out += ["", f"{label('last_visit')}: {last.date or ''} {', '.join(last.met)} {last.purpose or ''}".rstrip()]
@@ -149,8 +150,8 @@ def _service_lines(project: Project, label: Labels) -> list[str]:
             text = item.summary or item.note or ""
             done = f" — {item.resolved} {item.resolution or ''}".rstrip() if item.resolved else ""
             score = f" ({label('service_satisfaction')}: {item.satisfaction})" if item.satisfaction else ""
-            out.append(f"  {number}. {item.date or ''} {label(item.kind or '', 'service_kinds')}{severity}{who} "
-                       f"{text}{done}{score}".rstrip())
+            out.append(one_line(f"  {number}. {item.date or ''} {label(item.kind or '', 'service_kinds')}{severity}"
+                                f"{who} {text}{done}{score}".rstrip()))  # a note's newline would forge a line
     if project.warranty:
         w = project.warranty
         until = f" → {w.until}" if w.until else ""
