@@ -106,7 +106,7 @@ def _hand_edit(root: Path, relative: str, shown: str) -> HandEdit | None:
 
     if not git.has_changes(root, Path(relative)):
         return None
-    old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
+    old = snapshot.blob_at(root, "HEAD", relative)
     if old is None:
         return HandEdit(relative, shown, 0, 0, new=True)
     # lines as git counts them, ends included: an editor that rewrote every line end (CRLF) changed every line
@@ -123,7 +123,7 @@ def _committed_record(root: Path, folder: str, relative: str) -> Customer | Proj
     """The record HEAD's version of a file holds (None: no such version, or it is no record)."""
     from holp import reading, snapshot
 
-    old = snapshot.blob_at(root, "HEAD", relative) if git.rev_parse(root, "HEAD") else None
+    old = snapshot.blob_at(root, "HEAD", relative)
     if old is None:
         return None
     found = reading.record_of(folder, yaml.read(relative, old), relative)

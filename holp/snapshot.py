@@ -156,7 +156,10 @@ def _blob(root: Path, revision: str, path: str) -> bytes:
 
 
 def blob_at(root: Path, revision: str, path: str) -> bytes | None:
-    """The bytes of ``path`` as ``revision`` has it (at most the size holp reads), or None when it has none."""
+    """The bytes of ``path`` as ``revision`` has it (at most the size holp reads), or None when it has none (nor
+    when there is no such commit: a branch with no commit yet holds nothing)."""
+    if git.rev_parse(root, revision) is None:
+        return None
     entries = git.tree(root, revision, [path])
     if not entries:
         return None
