@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -113,14 +114,14 @@ def check_names(repo: Repository, wanted: Wanted = everything) -> Iterator[Probl
                 WARNING)
 
 
-def _reference(doc: Document, value: str | None, where: list[Any], known: Mapping[str, Any] | set[str],
+def _reference(doc: Document, value: str | None, where: list[Any], known: Mapping[str, Any] | AbstractSet[str],
                code: str, what: str) -> Iterator[Problem]:
     if value is not None and value not in known:
         yield doc.problem(where, code, f"{what} '{value}' does not exist{closest(value, known)}")
 
 
 def check_references(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
-    reps = {r.id for r in repo.team.reps}
+    reps = repo.team.rep_ids
     regions = {r.id for r in repo.team.regions}
     # a customer whose file cannot be read is reported there, not again in every project of it
     known_customers = {*repo.customers, *(guess for p in repo.unreadable if fileset.folder_of(p) == fileset.CUSTOMERS

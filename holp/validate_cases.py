@@ -59,7 +59,7 @@ def check_cases(repo: Repository, wanted: Wanted = everything) -> Iterator[Probl
         case = project.case
         customer = repo.customer_of(project)
         contacts = {c.name for c in customer.contacts} if customer else None
-        reps = {r.id for r in repo.team.reps}
+        reps = repo.team.rep_ids
         if case.contact is not None and contacts is not None and case.contact not in contacts | reps:
             yield doc.problem(["case", "contact"], "unknown-contact",
                               f"{case.contact} is neither a contact of {project.customer} nor a rep", WARNING)

@@ -23,7 +23,7 @@ ADVANCE = "advance"
 
 
 def check_collection(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
-    reps = {r.id for r in repo.team.reps}
+    reps = repo.team.rep_ids
     for project, doc in projects(repo, wanted):
         for i, payment in enumerate(project.payments):
             yield from _receipts(doc, i, payment)

@@ -26,7 +26,7 @@ HIGH = "high"
 
 def check_risks(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     process = repo.process
-    reps = {r.id for r in repo.team.reps}
+    reps = repo.team.rep_ids
     now = today()
     for project, doc in projects(repo, wanted):
         watched = process.is_open(project.stage)

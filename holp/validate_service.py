@@ -13,7 +13,7 @@ from holp.repo import Repository, closest
 
 
 def check_service(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
-    reps = {r.id for r in repo.team.reps}
+    reps = repo.team.rep_ids
     for project, doc in projects(repo, wanted):
         customer = repo.customer_of(project)
         contacts = {c.name for c in customer.contacts} if customer else None

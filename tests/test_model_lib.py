@@ -205,3 +205,18 @@ def test_build_team__entries_without_an_id_or_a_year_are_skipped() -> None:
     assert [(r.id, r.name, r.role) for r in team.reps] == [("a", "a", "rep")]
     assert [(t.year, t.amount, t.region, t.rep) for t in team.targets] == [(2026, Decimal(5), "east", None)]
     assert team.rep_by_email("a@example.COM") == team.reps[0]
+
+
+def test_number_keys__are_every_exact_number_the_records_declare() -> None:
+    """The cache keeps numbers as text and reads back those keys only: a number field missing from them would come
+    back from a warm report as text, read as missing."""
+    import dataclasses as dc
+
+    from holp.model import records
+    from holp.model.fields import file_key, keys
+    from holp.model.views import NUMBER_KEYS
+
+    declared = {file_key(f) for cls in vars(records).values()
+                if isinstance(cls, type) and dc.is_dataclass(cls) for f in keys(cls)
+                if f.metadata["schema"] is records.MONEY or f.metadata["schema"] is records.QUANTITY}
+    assert declared == NUMBER_KEYS == records.MONEY_KEYS | records.QUANTITY_KEYS

@@ -30,7 +30,7 @@ def run(root: Path, project_id: str, *, action: str, note: str, payment: int | N
         if due.amount is not None and paid_by >= due.amount:
             raise HolpError(f"payment {n} of {project.id} was received in full by {day}: there is nothing to collect",
                             FAILED)
-        reps = {r.id for r in repo.team.reps}
+        reps = repo.team.rep_ids
         who = by or due.collector or project.owner or ""
         if who not in reps and by is None and due.collector:  # the file's, not the command line's
             raise HolpError(f"{project.path}:{due.line}: the collector of payment {n}, {who}, is not a rep in team.yaml"

@@ -37,7 +37,7 @@ def _contact(repo: Repository, project: Project, name: str) -> str:
 
 
 def _rep(repo: Repository, rep: str) -> str:
-    reps = {r.id for r in repo.team.reps}
+    reps = repo.team.rep_ids
     if rep not in reps:
         raise HolpError(f"--owner {rep}: not a rep in team.yaml{closest(rep, reps)}")
     return rep

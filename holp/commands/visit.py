@@ -41,7 +41,7 @@ def _checked(repo: Repository, project: Project, visit: dict[str, Any]) -> dict[
                 for e in schema_validator(items).iter_errors(visit)]
     if problems:
         raise HolpError(f"the visit is not valid: {problems[0]}")
-    reps = {r.id for r in repo.team.reps}
+    reps = repo.team.rep_ids
     by = visit["by"] if isinstance(visit["by"], list) else [visit["by"]]
     unknown = [b for b in by if b not in reps]
     if unknown:

@@ -169,6 +169,10 @@ class Team:
     def rep(self, rep_id: str) -> Rep | None:
         return next((r for r in self.reps if r.id == rep_id), None)
 
+    @property
+    def rep_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.reps)
+
     def region(self, region_id: str) -> Region | None:
         return next((r for r in self.regions if r.id == region_id), None)
 

@@ -32,6 +32,7 @@ ACTION_KINDS = ("call", "letter", "visit", "legal")  # the escalation of the reg
 SERVICE_KINDS = ("complaint", "feedback", "warranty", "revisit", "training")
 MAX_MONEY = coerce.MAX_MONEY
 MONEY_KEYS = frozenset(["amount", "received_amount", "savings_amount"])
+QUANTITY_KEYS = frozenset(["savings_kwh", "payback_years"])  # exact numbers that are no money
 
 ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
 TEXT: dict[str, Any] = {"type": "string", "minLength": 1}

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from holp.model import coerce
 from holp.model.fields import build, plain
-from holp.model.records import Customer, Payment, Project, Risk, ServiceItem, Warranty
+from holp.model.records import MONEY_KEYS, QUANTITY_KEYS, Customer, Payment, Project, Risk, ServiceItem, Warranty
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _number(value: Decimal | None) -> str | None:
     return str(value) if value is not None else None
 
 
-NUMBER_KEYS = frozenset(["amount", "received_amount", "savings_amount", "savings_kwh", "payback_years"])
+NUMBER_KEYS = MONEY_KEYS | QUANTITY_KEYS  # the keys whose values are exact numbers, kept as text in the cache
 
 
 def _as_row(value: Any) -> Any:
