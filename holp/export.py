@@ -9,7 +9,6 @@ also as integer cents, so it can be summed exactly there too).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -18,6 +17,7 @@ from holp.collection import receipts
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.history import History
 from holp.model import Team, plain
+from holp.model.coerce import iso
 from holp.output import cents, money_plain
 from holp.pipeline import probability, weighted
 from holp.repo import Repository
@@ -49,8 +49,7 @@ def _money(value: Decimal | None) -> str | None:
     return money_plain(value) if value is not None else None
 
 
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
+_day = iso
 
 
 def _flag(value: bool | None) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from holp.labels import Labels
 from holp.model import Process, Team
+from holp.model.coerce import iso
 from holp.model.records import LEVELS, Risk
 
 
@@ -25,6 +26,6 @@ def records(risks: Iterable[Risk], process: Process, team: Team, label: Labels) 
             else None,
             "level": r.level, "level_label": label(r.level, "levels") if r.level else None,
             "note": r.note, "mitigation": r.mitigation, "owner": r.owner,
-            "owner_name": rep.name if rep else r.owner, "reviewed": r.reviewed.isoformat() if r.reviewed else None,
+            "owner_name": rep.name if rep else r.owner, "reviewed": iso(r.reviewed),
         })
     return found

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from holp.gates import gate
 from holp.inert import one_line
 from holp.labels import Labels
 from holp.model import Payment, Project, plain
+from holp.model.coerce import iso
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
 from holp.risks import records as risk_records
@@ -25,9 +25,7 @@ if TYPE_CHECKING:
 
 
 def _payment_json(n: int, p: Payment) -> dict[str, Any]:
-    def day(value: dt.date | None) -> str | None:
-        return value.isoformat() if value else None
-
+    day = iso
     return {"payment": n, "due": day(p.due), "kind": p.kind,
             "amount": money_plain(p.amount) if p.amount is not None else None, "invoiced": day(p.invoiced),
             "paid": money_plain(p.paid), "outstanding": money_plain(p.outstanding), "collector": p.collector,

@@ -34,6 +34,11 @@ def flag(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def iso(day: dt.date | None) -> str | None:
+    """A date as ISO 8601 text, or None: how dates leave holp in JSON, CSV and the cache."""
+    return day.isoformat() if day else None
+
+
 def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 

@@ -65,8 +65,7 @@ class Summary(NamedTuple):
     probability: str | None = None
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
+_iso = coerce.iso
 
 
 def _number(value: Decimal | None) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from holp.collection import escalation, last_action, receipts
 from holp.model import CollectionAction
+from holp.model.coerce import iso
 from holp.output import cents, money, money_plain
 from holp.reports.common import ZERO, Head, Report, Table, customer_name, head, rep_name
 
@@ -67,10 +68,10 @@ class OverduePayment:
     def json(self) -> dict[str, Any]:
         last = self.last_action
         return {"project": self.project, "name": self.name, "customer": self.customer, "owner": self.owner,
-                "due": self.due.isoformat() if self.due else None, "days_overdue": self.days_overdue,
+                "due": iso(self.due), "days_overdue": self.days_overdue,
                 "outstanding": money_plain(self.outstanding), "payment": self.payment, "collector": self.collector,
                 "last_action": None if last is None else {
-                    "date": last.date.isoformat() if last.date else None, "kind": last.kind, "by": last.by,
+                    "date": iso(last.date), "kind": last.kind, "by": last.by,
                     "note": last.note},
                 "last_action_days": self.last_action_days, "escalation": self.escalation}
 
@@ -107,7 +108,7 @@ class Receivables(Report):
         detail = Table(label("days_overdue"), [label("id"), label("project"), label("customer"), label("due"),
                                                label("days_overdue"), label("outstanding"), label("collector"),
                                                label("last_action"), label("last_action_days"), label("escalation")],
-                       [[p.project, p.name, p.customer_name, p.due.isoformat() if p.due else None, p.days_overdue,
+                       [[p.project, p.name, p.customer_name, iso(p.due), p.days_overdue,
                          p.outstanding, p.collector_name or None, step(p), p.last_action_days,
                          label("action_" + p.escalation) if p.escalation else None] for p in self.overdue],
                        frozenset({5}), frozenset({4, 8}))

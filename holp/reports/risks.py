@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from holp.model.coerce import iso
 from holp.model.records import LEVELS
 from holp.output import money_plain
 from holp.pipeline import weighted
@@ -63,7 +64,7 @@ class HighRisk:
     def json(self) -> dict[str, Any]:
         return {"project": self.project, "name": self.name, "customer": self.customer, "stage": self.stage,
                 "kind": self.kind, "kind_label": self.kind_label, "owner": self.owner, "note": self.note,
-                "mitigation": self.mitigation, "reviewed": self.reviewed.isoformat() if self.reviewed else None,
+                "mitigation": self.mitigation, "reviewed": iso(self.reviewed),
                 "days_since_review": self.days_since_review, "review_overdue": self.review_overdue}
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from holp.aftersales import Touch, revisits_due
+from holp.model.coerce import iso
 from holp.model.records import LEVELS, SERVICE_KINDS, ServiceItem
 from holp.reports.common import Head, Report, Table, customer_name, head, rep_name, tenths
 
@@ -31,8 +32,7 @@ AGES = (("age_0_7", 0, 7), ("age_8_30", 8, 30), ("age_31_90", 31, 90), ("age_90"
 NEVER_OPEN = ("revisit", "training")
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
+_iso = iso
 
 
 @dataclass(frozen=True)
