@@ -302,3 +302,22 @@ def test_a_repository_never_committed_says_what_to_commit(tmp_path: Path, holp: 
     assert result.output == ("holp: holp.yaml is not committed yet: commit the repository's files first "
                              "(git add holp.yaml team.yaml && git commit)\n")
     assert git(tmp_path / "sales", "rev-list", "--all") == ""
+
+
+def test_validate_files__checks_each_project_with_its_customer_and_nothing_else(repo: Path,
+                                                                                holp: Callable[..., Result]) -> None:
+    """What the pre-commit hook relies on: the files it passes, and the customer of each project among them; a
+    draft elsewhere is not its business; holp.yaml among them checks everything."""
+    customer = repo / CUSTOMER_FILE
+    write(customer, customer.read_text(encoding="utf-8").replace("owner: zhang.wei", "owner: nobody"))
+    write(repo / "projects/east/P-draft.yaml", "id: P-draft\nname: [写了一半\n")
+    result = holp("validate", FILE)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{CUSTOMER_FILE}:6:8: error[unknown-rep]: rep 'nobody' does not exist",
+        "2 files checked: 1 error.",
+    ]
+    whole = holp("validate", "holp.yaml")
+    assert whole.exit_code == 1
+    assert "projects/east/P-draft.yaml:2:7: error[yaml-syntax]" in whole.output
+    assert whole.output.endswith("5 files checked: 2 errors.\n")
