@@ -7,7 +7,7 @@ import sys
 import click
 
 from holp.cli_options import Options, change_options, pass_options
-from holp.model.records import ACTION_KINDS
+from holp.vocabulary import ACTION_KINDS
 
 
 @click.command()

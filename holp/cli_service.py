@@ -7,7 +7,7 @@ import sys
 import click
 
 from holp.cli_options import Options, change_options, pass_options
-from holp.model.records import LEVELS, SERVICE_KINDS
+from holp.vocabulary import LEVELS, SERVICE_KINDS
 
 SATISFACTION = click.IntRange(1, 5)
 

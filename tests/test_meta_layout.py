@@ -32,3 +32,14 @@ def test_no_module_is_over_500_lines() -> None:
     long = [f"{p.relative_to(HOLP)}: {n}" for p in _modules()
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
     assert long == []
+
+
+def test_the_command_line_starts_without_the_model() -> None:
+    """`holp --version`, `--help` and tab completion import the command line only: the model, the YAML reader and
+    the reports load when a command runs (the choices a command offers come from `holp.vocabulary`)."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run([sys.executable, "-c", "import sys, holp.cli; print(' '.join(sorted(sys.modules)))"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert [m for m in loaded if m.startswith(("holp.model", "holp.yaml", "ruamel", "jinja2", "jsonschema"))] == []

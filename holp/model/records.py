@@ -21,15 +21,12 @@ from holp.inert import ID_PATTERN
 from holp.model import coerce
 from holp.model.fields import MISSING, build, key, record, records, schema_of
 from holp.model.process import LOST
+from holp.vocabulary import ACTION_KINDS, LEVELS, PAYMENT_KINDS, SERVICE_KINDS
 
 ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "user", "other")
 STANCES = ("supporter", "neutral", "opponent", "unknown")
-LEVELS = ("high", "medium", "low")
 PERSONALITIES = ("tiger", "peacock", "owl", "koala")
 TRENDS = ("up", "down", "same")
-PAYMENT_KINDS = ("advance", "progress", "delivery", "acceptance", "retention")
-ACTION_KINDS = ("call", "letter", "visit", "legal")  # the escalation of the regime: 电话, 发函, 上门, 法律诉讼
-SERVICE_KINDS = ("complaint", "feedback", "warranty", "revisit", "training")
 MAX_MONEY = coerce.MAX_MONEY
 MONEY_KEYS = frozenset(["amount", "received_amount", "savings_amount"])
 QUANTITY_KEYS = frozenset(["savings_kwh", "payback_years"])  # exact numbers that are no money
