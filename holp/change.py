@@ -225,22 +225,20 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
         return []
     _refuse_moved(root, repo, hand)
     shown = {h.shown for h in hand}
-    problems = [p for p in validate(repo, lambda path: path in shown) if p.severity == ERROR]
-    if problems:
-        raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} have errors: fix them, so "
-                        "that they can go into the commit of this change", FAILED, problems)
+    judges = [(repo, "have errors: fix them, so that they can go into the commit of this change")]
     if git.has_changes(root, Path(repository.TEAM)):
-        # the commit does not hold the rep's team.yaml: its edits are checked by the one it will be read with
+        # the commit does not hold the rep's team.yaml: its edits are checked by the one it will be read with too
         from holp import snapshot
         from holp.model.process import load_team
 
         doc = snapshot.team_document_at(root, "HEAD")
-        as_committed = dataclasses.replace(repo, team_doc=doc, team=load_team(doc))
-        problems = [p for p in validate(as_committed, lambda path: path in shown) if p.severity == ERROR]
+        judges.append((dataclasses.replace(repo, team_doc=doc, team=load_team(doc)),
+                       "have errors by the team.yaml of the last commit, which CI checks them by (your team.yaml has "
+                       "changes that are not committed): commit team.yaml first, then run holp again"))
+    for judged, why in judges:
+        problems = [p for p in validate(judged, lambda path: path in shown) if p.severity == ERROR]
         if problems:
-            raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} have errors by the "
-                            "team.yaml of the last commit, which CI checks them by (your team.yaml has changes that "
-                            "are not committed): commit team.yaml first, then run holp again", FAILED, problems)
+            raise HolpError(f"your edits to {', '.join(sorted({p.path for p in problems}))} {why}", FAILED, problems)
     return hand
 
 
