@@ -19,7 +19,7 @@ from typing import Any
 
 from holp import __version__, git
 
-SCHEMA = 7
+SCHEMA = 8
 TABLES = ("project", "customer")  # per blob: the row of its record, or the problem reading it found
 
 

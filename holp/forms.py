@@ -99,7 +99,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
     customer = repo.customer_of(project)
     stage = process.stage(project.stage)
     following = process.next_stage(project.stage) if stage else None
-    status = gate(stage, project, customer) if stage else None
+    status = gate(process, stage, project, customer) if stage else None
     owner = repo.team.rep(project.owner) if project.owner else None
     region = repo.team.region(repo.region_of(project) or "")
     visits = sorted((_visit(v, repo) for v in project.visits), key=lambda v: v["date"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from holp.model import ChecklistItem, Customer, Project, Stage, coerce
+from holp.model import ChecklistItem, Customer, Process, Project, Stage, coerce
 from holp.model.evidence import EvidenceSyntaxError, Root, describe, parse_evidence
 
 __all__ = ["EvidenceSyntaxError", "GateStatus", "ItemStatus", "gate", "parse_evidence"]
@@ -42,10 +42,12 @@ class GateStatus:
                  "detail": s.detail} for s in self.items]
 
 
-def gate(stage: Stage, project: Project, customer: Customer | None) -> GateStatus:
-    """The state of ``stage``'s exit checklist for ``project``."""
+def gate(process: Process, stage: Stage, project: Project, customer: Customer | None) -> GateStatus:
+    """The state of ``stage``'s exit checklist for ``project`` (the process grades its evaluation)."""
+    from holp.evaluation import evaluate
+
     ticks = project.checklist.get(stage.id, {})
-    root = Root(project, customer)
+    root = Root(project, customer, evaluate(process, project).grade)
     statuses = []
     for item in stage.checklist:
         if item.evidence is not None:

@@ -160,7 +160,7 @@ def check_move(process: Process, t: history.Transition, project: Project | None,
     review = MoveReview(t, project.name if project else t.project)
     kind = classify(process, t.source, t.target)
     source = process.stage(t.source or "")
-    status = gate(source, project, customer) if (project is not None and source is not None
+    status = gate(process, source, project, customer) if (project is not None and source is not None
                                                  and kind.name in (FORWARD, SKIP)) else None
     verdict = judge(process, t.source, t.target, reason=t.reason, forced=t.forced, gate_status=status,
                     lost_reason=project.lost_reason if project else None)
@@ -220,7 +220,7 @@ def _gates_still_met(process: Process, head: str, now: At, moves: list[MoveRevie
         project = at.project(blob, path)
         if project is None:
             continue
-        status = gate(left, project, at.customer(head, project.customer))
+        status = gate(process, left, project, at.customer(head, project.customer))
         if not status.met:
             missing = ", ".join(s.item.id for s in status.missing)
             move.problems.append(f"left {left.id} with its gate met, but at HEAD it is unmet: {missing}")

@@ -48,6 +48,13 @@ class Snapshot:
         account = self.accounts.get(deal.customer or "")
         return account.region if account else None
 
+    def source(self, deal: Deal) -> str | None:
+        """Where the deal's lead came from: its own `source`, else its customer's."""
+        if deal.source:
+            return deal.source
+        account = self.accounts.get(deal.customer or "")
+        return account.source if account else None
+
 
 Row = dict[str, Any] | Problem
 

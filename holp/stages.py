@@ -160,7 +160,7 @@ def _judged(process: Process, project: Project, customer: Customer | None, targe
     accident.
     """
     stage = process.stage(project.stage)
-    status = gate(stage, project, customer) if stage is not None and target != LOST else None
+    status = gate(process, stage, project, customer) if stage is not None and target != LOST else None
     verdict = judge(process, project.stage, target, reason=reason, forced=force, gate_status=status,
                     lost_reason=reason if target == LOST else None)
     codes = {code for code, _ in verdict.problems}

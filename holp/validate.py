@@ -168,7 +168,7 @@ def check_stages(repo: Repository, wanted: Wanted = everything) -> Iterator[Prob
             defined = process.stage(stage_id)
             if defined is None:
                 continue
-            judged = {s.item.id: s for s in gate(defined, project, customer).items} if customer else {}
+            judged = {s.item.id: s for s in gate(process, defined, project, customer).items} if customer else {}
             for item_id in ticks:
                 item = defined.item(item_id)
                 if item is None or item.evidence is None:
@@ -188,7 +188,7 @@ def check_stages(repo: Repository, wanted: Wanted = everything) -> Iterator[Prob
         if stage is None or project.customer not in repo.customers:
             continue  # without its customer, evidence cannot be judged (the reference is reported)
         for earlier in process.stages[: stage.index]:
-            status = gate(earlier, project, customer)
+            status = gate(process, earlier, project, customer)
             if not status.met:
                 missing = ", ".join(s.item.id for s in status.missing)
                 yield doc.problem(["stage"], "gate-unmet",

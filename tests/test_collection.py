@@ -126,12 +126,12 @@ def test_collection_gate__a_payment_outstanding_keeps_it_closed() -> None:
     repo = repo_of(sales_files(**{P: _project("collection", TWO)}))
     stage = repo.process.stage("collection")
     assert stage is not None
-    status = gate(stage, repo.projects["P-2026-001"], repo.customers["C-0001"])
+    status = gate(repo.process, stage, repo.projects["P-2026-001"], repo.customers["C-0001"])
     assert [(s.item.id, s.met) for s in status.items] == [("payment_schedule_recorded", True),
                                                           ("payments_received", False)]
     paid = _project("collection", TWO.replace("received_amount: 2000000", "received_amount: 2200000"))
     repo = repo_of(sales_files(**{P: paid}))
-    status = gate(stage, repo.projects["P-2026-001"], repo.customers["C-0001"])
+    status = gate(repo.process, stage, repo.projects["P-2026-001"], repo.customers["C-0001"])
     assert status.met
     assert status.items[1].detail == "2026-03-31; 2026-09-30"
 

@@ -135,7 +135,7 @@ STAGE = Stage("s", Label("阶段", "Stage"), Decimal("0.1"), None, (
 
 def test_gate__ticks_evidence_and_broken_rules_item_by_item() -> None:
     project = Project(id="P-1", stage="s", checklist={"s": {"dated": "2026-08-01", "blank": "  ", "coach": "x"}})
-    status = gate(STAGE, project, CUSTOMER)
+    status = gate(PROCESS, STAGE, project, CUSTOMER)
     assert status.items == (
         ItemStatus(STAGE.checklist[0], True, "2026-08-01"),
         ItemStatus(STAGE.checklist[1], False, None),
@@ -147,17 +147,17 @@ def test_gate__ticks_evidence_and_broken_rules_item_by_item() -> None:
 
 
 def test_gate__without_a_customer_evidence_of_the_customer_is_missing() -> None:
-    status = gate(STAGE, Project(id="P-1", stage="s"), None)
+    status = gate(PROCESS, STAGE, Project(id="P-1", stage="s"), None)
     assert [s.met for s in status.items] == [False] * 5
 
 
 def test_gate__ticks_of_another_stage_do_not_count() -> None:
     project = Project(id="P-1", stage="s", checklist={"t": {"dated": "2026-08-01"}})
-    assert gate(STAGE, project, CUSTOMER).items[0] == ItemStatus(STAGE.checklist[0], False, None)
+    assert gate(PROCESS, STAGE, project, CUSTOMER).items[0] == ItemStatus(STAGE.checklist[0], False, None)
 
 
 def test_gate__records_in_the_chosen_language() -> None:
-    status = gate(STAGE, Project(id="P-1", stage="s", checklist={"s": {"dated": "2026-08-01"}}), None)
+    status = gate(PROCESS, STAGE, Project(id="P-1", stage="s", checklist={"s": {"dated": "2026-08-01"}}), None)
     assert status.records("en")[:3] == [
         {"id": "dated", "text": "Ticked", "met": True, "evidence": None, "detail": "2026-08-01"},
         {"id": "blank", "text": "Blank", "met": False, "evidence": None, "detail": None},
@@ -168,7 +168,7 @@ def test_gate__records_in_the_chosen_language() -> None:
 def test_gate__default_entry_stage_met_by_ticks_and_contacts() -> None:
     entry = PROCESS.stages[1]
     ticks = {"procurement_org_mapped": "2026-09-10", "key_person_relationship": "宴请后关系良好"}
-    status = gate(entry, Project(id="P-1", stage="entry", checklist={"entry": ticks}), CUSTOMER)
+    status = gate(PROCESS, entry, Project(id="P-1", stage="entry", checklist={"entry": ticks}), CUSTOMER)
     assert status.met
     assert [s.detail for s in status.items] == ["2026-09-10", "李明", "宴请后关系良好", "王强"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
 import json
 from decimal import Decimal
@@ -144,6 +145,14 @@ def test_plain__assessment_with_notes() -> None:
 def test_project_row__through_json_and_back_to_a_deal() -> None:
     p = project_from(read(PROJECT + dedent("""
         lost: {reason: price, stage: bidding}
+        cost: 2400000.10
+        source: referral
+        tasks:
+          - {what: 报价, who: zhang.wei, due: 2026-11-20, done: 2026-11-19}
+        expenses:
+          - {date: 2026-10-12, kind: travel, amount: 1200.50, by: zhang.wei}
+        approvals:
+          - {item: proposal_reviewed, by: li.na, date: 2026-11-02, verdict: approved}
         payments:
           - {due: 2027-01-01, amount: 1000000.50, received: 2027-01-05, received_amount: 999999.99}
           - {due: 2027-06-30, amount: 2200000}
@@ -160,8 +169,18 @@ def test_project_row__through_json_and_back_to_a_deal() -> None:
         "visits": [["2026-10-12", ["zhang.wei"]]],
         "assessment": {"real": {"need": 4, "business": 3, "approval": 3, "budget": 2, "urgency": 4},
                        "worth": {"short_term_revenue": 4, "future_revenue": 3, "profit": 3, "risk": 2,
-                                 "strategic_value": 5}}}
+                                 "strategic_value": 5}},
+        "cost": "2400000.10", "margin": None, "source": "referral",
+        "tasks": [{"what": "报价", "who": "zhang.wei", "due": "2026-11-20", "done": "2026-11-19"}],
+        "expenses": [{"date": "2026-10-12", "kind": "travel", "amount": "1200.50", "by": "zhang.wei"}],
+        "approvals": [{"item": "proposal_reviewed", "by": "li.na", "date": "2026-11-02", "verdict": "approved"}],
+        "next_step": ["提交初步方案", None]}
     deal = deal_from_row(row, p.path)
+    assert (deal.cost, deal.gross_profit, deal.source, deal.next_step) == (
+        Decimal("2400000.10"), Decimal("799999.90"), "referral", ("提交初步方案", None))
+    unlined = [tuple(dc.replace(r, line=0) for r in rs) for rs in (p.tasks, p.expenses, p.approvals)]
+    assert [deal.tasks, deal.expenses, deal.approvals] == unlined  # lines are the file's business, not the cache's
+    assert deal.expenses[0].amount == Decimal("1200.50")
     assert (deal.id, deal.amount, deal.expected_close, deal.lost_reason, deal.lost_stage, deal.path) == (
         "P-2026-001", Decimal(3200000), dt.date(2027, 3, 31), "price", "bidding", "projects/east/P-2026-001.yaml")
     assert deal.payments == tuple(Payment(due=x.due, amount=x.amount, received=x.received,
@@ -182,7 +201,7 @@ def test_customer_row__and_back_to_an_account() -> None:
     c = customer_from(read(CUSTOMER), "customers/east/C-0001.yaml")
     assert c is not None
     assert account_from_row(json.loads(json.dumps(customer_row(c))), c.path) == Account(
-        "C-0001", "华东某钢铁集团", "east", "zhang.wei", "customers/east/C-0001.yaml")
+        "C-0001", "华东某钢铁集团", "east", "zhang.wei", "customers/east/C-0001.yaml", roles=("decision_maker", "coach"))
 
 
 def test_build_process__lenient_defaults_for_a_bare_file() -> None:

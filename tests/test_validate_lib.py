@@ -98,7 +98,7 @@ def test_check_schemas__customer_without_its_region() -> None:
 
 def test_check_schemas__team_role_not_among_the_roles() -> None:
     assert run(check_schemas, **{"team.yaml": replaced(TEAM, "role: manager", "role: boss")}) == [
-        Problem("team.yaml", 5, 73, ERROR, "bad-value", "reps.0.role is 'boss'; it must be one of: rep, manager, director")]
+        Problem("team.yaml", 5, 73, ERROR, "bad-value", "reps.0.role is 'boss'; it must be one of: rep, manager, director, engineer, presales, executive")]
 
 
 def test_check_schemas__config_currency_pattern() -> None:

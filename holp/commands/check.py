@@ -32,7 +32,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         else:
             echo(message)
         return 1
-    status = gate(stage, project, repo.customer_of(project))
+    status = gate(process, stage, project, repo.customer_of(project))
     following = process.next_stage(stage.id)
     if fmt == "json":
         echo(json.dumps({

@@ -55,7 +55,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     warn_left_out(repo.left_out(), "not read as a record")  # its customer may be one of them
     customer = repo.customer_of(project)
     stage = process.stage(project.stage)
-    status = gate(stage, project, customer) if stage else None
+    status = gate(process, stage, project, customer) if stage else None
     evaluation = evaluate(process, project)
     visits = sorted(project.visits, key=lambda v: v.date.isoformat() if v.date else "")
     if fmt == "json":

@@ -2,7 +2,8 @@
 
 `holp.model.records` declares customers, projects and what they hold
 (contacts, visits, payments, risks, competitors, the assessment, a lost
-deal) as frozen dataclasses whose fields carry how they are read and their
+deal; `holp.model.activity` the tasks, expenses and approvals around them,
+on `holp.model.base`'s schemas) as frozen dataclasses whose fields carry how they are read and their
 JSON Schema; `holp.model.process` holds holp.yaml and team.yaml;
 `holp.model.views` the compact rows reports and history keep by the ten
 thousand, derived from the records; `holp.model.schema` the JSON Schemas;
@@ -10,17 +11,21 @@ thousand, derived from the records; `holp.model.schema` the JSON Schemas;
 this package reads the values of a file (`holp.yaml.Document.tree`).
 """
 
+from holp.model.activity import Approval, Expense, Task
 from holp.model.coerce import date as as_date
 from holp.model.coerce import decimal as as_decimal
 from holp.model.coerce import decimal_text
 from holp.model.fields import plain
 from holp.model.process import (
     LANGUAGES,
+    ApprovalRule,
     ChecklistItem,
     Choice,
     CreditTerm,
     CriteriaGroup,
+    Kpi,
     Label,
+    PeriodAmount,
     Process,
     Region,
     Rep,
@@ -57,9 +62,10 @@ from holp.model.records import (
 from holp.model.views import Account, Deal, Summary
 
 __all__ = [
-    "LANGUAGES", "LOST", "Account", "Assessment", "Case", "ChecklistItem", "Choice", "CollectionAction",
-    "Competitor", "Contact", "ContactChange", "CreditTerm", "CriteriaGroup", "Customer", "Deal", "Findings", "Label",
-    "Lost", "Payment", "Process", "Project", "ProjectSummary", "Receipt", "Region", "Rep", "Risk", "ServiceItem",
-    "Stage", "Summary", "Target", "Team", "Visit", "Warranty", "as_date", "as_decimal",
-    "build_process", "build_team", "choices", "customer_from", "decimal_text", "label", "plain", "project_from",
+    "LANGUAGES", "LOST", "Account", "Approval", "ApprovalRule", "Assessment", "Case", "ChecklistItem", "Choice",
+    "CollectionAction", "Competitor", "Contact", "ContactChange", "CreditTerm", "CriteriaGroup", "Customer", "Deal",
+    "Expense", "Findings", "Kpi", "Label", "Lost", "Payment", "PeriodAmount", "Process", "Project", "ProjectSummary",
+    "Receipt", "Region", "Rep", "Risk", "ServiceItem", "Stage", "Summary", "Target", "Task", "Team", "Visit",
+    "Warranty", "as_date", "as_decimal", "build_process", "build_team", "choices", "customer_from", "decimal_text",
+    "label", "plain", "project_from",
 ]

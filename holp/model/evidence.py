@@ -9,6 +9,8 @@ project's customer record:
     payments[all:received]            every payment received in full (and at least one)
     payments[kind=advance][any:received]   an advance payment received in full
     visits[!next_step]                a visit without a next step
+    assessment.grade[in=high,medium]  the evaluation graded high or medium
+    approvals[item=proposal_reviewed][verdict=approved]   an approval of the item
 
 A path holds when it resolves to something non-empty. Segments are names;
 each may carry filters ``[key=value]``, ``[key]`` (non-empty), ``[!key]``
@@ -22,6 +24,11 @@ proves nothing), ``[any:COND]`` keeps the elements that match (the same as
 (a ``condition`` method): a payment answers ``received`` with whether it was
 received in full (its receipts summed), not just whether a first receipt
 was dated; ``payments.received`` is still the date written.
+
+``[in=A,B]`` keeps the values that are one of A, B (a value itself, such as
+the computed ``assessment.grade``, not a key of it). ``assessment.grade`` is
+the grade the process gives the ten-criterion evaluation (``high``,
+``medium``, ``low``; nothing while a criterion is unscored).
 """
 
 from __future__ import annotations
@@ -41,15 +48,31 @@ _CONDITION = re.compile(r"(!?)([A-Za-z_][A-Za-z0-9_-]*)(?:=(.*))?\Z|([0-9]+)\Z")
 
 @dataclass(frozen=True)
 class Root:
-    """Where an evidence path starts: the project's fields, and ``customer`` for its customer."""
+    """Where an evidence path starts: the project's fields, and ``customer`` for its customer; ``grade`` is the
+    evaluation's grade, which ``assessment.grade`` finds."""
 
     project: Any
     customer: Any
+    grade: str | None = None
 
     def child(self, name: str) -> Any:
         if name == "customer":
             return MISSING if self.customer is None else self.customer
-        return get(self.project, name)
+        found = get(self.project, name)
+        return _Graded(found, self.grade) if name == "assessment" and found is not MISSING else found
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """The evaluation as a path sees it: its groups and notes, and the computed ``grade``."""
+
+    assessment: Any
+    grade: str | None
+
+    def child(self, name: str) -> Any:
+        if name == "grade":
+            return MISSING if self.grade is None else self.grade
+        return get(self.assessment, name)
 
 
 class EvidenceSyntaxError(ValueError):
@@ -67,6 +90,10 @@ class _Filter:
     def apply(self, found: list[Any]) -> list[Any]:
         if self.index is not None:
             return found[self.index:self.index + 1]
+        if self.key == "in" and self.value is not None and not self.negate:
+            wanted = {v.strip() for v in self.value.split(",")}
+            return [item for item in found if not isinstance(item, Mapping) and not is_record(item)
+                    and str(item) in wanted]
         kept = [item for item in found if self.keep(item)]
         if self.quantifier == "all":
             return found if found and len(kept) == len(found) else []

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from holp.model import coerce
+from holp.vocabulary import SELLING_ROLES
 
 LOST = "lost"  # the terminal state of a lost deal: fixed by the file format, not a stage
 LANGUAGES = ("zh", "en")
@@ -71,6 +72,24 @@ class CreditTerm:
 
 
 @dataclass(frozen=True)
+class Kpi:
+    """A KPI the team is scored on (绩效考核指标): which (one of `holp.vocabulary.KPI_KINDS`), its weight (the
+    weights sum to 1) and its target where the KPI's own figure is measured against one (e.g. visits a month)."""
+
+    id: str
+    weight: Decimal
+    target: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    """An expense above ``above`` needs the approval of someone holding ``role`` (费用审批权限)."""
+
+    above: Decimal
+    role: str
+
+
+@dataclass(frozen=True)
 class Process:
     """holp.yaml: the stages in order and everything labelled around them."""
 
@@ -89,6 +108,15 @@ class Process:
     risk_review_days: int = 30
     revisit_every_days: int | None = None  # None: nobody is reminded to revisit
     credit_terms: tuple[CreditTerm, ...] = ()
+    sources: tuple[Choice, ...] = ()  # where leads come from (客户来源)
+    kpis: tuple[Kpi, ...] = ()
+    expense_approval: tuple[ApprovalRule, ...] = ()  # by ``above``, lowest first
+
+    def approval_needed(self, amount: Decimal | None) -> ApprovalRule | None:
+        """The strictest rule an expense of ``amount`` falls under (the highest ``above`` it exceeds), or None."""
+        if amount is None:
+            return None
+        return next((r for r in reversed(self.expense_approval) if amount > r.above), None)
 
     def credit_term(self, credit: str | None) -> CreditTerm | None:
         return next((t for t in self.credit_terms if t.credit == credit), None) if credit else None
@@ -151,13 +179,24 @@ class Rep:
     def all_emails(self) -> tuple[str, ...]:
         return (self.email, *self.emails) if self.email else self.emails
 
+    @property
+    def sells(self) -> bool:
+        """Whether this member carries a target and is ranked (engineers, presales, executives are not)."""
+        return self.role in SELLING_ROLES
+
 
 @dataclass(frozen=True)
 class Target:
+    """An amount for a year, or for one quarter or month of it, of a region or a rep (a sales target, or an
+    expense budget)."""
+
     year: int
     amount: Decimal
     region: str | None
     rep: str | None
+    quarter: int | None = None
+    month: int | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -165,6 +204,7 @@ class Team:
     regions: tuple[Region, ...]
     reps: tuple[Rep, ...]
     targets: tuple[Target, ...]
+    expense_budgets: tuple[Target, ...] = ()
 
     def rep(self, rep_id: str) -> Rep | None:
         return next((r for r in self.reps if r.id == rep_id), None)
@@ -176,9 +216,86 @@ class Team:
     def region(self, region_id: str) -> Region | None:
         return next((r for r in self.regions if r.id == region_id), None)
 
+    def target(self, year: int, *, region: str | None = None, rep: str | None = None, quarter: int | None = None,
+               month: int | None = None) -> PeriodAmount | None:
+        """The sales target of a region or a rep for a year, a quarter or a month of it (`period_amount`)."""
+        return period_amount(self.targets, year, region=region, rep=rep, quarter=quarter, month=month)
+
+    def budget(self, year: int, *, region: str | None = None, rep: str | None = None, quarter: int | None = None,
+               month: int | None = None) -> PeriodAmount | None:
+        """The expense budget of a region or a rep for a period, the same way as targets."""
+        return period_amount(self.expense_budgets, year, region=region, rep=rep, quarter=quarter, month=month)
+
+    def target_subjects(self, year: int) -> tuple[tuple[str, str], ...]:
+        """Who has a sales target in ``year``, as ("region", id) or ("rep", id), in the order of team.yaml."""
+        found: dict[tuple[str, str], None] = {}
+        for t in self.targets:
+            if t.year == year:
+                found[("region", t.region) if t.region is not None else ("rep", t.rep or "")] = None
+        return tuple(found)
+
     def rep_by_email(self, email: str) -> Rep | None:
         email = email.lower()
         return next((r for r in self.reps if any(e.lower() == email for e in r.all_emails)), None)
+
+
+@dataclass(frozen=True)
+class PeriodAmount:
+    """A target or budget for a period; ``split`` when (part of) it is a longer period's amount divided evenly (a
+    year without quarters gives each quarter a fourth), so a report can say so."""
+
+    amount: Decimal
+    split: bool = False
+
+    def plus(self, other: PeriodAmount) -> PeriodAmount:
+        return PeriodAmount(self.amount + other.amount, self.split or other.split)
+
+
+def period_amount(entries: tuple[Target, ...], year: int, *, region: str | None = None, rep: str | None = None,
+                  quarter: int | None = None, month: int | None = None) -> PeriodAmount | None:
+    """The amount ``entries`` give a region or a rep for a year, or a quarter or month of it.
+
+    An entry written for exactly that period wins. Else a month is its quarter's entry divided by 3, or the
+    year's by 12; a quarter is the sum of its months when any month has an entry, else the year's entry divided
+    by 4; a year without an entry is the sum of its quarters. None when nothing is written for the period."""
+    mine = [t for t in entries if t.year == year and t.region == region and t.rep == rep]
+
+    def written(q: int | None, m: int | None) -> Decimal | None:
+        total = [t.amount for t in mine if t.quarter == q and t.month == m]
+        return sum(total, Decimal(0)) if total else None
+
+    def of_month(m: int) -> PeriodAmount | None:
+        if (exact := written(None, m)) is not None:
+            return PeriodAmount(exact)
+        if (whole := written((m - 1) // 3 + 1, None)) is not None:
+            return PeriodAmount(whole / 3, True)
+        return PeriodAmount(whole / 12, True) if (whole := written(None, None)) is not None else None
+
+    def of_quarter(q: int) -> PeriodAmount | None:
+        if (exact := written(q, None)) is not None:
+            return PeriodAmount(exact)
+        months = range(3 * q - 2, 3 * q + 1)
+        if any(written(None, m) is not None for m in months):
+            return _total([of_month(m) for m in months])
+        return PeriodAmount(whole / 4, True) if (whole := written(None, None)) is not None else None
+
+    if month is not None:
+        return of_month(month)
+    if quarter is not None:
+        return of_quarter(quarter)
+    if (exact := written(None, None)) is not None:
+        return PeriodAmount(exact)
+    return _total([of_quarter(q) for q in range(1, 5)])
+
+
+def _total(parts: list[PeriodAmount | None]) -> PeriodAmount | None:
+    found = [p for p in parts if p is not None]
+    if not found:
+        return None
+    total = found[0]
+    for part in found[1:]:
+        total = total.plus(part)
+    return total
 
 
 def _text(data: Mapping[str, Any], key: str) -> str | None:
@@ -263,7 +380,25 @@ def build_process(data: Any) -> Process:
         credit_terms=tuple(
             CreditTerm(credit, coerce.fraction(t.get("min_advance")) or Decimal(0), t.get("guarantee_instead") is True)
             for t in map(_map, _list(data.get("credit_terms"))) if (credit := _text(t, "credit"))),
+        sources=choices(data.get("sources")),
+        kpis=tuple(Kpi(kpi_id, weight, coerce.decimal(k.get("target")))
+                   for k in map(_map, _list(data.get("kpis")))
+                   if (kpi_id := _text(k, "id")) and (weight := coerce.decimal(k.get("weight"))) is not None),
+        expense_approval=tuple(sorted(
+            (ApprovalRule(above, role) for r in map(_map, _list(data.get("expense_approval")))
+             if (above := coerce.money(r.get("above"))) is not None and (role := _text(r, "role"))),
+            key=lambda r: r.above)),
     )
+
+
+def _targets(value: Any) -> tuple[Target, ...]:
+    found = []
+    for t in map(_map, _list(value)):
+        year, amount = _int(t, "year"), coerce.money(t.get("amount"))
+        if year is not None and amount is not None:
+            found.append(Target(year, amount, _text(t, "region"), _text(t, "rep"), _int(t, "quarter"),
+                                _int(t, "month"), coerce.line(t)))
+    return tuple(found)
 
 
 def build_team(data: Any) -> Team:
@@ -278,12 +413,7 @@ def build_team(data: Any) -> Team:
             tuple(e for e in _list(r.get("emails")) if isinstance(e, str) and e))
         for r in map(_map, _list(data.get("reps"))) if isinstance(r.get("id"), str)
     )
-    targets = []
-    for t in map(_map, _list(data.get("targets"))):
-        year, amount = _int(t, "year"), coerce.money(t.get("amount"))
-        if year is not None and amount is not None:
-            targets.append(Target(year, amount, _text(t, "region"), _text(t, "rep")))
-    return Team(regions, reps, tuple(targets))
+    return Team(regions, reps, _targets(data.get("targets")), _targets(data.get("expense_budgets")))
 
 
 def load_process(doc: Any) -> Process | None:

@@ -13,65 +13,64 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from holp.inert import ID_PATTERN
 from holp.model import coerce
+from holp.model.activity import Approval, Expense, Task
+from holp.model.base import (
+    DATE,
+    FLAG,
+    ID,
+    MAX_MONEY,
+    MONEY,
+    MONEY_KEYS,
+    QUANTITY,
+    QUANTITY_KEYS,
+    SCORE,
+    STRING,
+    TEXT,
+    TEXTS,
+    TICK,
+    Record,
+    array_of,
+    date,
+    decimal,
+    enum_of,
+    flag,
+    integer,
+    money,
+    or_empty,
+    strings,
+    text,
+    texts,
+)
 from holp.model.fields import MISSING, build, key, record, records, schema_of
 from holp.model.process import LOST
-from holp.vocabulary import ACTION_KINDS, LEVELS, PAYMENT_KINDS, SERVICE_KINDS
+from holp.vocabulary import ACTION_KINDS, CLASSES, LEVELS, PAYMENT_KINDS, SERVICE_KINDS
 
-ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "user", "other")
+ROLES = ("decision_maker", "technical_gatekeeper", "business_gatekeeper", "coach", "project_lead", "user", "other")
 STANCES = ("supporter", "neutral", "opponent", "unknown")
 PERSONALITIES = ("tiger", "peacock", "owl", "koala")
 TRENDS = ("up", "down", "same")
-MAX_MONEY = coerce.MAX_MONEY
-MONEY_KEYS = frozenset(["amount", "received_amount", "savings_amount"])
-QUANTITY_KEYS = frozenset(["savings_kwh", "payback_years"])  # exact numbers that are no money
 
-ID: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
-TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
-STRING: dict[str, Any] = {"type": "string"}
-DATE: dict[str, Any] = {"type": "string", "pattern": coerce.DATE_PATTERN, "format": "date"}
-# a tick is a note or a date; written as a date, it must be a real one
-TICK: dict[str, Any] = {**TEXT, "if": {"pattern": coerce.DATE_PATTERN}, "then": {"format": "date"}}
-MONEY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
-SCORE: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 5}
-FLAG: dict[str, Any] = {"type": "boolean"}
-QUANTITY: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
-TEXTS: dict[str, Any] = {"type": "array", "items": TEXT}
-
-text, texts, integer, money, date = coerce.text, coerce.texts, coerce.integer, coerce.money, coerce.date
-flag, decimal = coerce.flag, coerce.decimal
+__all__ = ["ID_PATTERN", "MAX_MONEY", "MONEY_KEYS", "QUANTITY_KEYS", "Approval", "Expense", "Task"]
 
 
-def or_empty(schema: dict[str, Any]) -> dict[str, Any]:
-    """A list or mapping a rep may leave empty by writing just its key (`visits:`)."""
-    return {**schema, "type": [schema["type"], "null"]}
+def _source_schema(process: Any) -> dict[str, Any]:
+    ids = [c.id for c in getattr(process, "sources", ())]
+    return {"enum": ids} if ids else TEXT
 
 
-def array_of(cls: type, **options: Any) -> dict[str, Any]:
-    return or_empty({"type": "array", "items": schema_of(cls, **options)})
-
-
-def _enum(values: tuple[str, ...]) -> dict[str, Any]:
-    return {"enum": list(values)}
-
-
-def _strings(value: Any) -> Mapping[str, str]:
-    return {k: v for k, v in coerce.mapping(value).items() if isinstance(v, str)}
-
-
-@dataclass(frozen=True)
-class Record:
-    """What every record keeps besides its fields: the line its mapping starts on, a team's own keys (and keys
-    holp does not know, which validation reports), and where a value was written but not as its type."""
-
-    line: int = field(default=0, kw_only=True)
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False, kw_only=True)
-    invalid: tuple[tuple[str | int, ...], ...] = field(default=(), compare=False, repr=False, kw_only=True)
+def gross_profit(amount: Decimal | None, cost: Decimal | None, margin: Decimal | None) -> Decimal | None:
+    """What a deal earns: its amount less its cost, or its amount times its margin; None when neither is known."""
+    if amount is None:
+        return None
+    if cost is not None:
+        return amount - cost
+    return amount * margin if margin is not None else None
 
 
 # -- customers -----------------------------------------------------------------------------
@@ -84,10 +83,10 @@ class Contact(Record):
     name: str = key(TEXT, lambda v: text(v) or "", required=True, default="")
     title: str | None = key(STRING, text)
     department: str | None = key(STRING, text)
-    role: str | None = key(_enum(ROLES), text)
-    stance: str | None = key(_enum(STANCES), text)
-    influence: str | None = key(_enum(LEVELS), text)
-    personality: str | None = key(_enum(PERSONALITIES), text)
+    role: str | None = key(enum_of(ROLES), text)
+    stance: str | None = key(enum_of(STANCES), text)
+    influence: str | None = key(enum_of(LEVELS), text)
+    personality: str | None = key(enum_of(PERSONALITIES), text)
     closeness: int | None = key(SCORE, integer)
     trust: int | None = key(SCORE, integer)
     phone: str | None = key(STRING, text)
@@ -104,6 +103,7 @@ class Contact(Record):
     influenced_by: tuple[str, ...] = key(TEXTS, texts, default=())
     influences: tuple[str, ...] = key(TEXTS, texts, default=())
     focus: str | None = key(STRING, text)
+    counterpart: str | None = key(ID, text)  # who of our team (team.yaml) keeps this person
     notes: str | None = key(STRING, text)
 
 
@@ -119,9 +119,13 @@ class Customer(Record):
     address: str | None = key(STRING, text)
     website: str | None = key(STRING, text)
     size: str | None = key(STRING, text)
-    overview: Mapping[str, str] = key(or_empty({"type": "object", "additionalProperties": STRING}), _strings,
+    class_: str | None = key(enum_of(CLASSES), text)  # A 类客户 are called on first
+    source: str | None = key(_source_schema, text)  # where the lead came from (holp.yaml `sources`)
+    overview: Mapping[str, str] = key(or_empty({"type": "object", "additionalProperties": STRING}), strings,
                                       factory=dict)
     contacts: tuple[Contact, ...] = key(lambda _: array_of(Contact, extensions=True), records(Contact), default=())
+    tasks: tuple[Task, ...] = key(lambda _: array_of(Task), records(Task), default=())
+    expenses: tuple[Expense, ...] = key(lambda _: array_of(Expense), records(Expense), default=())
     notes: str | None = key(STRING, text)
     tags: tuple[str, ...] = key(TEXTS, texts, default=())
     path: str = ""
@@ -145,8 +149,8 @@ class ContactChange(Record):
     """How a visit moved a key person's closeness (亲近度) and trust (信任度)."""
 
     contact: str | None = key(TEXT, text, required=True)
-    closeness: str | None = key(_enum(TRENDS), text)
-    trust: str | None = key(_enum(TRENDS), text)
+    closeness: str | None = key(enum_of(TRENDS), text)
+    trust: str | None = key(enum_of(TRENDS), text)
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class Visit(Record):
     changes: tuple[ContactChange, ...] = key(lambda _: {"type": "array", "items": schema_of(ContactChange)},
                                              records(ContactChange), default=())
     next_step: str | None = key(STRING, text)
+    next_step_due: dt.date | None = key(DATE, coerce.date)  # by when the next step is to be taken
     notes: str | None = key(STRING, text)
 
 
@@ -168,7 +173,7 @@ class CollectionAction(Record):
     """A step of collecting an overdue payment (收款: 电话催款, 发函催款, 上门催款, 法律诉讼)."""
 
     date: dt.date | None = key(DATE, date, required=True)
-    kind: str | None = key(_enum(ACTION_KINDS), text, required=True)
+    kind: str | None = key(enum_of(ACTION_KINDS), text, required=True)
     by: str | None = key(ID, text)
     note: str | None = key(STRING, text)
 
@@ -191,7 +196,7 @@ class Payment(Record):
     amount: Decimal | None = key(MONEY, money, required=True)
     received: dt.date | None = key(DATE, date)
     received_amount: Decimal | None = key(MONEY, money)
-    kind: str | None = key(_enum(PAYMENT_KINDS), text)
+    kind: str | None = key(enum_of(PAYMENT_KINDS), text)
     invoiced: dt.date | None = key(DATE, date)
     receipts: tuple[Receipt, ...] = key(lambda _: array_of(Receipt), records(Receipt), default=())
     collector: str | None = key(ID, text)
@@ -246,7 +251,7 @@ class Risk(Record):
     it is and when it was last looked at."""
 
     kind: str | None = key(_risk_kind_schema, text, required=True)
-    level: str | None = key(_enum(LEVELS), text, required=True)
+    level: str | None = key(enum_of(LEVELS), text, required=True)
     note: str | None = key(STRING, text)
     mitigation: str | None = key(STRING, text)
     owner: str | None = key(ID, text)
@@ -259,9 +264,9 @@ class ServiceItem(Record):
     training; `from` is the customer's contact who raised it."""
 
     date: dt.date | None = key(DATE, date, required=True)
-    kind: str | None = key(_enum(SERVICE_KINDS), text, required=True)
+    kind: str | None = key(enum_of(SERVICE_KINDS), text, required=True)
     from_: str | None = key(TEXT, text)
-    severity: str | None = key(_enum(LEVELS), text)
+    severity: str | None = key(enum_of(LEVELS), text)
     summary: str | None = key(STRING, text)
     owner: str | None = key(ID, text)
     due: dt.date | None = key(DATE, coerce.date)
@@ -363,7 +368,7 @@ class Assessment:
         data = coerce.mapping(value)
         scores = {group: {k: v for k, v in s.items() if coerce.integer(v) is not None}
                   for group, s in data.items() if group != "notes" and isinstance(s, Mapping)}
-        return Assessment(scores, _strings(data.get("notes")))
+        return Assessment(scores, strings(data.get("notes")))
 
     @staticmethod
     def schema(process: Any) -> dict[str, Any]:
@@ -406,10 +411,14 @@ class Project(Record):
     business_line: str | None = key(_business_line_schema, text)
     region: str | None = key(ID, text)  # its own; else its customer's (Repository.region_of)
     amount: Decimal | None = key(MONEY, money)
+    cost: Decimal | None = key(MONEY, money)  # what delivering it costs us, for the gross profit
+    margin: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, coerce.fraction)  # or this share
+    source: str | None = key(_source_schema, text)  # where the lead came from; else its customer's
     expected_close: dt.date | None = key(DATE, date)
     stage: str = key(lambda p: {"enum": [*p.stage_ids, LOST]}, lambda v: text(v) or "", required=True, default="")
     probability: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, coerce.fraction)
     checklist: Mapping[str, Mapping[str, str]] = key(_checklist_schema, _ticks, factory=dict)
+    approvals: tuple[Approval, ...] = key(lambda _: array_of(Approval), records(Approval), default=())
     lost: Lost | None = key(lambda p: schema_of(Lost, p), record(Lost))
     assessment: Assessment = key(Assessment.schema, Assessment.read, factory=lambda: Assessment({}, {}))
     competitors: tuple[Competitor, ...] = key(_competitor_schema, _competitors, default=())
@@ -422,6 +431,8 @@ class Project(Record):
     warranty: Warranty | None = key(lambda _: schema_of(Warranty), record(Warranty))
     summary: ProjectSummary | None = key(lambda _: schema_of(ProjectSummary), record(ProjectSummary))
     case: Case | None = key(lambda _: schema_of(Case), record(Case))
+    tasks: tuple[Task, ...] = key(lambda _: array_of(Task), records(Task), default=())
+    expenses: tuple[Expense, ...] = key(lambda _: array_of(Expense), records(Expense), default=())
     notes: str | None = key(STRING, text)
     tags: tuple[str, ...] = key(TEXTS, texts, default=())
     path: str = ""
@@ -429,6 +440,10 @@ class Project(Record):
     @property
     def lost_reason(self) -> str | None:
         return self.lost.reason if self.lost else None
+
+    @property
+    def gross_profit(self) -> Decimal | None:
+        return gross_profit(self.amount, self.cost, self.margin)
 
 
 def record_from(folder: str, doc: Any, path: str) -> Customer | Project | None:

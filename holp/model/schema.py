@@ -16,6 +16,7 @@ from typing import Any
 from holp.model.fields import schema_of
 from holp.model.process import Process
 from holp.model.records import ID, ID_PATTERN, LOST, MAX_MONEY, MONEY, MONEY_KEYS, TEXT, Customer, Project
+from holp.vocabulary import KPI_KINDS, TEAM_ROLES
 
 __all__ = ["ID_PATTERN", "KINDS", "MAX_MONEY", "MONEY_KEYS", "schema"]
 
@@ -49,8 +50,8 @@ _CHOICES = {
 }
 
 
-def customer_schema() -> dict[str, Any]:
-    return _document("customer", "holp customer", schema_of(Customer, extensions=True))
+def customer_schema(process: Process) -> dict[str, Any]:
+    return _document("customer", "holp customer", schema_of(Customer, process, extensions=True))
 
 
 def project_schema(process: Process) -> dict[str, Any]:
@@ -58,6 +59,18 @@ def project_schema(process: Process) -> dict[str, Any]:
         "if": {"properties": {"stage": {"const": LOST}}, "required": ["stage"]},
         "then": {"required": ["lost"]},
     }]))
+
+
+def _period_amounts() -> dict[str, Any]:
+    """Targets and budgets: an amount for a year, or a quarter or a month of it, of one region or one rep."""
+    return {"type": "array", "items": _object(
+        {"year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+         "quarter": {"type": "integer", "minimum": 1, "maximum": 4},
+         "month": {"type": "integer", "minimum": 1, "maximum": 12},
+         "region": _ID, "rep": _ID, "amount": _MONEY},
+        ("year", "amount"),
+        oneOf=[{"required": ["region"]}, {"required": ["rep"]}],
+    ) | {"not": {"required": ["quarter", "month"]}}}  # a month or a quarter, not both
 
 
 def team_schema() -> dict[str, Any]:
@@ -74,17 +87,13 @@ def team_schema() -> dict[str, Any]:
                     "email": _EMAIL,
                     "emails": {"type": "array", "items": _EMAIL},
                     "region": _ID,
-                    "role": {"enum": ["rep", "manager", "director"]},
+                    "role": {"enum": list(TEAM_ROLES)},
                     "handle": {"type": "string", "pattern": r"^@?[A-Za-z0-9][A-Za-z0-9_./-]*(?![\s\S])"},
                 },
                 ("id", "name", "email"),
             )},
-            "targets": {"type": "array", "items": _object(
-                {"year": {"type": "integer", "minimum": 2000, "maximum": 2100},
-                 "region": _ID, "rep": _ID, "amount": _MONEY},
-                ("year", "amount"),
-                oneOf=[{"required": ["region"]}, {"required": ["rep"]}],
-            )},
+            "targets": _period_amounts(),
+            "expense_budgets": _period_amounts(),
         },
         ("regions", "reps"),
     ))
@@ -122,6 +131,16 @@ def config_schema() -> dict[str, Any]:
             "risk_kinds": _CHOICES,
             "risk_review_days": {"type": "integer", "minimum": 1},
             "revisit_every_days": {"type": "integer", "minimum": 1},
+            "sources": _CHOICES,
+            "kpis": {"type": "array", "minItems": 1, "items": _object({
+                "id": {"enum": list(KPI_KINDS)},
+                "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                "target": {"type": "number", "exclusiveMinimum": 0},
+            }, ("id", "weight"))},
+            "expense_approval": {"type": "array", "items": _object({
+                "above": {"type": "number", "minimum": 0, "maximum": MAX_MONEY},
+                "role": {"enum": ["manager", "director"]},  # a region's manager (or a director), or a director
+            }, ("above", "role"))},
             "credit_terms": {"type": "array", "items": _object({
                 "credit": {"type": "string", "minLength": 1},
                 "min_advance": {"type": "number", "minimum": 0, "maximum": 1},
@@ -141,7 +160,7 @@ def schema(kind: str, process: Process) -> dict[str, Any]:
     if kind == "project":
         return project_schema(process)
     if kind == "customer":
-        return customer_schema()
+        return customer_schema(process)
     if kind == "team":
         return team_schema()
     if kind == "config":

@@ -16,7 +16,20 @@ from typing import Any, NamedTuple
 
 from holp.model import coerce
 from holp.model.fields import build, plain
-from holp.model.records import MONEY_KEYS, QUANTITY_KEYS, Customer, Payment, Project, Risk, ServiceItem, Warranty
+from holp.model.records import (
+    MONEY_KEYS,
+    QUANTITY_KEYS,
+    Approval,
+    Customer,
+    Expense,
+    Payment,
+    Project,
+    Risk,
+    ServiceItem,
+    Task,
+    Warranty,
+    gross_profit,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,17 @@ class Deal:
     service: tuple[ServiceItem, ...] = ()
     risks: tuple[Risk, ...] = ()
     warranty: Warranty | None = None
+    cost: Decimal | None = None
+    margin: Decimal | None = None
+    source: str | None = None  # its own; else its customer's (Snapshot.source)
+    tasks: tuple[Task, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+    approvals: tuple[Approval, ...] = ()
+    next_step: tuple[str, dt.date | None] | None = None  # the latest visit's next step and its due day
+
+    @property
+    def gross_profit(self) -> Decimal | None:
+        return gross_profit(self.amount, self.cost, self.margin)
 
 
 @dataclass(frozen=True)
@@ -53,6 +77,11 @@ class Account:
     region: str | None
     owner: str | None
     path: str = ""
+    class_: str | None = None
+    source: str | None = None
+    roles: tuple[str, ...] = ()  # the roles of its key persons, one per contact with a role
+    tasks: tuple[Task, ...] = ()
+    expenses: tuple[Expense, ...] = ()
 
 
 class Summary(NamedTuple):
@@ -113,7 +142,18 @@ def project_row(p: Project) -> dict[str, Any]:
             "payments": _rows(p.payments), "service": _rows(p.service), "risks": _rows(p.risks),
             "warranty": _as_row(plain(p.warranty)) if p.warranty else None,
             "visits": [[_iso(v.date), list(v.by)] for v in p.visits],
-            "assessment": {group: dict(scores) for group, scores in p.assessment.scores.items()}}
+            "assessment": {group: dict(scores) for group, scores in p.assessment.scores.items()},
+            "cost": _number(p.cost), "margin": _number(p.margin), "source": p.source, "tasks": _rows(p.tasks),
+            "expenses": _rows(p.expenses), "approvals": _rows(p.approvals), "next_step": _next_step(p)}
+
+
+def _next_step(p: Project) -> list[Any] | None:
+    """The next step of the latest dated visit that names one, with its due day."""
+    dated = [v for v in p.visits if v.date is not None and v.next_step]
+    if not dated:
+        return None
+    last = max(dated, key=lambda v: v.date or dt.date.min)
+    return [last.next_step, _iso(last.next_step_due)]
 
 
 def deal_from_row(row: dict[str, Any], path: str) -> Deal:
@@ -124,7 +164,10 @@ def deal_from_row(row: dict[str, Any], path: str) -> Deal:
                 day(row["expected_close"]), row["owner"], row["customer"], row["region"], row["business_line"],
                 row["lost_reason"], row["lost_stage"], _records(Payment, row["payments"]), visits, path,
                 row["assessment"], _records(ServiceItem, row["service"]), _records(Risk, row["risks"]),
-                build(Warranty, _from_row(warranty)) if warranty else None)
+                build(Warranty, _from_row(warranty)) if warranty else None, number(row["cost"]),
+                number(row["margin"]), row["source"], _records(Task, row["tasks"]), _records(Expense, row["expenses"]),
+                _records(Approval, row["approvals"]),
+                (row["next_step"][0], day(row["next_step"][1])) if row["next_step"] else None)
 
 
 def summary_from_row(row: dict[str, Any]) -> Summary:
@@ -132,8 +175,11 @@ def summary_from_row(row: dict[str, Any]) -> Summary:
 
 
 def customer_row(c: Customer) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "region": c.region, "owner": c.owner}
+    return {"id": c.id, "name": c.name, "region": c.region, "owner": c.owner, "class": c.class_,
+            "source": c.source, "roles": [k.role for k in c.contacts if k.role], "tasks": _rows(c.tasks),
+            "expenses": _rows(c.expenses)}
 
 
 def account_from_row(row: dict[str, Any], path: str) -> Account:
-    return Account(row["id"], row["name"], row["region"], row["owner"], path)
+    return Account(row["id"], row["name"], row["region"], row["owner"], path, row["class"], row["source"],
+                   tuple(row["roles"]), _records(Task, row["tasks"]), _records(Expense, row["expenses"]))

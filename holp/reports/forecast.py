@@ -154,25 +154,26 @@ def forecast(snapshot: Snapshot, lang: str, history: History | None, period: str
         return state(process, deal) == "open" and (deal.expected_close is None or deal.expected_close.year <= year)
 
     targets: list[TargetFigures] = []
-    for target in team.targets:
-        if target.year != year:
-            continue
+    for kind, key in team.target_subjects(year):
         member: Callable[[Deal], bool]
-        if target.region is not None:
-            region = team.region(target.region)
-            kind, key, name = "region", target.region, region.label.get(lang) if region else target.region
+        written = team.target(year, region=key) if kind == "region" else team.target(year, rep=key)
+        if written is None:
+            continue
+        if kind == "region":
+            region = team.region(key)
+            name = region.label.get(lang) if region else key
 
-            def member(deal: Deal, key: str = target.region) -> bool:
+            def member(deal: Deal, key: str = key) -> bool:
                 return snapshot.region(deal) == key
         else:
-            rep = team.rep(target.rep or "")
-            kind, key, name = "rep", target.rep or "", rep.name if rep else (target.rep or "")
+            rep = team.rep(key)
+            name = rep.name if rep else key
 
-            def member(deal: Deal, key: str = target.rep or "") -> bool:
+            def member(deal: Deal, key: str = key) -> bool:
                 return deal.owner == key
         pipeline = [d for d in snapshot.deals if this_year_open(d) and member(d)]
         targets.append(TargetFigures(
-            kind, key, name, target.amount, sum((amount(d) for d in won_year if member(d)), ZERO),
+            kind, key, name, written.amount, sum((amount(d) for d in won_year if member(d)), ZERO),
             sum((amount(d) for d in pipeline), ZERO), sum((weighted(process, d) for d in pipeline), ZERO)))
     return Forecast(head(snapshot), year, period, tuple(Period(k, v) for k, v in buckets.items()), won_total,
                     tuple(targets), shallow(history))

@@ -101,13 +101,14 @@ def reps(snapshot: Snapshot, history: History | None, new_customers: Mapping[str
     won_on = won_dates(process, history, snapshot)
     lost_on = {t.project: day_of(t) for t in stage_moves_until(history, as_of) if t.target == LOST}
     found: list[RepYear] = []
-    for rep in team.reps:
+    for rep in (r for r in team.reps if r.sells):  # engineers, presales, executives carry no target
         mine = [d for d in snapshot.deals if d.owner == rep.id]
         won = [d for d in mine if state(process, d) == "won" and d.id in won_on and won_on[d.id].year == year
                and won_on[d.id] <= as_of]
         lost = [d for d in mine if state(process, d) == "lost" and (lost_on.get(d.id) or as_of).year == year]
         opened = [d for d in mine if state(process, d) == "open"]
-        target = next((t.amount for t in team.targets if t.year == year and t.rep == rep.id), None)
+        written = team.target(year, rep=rep.id)
+        target = written.amount if written else None
         visits = sum(1 for d in snapshot.deals for day, by in d.visits if rep.id in by and day.year == year
                      and day <= as_of)
         found.append(RepYear(0, rep.id, rep.name, rep.region, len(won), len(lost), sum((amount(d) for d in won), ZERO),
