@@ -95,15 +95,20 @@ def codeowners(options: Options, check: bool) -> None:
 @click.option("--as-of", "as_of", metavar="DATE|REV", help="The repository as it stood then, read from git.")
 @click.option("--since", metavar="DATE|REV",
               help="For `changes`: what changed after this day (DATE), or in the commits after this one (REV).")
-@click.option("--period", type=click.Choice(reports.PERIODS), default="quarter", show_default=True,
-              help="For `forecast`: bucket expected closes by quarter or month.")
+@click.option("--period", type=click.Choice(reports.PERIODS),
+              help="forecast: bucket by quarter (default) or month; week: the week (default) or the month; "
+                   "kpi: the month, quarter or year.")
+@click.option("--owner", metavar="REP", help="Only this member's deals and work (a team.yaml id).")
+@click.option("--region", metavar="REGION", help="Only this region's deals and work.")
+@click.option("--week", metavar="YYYY-Www", help="For `week`: the ISO week, e.g. 2026-W48 (default: this week).")
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html"]),
               help="table (default), or what -o's suffix says: .md, .csv, .json, .html.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @lang_option
 @pass_options
-def report_(options: Options, kind: str | None, by: str | None, as_of: str | None, since: str | None, period: str,
-            fmt: str | None, output: Path | None, lang: str | None) -> None:
+def report_(options: Options, kind: str | None, by: str | None, as_of: str | None, since: str | None,
+            period: str | None, owner: str | None, region: str | None, week: str | None, fmt: str | None,
+            output: Path | None, lang: str | None) -> None:
     """Reports from the files and their history: funnel (default), forecast, conversion, aging, stalled, reps,
     receivables, changes; `all` (the default for --format html) puts them on one page.
 
@@ -123,7 +128,8 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
                     ".htm": "html"}
         fmt = suffixes.get(output.suffix.lower(), "table") if output else "table"
     sys.exit(command.run(options.root(), kind, by=by, as_of=as_of, since=since, period=period, fmt=fmt,
-                         output=output, lang=lang, use_cache=not options.no_cache))
+                         output=output, lang=lang, use_cache=not options.no_cache, owner=owner, region=region,
+                         week=week))
 
 
 @click.command()

@@ -62,12 +62,21 @@ def since_point(root: Path, value: str, revision: str | None) -> tuple[str | Non
 
 
 def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: history.History | None, *,
-          by: str | None, period: str, since: str | None, cache: Cache) -> list[Report]:
+          by: str | None, period: str | None, since: str | None, cache: Cache, owner: str | None = None,
+          region: str | None = None, week: str | None = None) -> list[Report]:
     if kind != ALL and kind not in REPORTS:
         raise HolpError(f"unknown report {kind}")
     names = PAGE if kind == ALL else (kind,)
+    given = {"owner": owner, "region": region, "week": week, "period": period}
+    for option, value in given.items():
+        if value is not None and not any(option in REPORTS[name].takes for name in names):
+            raise HolpError(f"--{option}: report {kind} does not take it")
     in_git = git.toplevel(root, optional=True) is not None  # run() said it if a report needs git and it is missing
-    inputs = Inputs(label.lang, hist, by=by, period=period)
+    if owner is not None and snap.team.rep(owner) is None:
+        raise HolpError(f"--owner {owner}: no one of that id in team.yaml")
+    if region is not None and snap.team.region(region) is None:
+        raise HolpError(f"--region {region}: no region of that id in team.yaml")
+    inputs = Inputs(label.lang, hist, by=by, period=period, owner=owner, region=region, week=week)
     if "reps" in names and in_git:
         inputs = dataclasses.replace(inputs, new_customers=new_customers(root, snap))
     if "changes" in names:
@@ -82,8 +91,9 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
     return [REPORTS[name].build(snap, inputs) for name in names]
 
 
-def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, since: str | None, period: str,
-        fmt: str, output: Path | None, lang: str | None, use_cache: bool) -> int:
+def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, since: str | None, period: str | None,
+        fmt: str, output: Path | None, lang: str | None, use_cache: bool, owner: str | None = None,
+        region: str | None = None, week: str | None = None) -> int:
     kind = kind or (ALL if fmt == "html" else "funnel")
     if kind == ALL and fmt in ("json", "csv"):
         raise HolpError("--format json and csv take one report: name it (funnel, forecast, ...)")
@@ -108,7 +118,8 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
             unread.append(f"{deal.path} is at stage '{deal.stage}', which holp.yaml does not have")
             echo(f"holp: warning: {unread[-1]}: left out of every total", err=True)
     # a shallow history is said in the figures too (history_incomplete), never silently wrong
-    reports = build(root, kind, snap, label, hist, by=by, period=period, since=since, cache=cache)
+    reports = build(root, kind, snap, label, hist, by=by, period=period, since=since, cache=cache, owner=owner,
+                    region=region, week=week)
     if fmt == "json":
         text = render.as_json(reports[0])
     elif fmt == "csv":

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from holp.snapshot import Snapshot
 
 BY = ("owner", "region", "business_line", "customer", "quarter", "collector")  # collector: receivables only
-PERIODS = ("quarter", "month")
+PERIODS = ("week", "month", "quarter", "year")  # each kind takes those it can (forecast: quarter, month)
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,10 @@ class Inputs:
     lang: str
     history: History | None = None
     by: str | None = None  # funnel: one of BY
-    period: str = "quarter"  # forecast: one of PERIODS
+    period: str | None = None  # one of PERIODS, or the kind's own default (forecast: quarter)
+    owner: str | None = None  # only this member's deals, tasks, visits (a team.yaml id)
+    region: str | None = None  # only this region's
+    week: str | None = None  # report week: the ISO week, e.g. 2026-W48 (default: the one of the as-of day)
     new_customers: Mapping[str, int] | None = None  # reps: customers added this year, by owner
     since: dt.date | None = None  # changes: after this day
     since_commit: str | None = None  # changes: or after this commit (--since REV), its day being ``since``
@@ -52,6 +55,7 @@ class Kind:
     build: Callable[[Snapshot, Inputs], Report]
     reads_history: bool  # whether its figures come from git history, not the files alone
     on_page: bool  # whether the HTML page of every report (`holp report all`) shows it
+    takes: frozenset[str] = frozenset()  # which of --owner, --region, --week, --period it reads ("owner", ...)
 
 
 def _funnel(snapshot: Snapshot, inputs: Inputs) -> Report:
@@ -66,7 +70,11 @@ def _funnel(snapshot: Snapshot, inputs: Inputs) -> Report:
 def _forecast(snapshot: Snapshot, inputs: Inputs) -> Report:
     from holp.reports.forecast import forecast
 
-    return forecast(snapshot, inputs.lang, inputs.history, inputs.period)
+    from holp.errors import HolpError
+
+    if inputs.period not in (None, "quarter", "month"):
+        raise HolpError(f"report forecast buckets by quarter or month, not by {inputs.period}")
+    return forecast(snapshot, inputs.lang, inputs.history, inputs.period or "quarter")
 
 
 def _conversion(snapshot: Snapshot, inputs: Inputs) -> Report:
@@ -125,7 +133,7 @@ def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
 
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("funnel", _funnel, reads_history=False, on_page=True),
-    Kind("forecast", _forecast, reads_history=True, on_page=True),
+    Kind("forecast", _forecast, reads_history=True, on_page=True, takes=frozenset({"period"})),
     Kind("conversion", _conversion, reads_history=True, on_page=True),
     Kind("aging", _aging, reads_history=True, on_page=True),
     Kind("stalled", _stalled, reads_history=True, on_page=False),
