@@ -68,9 +68,8 @@ def _funnel(snapshot: Snapshot, inputs: Inputs) -> Report:
 
 
 def _forecast(snapshot: Snapshot, inputs: Inputs) -> Report:
-    from holp.reports.forecast import forecast
-
     from holp.errors import HolpError
+    from holp.reports.forecast import forecast
 
     if inputs.period not in (None, "quarter", "month"):
         raise HolpError(f"report forecast buckets by quarter or month, not by {inputs.period}")
