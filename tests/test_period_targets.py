@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from holp.model import PeriodAmount, build_team
+from holp.model import PeriodAmount, Team, build_team
 
 D = Decimal
 
@@ -23,7 +23,7 @@ def _team(*targets: str) -> str:
            "targets:\n" + "".join(f"  - {t}\n" for t in targets)
 
 
-def _targets(*entries: dict[str, object]) -> object:
+def _targets(*entries: dict[str, object]) -> Team:
     return build_team({"reps": [{"id": "zhang.wei"}], "targets": list(entries)})
 
 
