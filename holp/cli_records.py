@@ -337,8 +337,8 @@ def visit(options: Options, project_id: str, date: str | None, by: tuple[str, ..
     sys.exit(command.run(options.root(), project_id, date=date, by=by, met=met, purpose=purpose,
                          findings={"policy": policy, "personnel": personnel, "needs": needs,
                                    "activities": activities},
-                         next_step=next_step, next_due=next_due, closer=closer, cooler=cooler, trust_up=trust_up, trust_down=trust_down,
-                         use_editor=use_editor, dry_run=dry_run, commit=not no_commit, branch=branch))
+                         next_step=next_step, next_due=next_due, closer=closer, cooler=cooler, trust_up=trust_up,
+                         trust_down=trust_down, use_editor=use_editor, dry_run=dry_run, commit=not no_commit, branch=branch))
 
 
 @click.command()
