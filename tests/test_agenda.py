@@ -334,3 +334,46 @@ def test_agenda__without_git_leaves_stalled_out_and_says_so(repo: Path, holp: Ca
 def test_agenda__refusals(git_repo: Path, holp: Callable[..., Result], args: list[str], message: str) -> None:
     result = holp("agenda", *args)
     assert (result.exit_code, result.output) == (2, message)
+
+
+# -- show and export --------------------------------------------------------------------------------------
+
+
+def test_show__numbers_the_tasks_of_the_project_and_its_customer(repo: Path, holp: Callable[..., Result]) -> None:
+    (repo / PATH).write_text(AGENDA_PROJECT, encoding="utf-8")
+    (repo / "team.yaml").write_text(ENGINEER_TEAM, encoding="utf-8")
+    (repo / CUSTOMER_PATH).write_text(CUSTOMER + "tasks:\n  - {what: 整理A类名单, who: li.na, start: 2026-11-01, "
+                                                 "due: 2026-12-10}\n", encoding="utf-8")
+    result = holp("show", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Next step: 现场测量 (Due 2026-11-26)\n" in result.output
+    assert result.output.endswith(
+        "\nTasks — P-2026-001:\n"
+        "  1. 2026-11-20 报价 · 张伟 · ! overdue 4 days\n"
+        "  2. 2026-11-28 技术方案 · 陈工\n"
+        "  3. 2026-11-10 合同草案 · 张伟 · ✓ Done 2026-11-09\n"
+        "  4. 2026-12-20 年度回顾 · 张伟\n"
+        "\nTasks — C-0001:\n"
+        "  1. 2026-11-01 → 2026-12-10 整理A类名单 · 李娜\n")
+    data = json.loads(holp("show", "P-2026-001", "--format", "json").output)
+    assert data["tasks"][1] == {"what": "技术方案", "who": "chen.gong", "due": "2026-11-28"}
+    assert data["customer_tasks"] == [{"what": "整理A类名单", "who": "li.na", "start": "2026-11-01",
+                                       "due": "2026-12-10"}]
+
+
+def test_export__a_tasks_table(repo: Path, holp: Callable[..., Result], tmp_path: Path) -> None:
+    (repo / PATH).write_text(AGENDA_PROJECT, encoding="utf-8")
+    (repo / CUSTOMER_PATH).write_text(CUSTOMER + "tasks:\n  - {what: 整理A类名单, who: li.na, due: 2026-12-10, "
+                                                 "note: \"电话, 邮件\"}\n", encoding="utf-8")
+    folder = tmp_path / "export"
+    assert holp("export", "--format", "csv", "-o", str(folder)).exit_code == 0
+    assert (folder / "tasks.csv").read_bytes().decode("utf-8-sig") == (
+        "record,index,what,who,start,due,done,note\r\n"
+        "P-2026-001,1,报价,zhang.wei,,2026-11-20,,\r\n"
+        "P-2026-001,2,技术方案,chen.gong,,2026-11-28,,\r\n"
+        "P-2026-001,3,合同草案,,,2026-11-10,2026-11-09,\r\n"
+        "P-2026-001,4,年度回顾,,,2026-12-20,,\r\n"
+        'C-0001,1,整理A类名单,li.na,,2026-12-10,,"电话, 邮件"\r\n')
+    assert (folder / "visits.csv").read_bytes().decode("utf-8-sig").splitlines()[1:] == [
+        "P-2026-001,2026-10-12,zhang.wei,李明,技术交流,,,,,提交初步方案,",
+        "P-2026-001,2026-11-15,zhang.wei; chen.gong,,,,,,,现场测量,2026-11-26"]
