@@ -377,3 +377,24 @@ def test_export__a_tasks_table(repo: Path, holp: Callable[..., Result], tmp_path
     assert (folder / "visits.csv").read_bytes().decode("utf-8-sig").splitlines()[1:] == [
         "P-2026-001,2026-10-12,zhang.wei,李明,技术交流,,,,,提交初步方案,",
         "P-2026-001,2026-11-15,zhang.wei; chen.gong,,,,,,,现场测量,2026-11-26"]
+
+
+def test_report_reps__leaves_the_engineer_out(script: Script) -> None:
+    _agenda_repo(script)
+    data = json.loads(script.holp("report", "reps", "--format", "json").output)
+    assert sorted(r["rep"] for r in data["reps"]) == ["li.na", "zhang.wei"]
+    assert "陈工" not in script.holp("report", "reps").output
+
+
+def test_agenda__control_characters_of_a_file_reach_neither_terminal_nor_calendar(git_repo: Path, tmp_path: Path,
+                                                                                  holp: Callable[..., Result]) -> None:
+    assert holp("task", "add", "P-2026-001", "报价\x1b[31m红\n二", "--due", "2026-11-25").exit_code == 0
+    assert (git_repo / PATH).read_text(encoding="utf-8").endswith('  - what: "报价\\u001b[31m红 二"\n'
+                                                                   "    who: zhang.wei\n    due: 2026-11-25\n")
+    table = holp("agenda").output
+    assert "\x1b" not in table and "报价\\u001b[31m红 二" in table
+    out = tmp_path / "a.ics"
+    assert holp("agenda", "--format", "ics", "-o", str(out)).exit_code == 0
+    assert b"\x1b" not in out.read_bytes()
+    event = next(iter(icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")))
+    assert str(event["SUMMARY"]) == "[任务] P-2026-001 报价\\u001b[31m红 二"

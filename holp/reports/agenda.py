@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from holp.aftersales import Touch, revisits_due
+from holp.inert import one_line
 from holp.reports.aging import aging
 from holp.reports.common import Head, Report, Table, head, incomplete, incomplete_notes, state
 
@@ -173,8 +174,9 @@ def ics(report: Agenda, label: Labels, company: str) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", line.day)
         event.add("dtend", line.day + dt.timedelta(days=1))
-        event.add("summary", f"[{label(f'agenda_{line.kind}')}] {line.record} {line.what}")
+        # a file's value may hold control characters: shown, never passed to the calendar app
+        event.add("summary", one_line(f"[{label(f'agenda_{line.kind}')}] {line.record} {line.what}"))
         who = report.names.get(line.who or "", line.who or "—")
-        event.add("description", f"{line.path}\n{label('agenda_who')}: {who}")
+        event.add("description", f"{one_line(line.path)}\n{label('agenda_who')}: {one_line(who)}")
         calendar.add_component(event)
     return calendar.to_ical()
