@@ -398,3 +398,25 @@ def test_agenda__control_characters_of_a_file_reach_neither_terminal_nor_calenda
     assert b"\x1b" not in out.read_bytes()
     event = next(iter(icalendar.Calendar.from_ical(out.read_bytes()).walk("VEVENT")))
     assert str(event["SUMMARY"]) == "[任务] P-2026-001 报价\\u001b[31m红 二"
+
+
+def test_task_add__a_customer_edited_by_hand_goes_into_the_commit(git_repo: Path, holp: Callable[..., Result]) -> None:
+    edited = CUSTOMER.replace("credit: B\n", "credit: A\n")
+    (git_repo / CUSTOMER_PATH).write_text(edited, encoding="utf-8")
+    result = holp("task", "add", "C-0001", "电话回访", "--due", "2026-12-03")
+    assert result.exit_code == 0, result.output
+    assert (git_repo / CUSTOMER_PATH).read_text(encoding="utf-8") == edited + (
+        "tasks:\n  - what: 电话回访\n    who: zhang.wei\n    due: 2026-12-03\n")
+    assert git(git_repo, "log", "-1", "--format=%(trailers)") == (
+        "Holp-Customer: C-0001\nHolp-Task: #1 added\nHolp-Hand-Edit: customers/east/C-0001.yaml (+1 -1 lines)\n\n")
+    assert git(git_repo, "status", "--porcelain") == ""
+
+
+def test_task_add__a_customer_whose_id_was_changed_by_hand_is_refused(git_repo: Path,
+                                                                       holp: Callable[..., Result]) -> None:
+    (git_repo / CUSTOMER_PATH).write_text(CUSTOMER.replace("id: C-0001", "id: C-0009"), encoding="utf-8")
+    before = snapshot(git_repo)
+    result = holp("task", "add", "C-0009", "电话回访", "--due", "2026-12-03")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"holp: {CUSTOMER_PATH}: the id was changed by hand (C-0001 → C-0009)")
+    assert snapshot(git_repo) == before
