@@ -305,6 +305,7 @@ def tick(options: Options, project_id: str, item: str, note: str | None, date: s
 @click.option("--needs", help="业务需求: new or changed business needs.")
 @click.option("--activities", help="活动信息: meetings, visits, events coming up.")
 @click.option("--next", "next_step", help="The next step.")
+@click.option("--next-due", "next_due", metavar="DATE", help="By when the next step is to be taken, YYYY-MM-DD.")
 @click.option("--closer", multiple=True, metavar="NAME", help="Closeness with NAME went up (repeatable).")
 @click.option("--cooler", multiple=True, metavar="NAME", help="Closeness with NAME went down.")
 @click.option("--trust-up", multiple=True, metavar="NAME", help="Trust of NAME went up.")
@@ -316,8 +317,9 @@ def tick(options: Options, project_id: str, item: str, note: str | None, date: s
 @pass_options
 def visit(options: Options, project_id: str, date: str | None, by: tuple[str, ...], met: tuple[str, ...],
           purpose: str | None, policy: str | None, personnel: str | None, needs: str | None, activities: str | None,
-          next_step: str | None, closer: tuple[str, ...], cooler: tuple[str, ...], trust_up: tuple[str, ...],
-          trust_down: tuple[str, ...], use_editor: bool, dry_run: bool, no_commit: bool, branch: str | None) -> None:
+          next_step: str | None, next_due: str | None, closer: tuple[str, ...], cooler: tuple[str, ...],
+          trust_up: tuple[str, ...], trust_down: tuple[str, ...], use_editor: bool, dry_run: bool, no_commit: bool,
+          branch: str | None) -> None:
     """Record a visit on a project: whom you met, what you found, closeness and trust, the next step.
 
     The visit is appended to the project's visits; closeness and trust
@@ -327,7 +329,7 @@ def visit(options: Options, project_id: str, date: str | None, by: tuple[str, ..
     \b
     Example:
       holp visit P-2026-014 --met 李明 --met 王强 --purpose 技术交流 \\
-        --needs "希望降低吨钢能耗" --closer 李明 --next "提交初步方案"
+        --needs "希望降低吨钢能耗" --closer 李明 --next "提交初步方案" --next-due 2026-12-05
       holp visit P-2026-014 --edit
     """
     from holp.commands import visit as command
@@ -335,8 +337,8 @@ def visit(options: Options, project_id: str, date: str | None, by: tuple[str, ..
     sys.exit(command.run(options.root(), project_id, date=date, by=by, met=met, purpose=purpose,
                          findings={"policy": policy, "personnel": personnel, "needs": needs,
                                    "activities": activities},
-                         next_step=next_step, closer=closer, cooler=cooler, trust_up=trust_up, trust_down=trust_down,
-                         use_editor=use_editor, dry_run=dry_run, commit=not no_commit, branch=branch))
+                         next_step=next_step, next_due=next_due, closer=closer, cooler=cooler, trust_up=trust_up,
+                         trust_down=trust_down, use_editor=use_editor, dry_run=dry_run, commit=not no_commit, branch=branch))
 
 
 @click.command()

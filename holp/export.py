@@ -1,5 +1,5 @@
 """All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, receipts,
-collection actions, service items, warranties, project summaries, reference cases and transitions. A payment is
+collection actions, service items, warranties, project summaries, reference cases, transitions and tasks. A payment is
 named by its project and its number (1-based, in the file's order); every receipt of it is a row of `receipts`
 (number 1 is the first, `received`), so they sum to `paid`.
 
@@ -16,7 +16,7 @@ from typing import Any
 from holp.collection import receipts
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.history import History
-from holp.model import Team, plain
+from holp.model import Customer, Project, Team, plain
 from holp.model.coerce import iso
 from holp.output import cents, money_plain
 from holp.pipeline import probability, weighted
@@ -28,7 +28,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "customers": ("id", "name", "industry", "region", "owner", "credit", "path"),
     "contacts": ("customer", "name", "title", "department", "role", "stance", "influence", "personality",
                  "closeness", "trust"),
-    "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step"),
+    "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step",
+               "next_step_due"),
     "payments": ("project", "due", "amount", "received", "received_amount", "payment", "kind", "invoiced",
                  "collector", "paid", "outstanding", "note"),
     "receipts": ("project", "payment", "receipt", "date", "amount", "note"),
@@ -41,6 +42,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "summaries": ("project", "date", "went_well", "went_wrong", "lessons", "savings_kwh", "savings_amount",
                   "payback_years", "note"),
     "cases": ("project", "reference_allowed", "site_visit_allowed", "contact", "highlights"),
+    "tasks": ("record", "index", "what", "who", "start", "due", "done", "note"),
 }
 MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding", "savings_amount"])
 
@@ -76,7 +78,7 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             yield "visits", {"project": p.id, "date": _day(v.date), "by": "; ".join(v.by), "met": "; ".join(v.met),
                              "purpose": v.purpose, **{k: findings.get(k) for k in ("policy", "personnel", "needs",
                                                                                    "activities")},
-                             "next_step": v.next_step}
+                             "next_step": v.next_step, "next_step_due": _day(v.next_step_due)}
         if p.summary is not None:
             s = p.summary
             yield "summaries", {"project": p.id, "date": _day(s.date), "went_well": s.went_well,
@@ -124,6 +126,15 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             yield "contacts", {"customer": c.id, "name": k.name, "title": k.title, "department": k.department,
                                "role": k.role, "stance": k.stance, "influence": k.influence,
                                "personality": k.personality, "closeness": k.closeness, "trust": k.trust}
+    holders: list[Project | Customer] = [*sorted(repo.projects.values(), key=lambda p: p.id),
+                                         *sorted(repo.customers.values(), key=lambda c: c.id)]
+    for holder in holders:  # tasks: the projects' then the customers'
+        if ((PROJECTS if isinstance(holder, Project) else CUSTOMERS), holder.id) in repo.duplicates:
+            continue
+        for index, task in enumerate(holder.tasks, start=1):
+            yield "tasks", {"record": holder.id, "index": index, "what": task.what, "who": task.who,
+                            "start": _day(task.start), "due": _day(task.due), "done": _day(task.done),
+                            "note": task.note}
     for t in history.transitions if history else []:
         if t.field == "stage":
             record = t.as_dict(team)

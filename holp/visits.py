@@ -43,6 +43,8 @@ def visit_lines(visit: Mapping[str, Any]) -> list[str]:
             lines.append(f"    - {{{parts}}}")
     if visit.get("next_step"):
         lines.append(f"  next_step: {yaml.scalar(visit['next_step'])}")
+    if visit.get("next_step_due"):
+        lines.append(f"  next_step_due: {visit['next_step_due']}")
     return lines
 
 

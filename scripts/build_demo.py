@@ -329,6 +329,7 @@ def main() -> int:
     holp(dest, "history", "--since", (TODAY - dt.timedelta(days=30)).isoformat())
     holp(dest, "report", "funnel")
     holp(dest, "report", "forecast")
+    holp(dest, "agenda", "--days", "14")  # what is due or overdue in the next two weeks
     page = dest / "report.html"
     holp(dest, "report", "--format", "html", "-o", str(page))
     print(f"\nthe HTML report (every report and its charts): {page}")

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from holp import labels as labelling
 from holp import repo as repository
+from holp.clock import today
 from holp.collection import receipts
 from holp.commands import echo, warn_left_out
 from holp.evaluation import evaluate
 from holp.gates import gate
 from holp.inert import one_line
 from holp.labels import Labels
-from holp.model import Payment, Project, plain
+from holp.model import Customer, Payment, Project, plain
 from holp.model.coerce import iso
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
@@ -77,6 +78,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "summary": plain(project.summary) if project.summary else None,
             "case": plain(project.case) if project.case else None,
             "risks": risk_records(project.risks, process, repo.team, labelling.load(lang, root)),
+            "tasks": [plain(t) for t in project.tasks],
+            "customer_tasks": [plain(t) for t in customer.tasks] if customer else [],
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -122,7 +125,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         last = visits[-1]
         out += ["", f"{label('last_visit')}: {last.date or ''} {', '.join(last.met)} {last.purpose or ''}".rstrip()]
         if last.next_step:
-            out.append(f"{label('next_step')}: {last.next_step}")
+            due = f" ({label('task_due')} {last.next_step_due})" if last.next_step_due else ""
+            out.append(f"{label('next_step')}: {last.next_step}{due}")
     if project.risks:
         out += ["", f"{label('risks')}:"]
         for risk in risk_records(project.risks, process, repo.team, label):
@@ -131,10 +135,35 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
                      (label("reviewed"), risk["reviewed"])]
             out.append(line)
             out += [f"      {name}: {value}" for name, value in facts if value]
+    out += _task_lines(project, customer, repo, label)
     out += _service_lines(project, label)
     out += _summary_lines(project, label, process.currency)
     echo("\n".join(str(line) for line in out))
     return 0
+
+
+def _task_lines(project: Project, customer: Customer | None, repo: repository.Repository,
+                label: Labels) -> list[str]:
+    """The project's tasks and its customer's, each numbered as `holp task done` takes them, done or overdue said."""
+    now = today()
+    out: list[str] = []
+    for record in (project, customer):
+        if record is None or not record.tasks:
+            continue
+        out += ["", f"{label('tasks')} — {record.id}:"]
+        for number, task in enumerate(record.tasks, start=1):
+            member = repo.team.rep(task.who or record.owner or "")
+            who = member.name if member else task.who or record.owner or ""
+            start = f"{task.start} → " if task.start else ""
+            if task.done is not None:
+                state = f"✓ {label('task_done')} {task.done}"
+            elif task.due is not None and task.due < now:
+                state = f"! {label('task_overdue')} {(now - task.due).days} {label('days')}"
+            else:
+                state = ""
+            out.append(one_line(f"  {number}. {start}{task.due or ''} {task.what or ''} · {who}"
+                                + (f" · {state}" if state else "")))
+    return out
 
 
 def _service_lines(project: Project, label: Labels) -> list[str]:

@@ -41,6 +41,9 @@ def _checked(repo: Repository, project: Project, visit: dict[str, Any]) -> dict[
                 for e in schema_validator(items).iter_errors(visit)]
     if problems:
         raise HolpError(f"the visit is not valid: {problems[0]}")
+    due, day = visit.get("next_step_due"), visit.get("date")
+    if due is not None and day is not None and str(due) < str(day):
+        raise HolpError(f"the next step is due {due}, before the visit's date {day}")
     reps = repo.team.rep_ids
     by = visit["by"] if isinstance(visit["by"], list) else [visit["by"]]
     unknown = [b for b in by if b not in reps]
@@ -89,8 +92,11 @@ def _kept(kept: Draft, project_id: str) -> str:
 def run(root: Path, project_id: str, *, date: str | None, by: tuple[str, ...], met: tuple[str, ...],
         purpose: str | None, findings: dict[str, str | None], next_step: str | None, closer: tuple[str, ...],
         cooler: tuple[str, ...], trust_up: tuple[str, ...], trust_down: tuple[str, ...], use_editor: bool,
-        dry_run: bool, commit: bool, branch: str | None) -> int:
+        dry_run: bool, commit: bool, branch: str | None, next_due: str | None = None) -> int:
     day = (date_option(date, "--date") if date else today()).isoformat()
+    due = None if next_due is None else date_option(next_due, "--next-due").isoformat()
+    if due is not None and not next_step:
+        raise HolpError("--next-due is the due day of the next step: give the step with --next")
     typed: list[tuple[Draft, str]] = []  # the form as the rep saved it, kept as a draft unless the visit is recorded
 
     def plan(repo: Repository, project: Project) -> Change:
@@ -110,6 +116,8 @@ def run(root: Path, project_id: str, *, date: str | None, by: tuple[str, ...], m
             visit["changes"] = list(changes.values())
         if next_step:
             visit["next_step"] = next_step
+        if due is not None:
+            visit["next_step_due"] = due
         if use_editor:
             kept = draft(repo.root, project.id)
             text = kept.read()
