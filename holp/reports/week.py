@@ -1,0 +1,407 @@
+"""The weekly and monthly report (周报/月报) of a rep, a region or the team: what happened in one ISO week or one
+calendar month, from the files and git history.
+
+Visits made (with what was found), checklist items ticked, stage moves, deals won and lost (with their amounts),
+new customers and projects, service items opened and resolved, tasks done, and the tasks due in the next period.
+"Made" means dated from the period's first day to its last or the as-of day, whichever comes first; the tasks
+due next are those not done with a due day in the following week (month).
+
+Scope: ``owner`` keeps that member's deals and customers (what was ticked, moved, won, lost, opened on them), the
+visits they were on (a visit counts for each member on its ``by``) and the tasks given to them (a task without
+``who`` is its record owner's); ``region`` keeps the region's deals and customers and what happened on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from holp.errors import HolpError
+from holp.model.coerce import iso
+from holp.output import money_plain
+from holp.reports.changes import Change, changes
+from holp.reports.common import ZERO, Head, Report, Table, customer_name, head, incomplete, incomplete_notes, \
+    rep_name, shallow
+
+if TYPE_CHECKING:
+    from holp.history import History
+    from holp.labels import Labels
+    from holp.model import Task
+    from holp.snapshot import Account, Deal, Snapshot
+    from holp.week_log import WeekLog
+
+PERIODS = ("week", "month")
+MOVES = ("forward", "back", "reopened")
+FINDINGS = ("policy", "personnel", "needs", "activities")
+NONE = "—"
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # week or month
+    name: str  # 2026-W48, 2026-11
+    start: dt.date
+    end: dt.date
+    next_start: dt.date
+    next_end: dt.date
+
+    def json(self) -> dict[str, Any]:
+        return {"period": self.kind, "name": self.name, "start": self.start.isoformat(), "end": self.end.isoformat(),
+                "next": {"start": self.next_start.isoformat(), "end": self.next_end.isoformat()}}
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def period_of(as_of: dt.date, kind: str | None, week: str | None) -> Period:
+    """The ISO week ``week`` (e.g. 2026-W48), else the week (``kind`` month: the calendar month) of ``as_of``."""
+    kind = kind or "week"
+    if kind not in PERIODS:
+        raise HolpError(f"--period {kind}: report week covers a week or a month (--period week|month)")
+    if week is not None:
+        if kind == "month":
+            raise HolpError(f"--week {week} names a week, and --period month the month of the as-of day: give one")
+        match = _WEEK.fullmatch(week)
+        try:
+            if match is None:
+                raise ValueError(week)
+            start = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            raise HolpError(f"--week {week}: no such ISO week; write the year and the week, as 2026-W48") from None
+    elif kind == "week":
+        start = as_of - dt.timedelta(days=as_of.weekday())
+    if kind == "week":
+        year, number, _ = start.isocalendar()
+        end = start + dt.timedelta(days=6)
+        return Period(kind, f"{year}-W{number:02d}", start, end, end + dt.timedelta(days=1),
+                      end + dt.timedelta(days=7))
+    start = as_of.replace(day=1)
+    end = _month_end(start)
+    following = end + dt.timedelta(days=1)
+    return Period(kind, f"{start.year}-{start.month:02d}", start, end, following, _month_end(following))
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    date: dt.date
+    project: str
+    customer: str | None
+    customer_name: str
+    by: tuple[str, ...]
+    by_names: tuple[str, ...]
+    met: tuple[str, ...]
+    purpose: str | None
+    findings: dict[str, str | None]
+    next_step: str | None
+    next_step_due: dt.date | None
+
+    def json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "project": self.project, "customer": self.customer,
+                "by": list(self.by), "met": list(self.met), "purpose": self.purpose, "findings": self.findings,
+                "next_step": self.next_step, "next_step_due": iso(self.next_step_due)}
+
+
+@dataclass(frozen=True)
+class TickRow:
+    date: str
+    project: str
+    stage: str
+    stage_label: str
+    item: str
+    item_label: str
+    author: str  # the rep's name when team.yaml knows the email, else as git has it
+    rep: str | None
+    commit: str
+
+    def json(self) -> dict[str, Any]:
+        return {"date": self.date, "project": self.project, "stage": self.stage, "item": self.item,
+                "author": self.author, "rep": self.rep, "commit": self.commit}
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A deal won or lost in the period, with its amount as the files have it now."""
+
+    change: Change
+    customer: str | None
+    amount: Decimal
+    lost_reason: str | None
+
+    def json(self) -> dict[str, Any]:
+        return {"date": self.change.date, "project": self.change.project, "name": self.change.name,
+                "customer": self.customer, "amount": money_plain(self.amount), "lost_reason": self.lost_reason,
+                "author": self.change.author, "commit": self.change.commit}
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    date: dt.date
+    id: str
+    name: str
+    owner: str | None
+    customer: str | None = None  # projects
+    amount: Decimal | None = None  # projects
+
+    def json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"date": self.date.isoformat(), "id": self.id, "name": self.name, "owner": self.owner}
+        if self.customer is not None or self.amount is not None:
+            found.update(customer=self.customer, amount=money_plain(self.amount) if self.amount is not None else None)
+        return found
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    project: str
+    index: int  # 1-based, as export numbers them
+    date: dt.date | None
+    kind: str | None
+    severity: str | None
+    summary: str | None
+    resolved: dt.date | None
+    opened: bool  # dated in the period
+    closed: bool  # resolved in the period
+
+    def json(self) -> dict[str, Any]:
+        return {"project": self.project, "index": self.index, "date": iso(self.date), "kind": self.kind,
+                "severity": self.severity, "summary": self.summary, "resolved": iso(self.resolved),
+                "opened": self.opened, "resolved_in_period": self.closed}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    on: str  # the project or customer id
+    index: int  # 1-based
+    what: str | None
+    who: str | None
+    due: dt.date | None
+    done: dt.date | None
+
+    def json(self) -> dict[str, Any]:
+        return {"on": self.on, "index": self.index, "what": self.what, "who": self.who, "due": iso(self.due),
+                "done": iso(self.done)}
+
+
+@dataclass(frozen=True)
+class Week(Report):
+    kind: ClassVar[str] = "week"
+    head: Head
+    period: Period
+    owner: str | None
+    region: str | None
+    scope: str  # how the scope reads: a member's name, a region's label, or the team
+    visits: tuple[VisitRow, ...]
+    ticks: tuple[TickRow, ...]
+    moves: tuple[Change, ...]
+    won: tuple[Settled, ...]
+    lost: tuple[Settled, ...]
+    new_customers: tuple[NewRecord, ...]
+    new_projects: tuple[NewRecord, ...]
+    service: tuple[ServiceRow, ...]
+    tasks_done: tuple[TaskRow, ...]
+    tasks_due: tuple[TaskRow, ...]
+    history_incomplete: bool = False
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        return {"visits": len(self.visits), "ticks": len(self.ticks), "moves": len(self.moves),
+                "won": {"count": len(self.won), "amount": money_plain(sum((w.amount for w in self.won), ZERO))},
+                "lost": {"count": len(self.lost), "amount": money_plain(sum((w.amount for w in self.lost), ZERO))},
+                "new_customers": len(self.new_customers), "new_projects": len(self.new_projects),
+                "service_opened": sum(1 for s in self.service if s.opened),
+                "service_resolved": sum(1 for s in self.service if s.closed),
+                "tasks_done": len(self.tasks_done), "tasks_due": len(self.tasks_due)}
+
+    def json(self) -> dict[str, Any]:
+        return {**self.head.json(), **self.period.json(), "owner": self.owner, "region": self.region,
+                "totals": self.totals, "visits": [v.json() for v in self.visits],
+                "ticks": [t.json() for t in self.ticks], "moves": [m.json() for m in self.moves],
+                "won": [w.json() for w in self.won], "lost": [w.json() for w in self.lost],
+                "new_customers": [c.json() for c in self.new_customers],
+                "new_projects": [p.json() for p in self.new_projects],
+                "service": [s.json() for s in self.service],
+                "tasks_done": [t.json() for t in self.tasks_done], "tasks_due": [t.json() for t in self.tasks_due],
+                **incomplete(self.history_incomplete)}
+
+    def _summary(self, label: Labels) -> list[list[Any]]:
+        won = sum((w.amount for w in self.won), ZERO)
+        lost = sum((w.amount for w in self.lost), ZERO)
+        totals = self.totals
+        return [[label("week_visits"), totals["visits"], None], [label("week_ticks"), totals["ticks"], None],
+                [label("week_moves"), totals["moves"], None], [label("won"), len(self.won), won],
+                [label("lost"), len(self.lost), lost], [label("week_new_customers"), totals["new_customers"], None],
+                [label("week_new_projects"), totals["new_projects"], None],
+                [label("week_service_opened"), totals["service_opened"], None],
+                [label("week_service_resolved"), totals["service_resolved"], None],
+                [label("week_tasks_done"), totals["tasks_done"], None],
+                [label("week_tasks_due"), totals["tasks_due"], None]]
+
+    def tables(self, label: Labels) -> list[Table]:
+        p = self.period
+        caption = (f"{label('week_period_' + p.kind)} {p.name} ({p.start.isoformat()} – {p.end.isoformat()}) · "
+                   f"{self.scope}")
+        summary = Table(caption, [label("week_item"), label("count"), label("amount")], self._summary(label),
+                        frozenset({2}), frozenset({1}))
+
+        def findings(v: VisitRow) -> str:
+            return "; ".join(f"{label('week_' + k)}: {text}" for k, text in v.findings.items() if text) or NONE
+
+        visits = Table(label("week_visits"), [label("date"), label("project"), label("customer"), label("week_by"),
+                                              label("met_whom"), label("purpose"), label("week_findings"),
+                                              label("next_step")],
+                       [[v.date.isoformat(), v.project, v.customer_name, "、".join(v.by_names), "、".join(v.met),
+                         v.purpose or NONE, findings(v),
+                         f"{v.next_step} ({iso(v.next_step_due)})" if v.next_step and v.next_step_due
+                         else v.next_step or NONE] for v in self.visits],
+                       wrap={2: 8, 3: 6, 4: 6, 5: 8, 6: 16, 7: 10})
+        ticks = Table(label("week_ticks"), [label("date"), label("project"), label("stage"), label("checklist"),
+                                            label("author")],
+                      [[t.date[:10], t.project, t.stage_label, t.item_label, t.author] for t in self.ticks],
+                      wrap={3: 20})
+        moves = Table(label("week_moves"), [label("date"), label("kind"), label("id"), label("project"), label("from"),
+                                            label("to"), label("author"), label("reason_note")],
+                      [[m.date[:10], label(m.kind), m.project, m.name, m.source_label, m.target_label, m.author,
+                        m.reason or ""] for m in self.moves], wrap={3: 10, 7: 12})
+        settled = Table(label("week_won_lost"), [label("date"), label("kind"), label("id"), label("project"),
+                                                 label("customer"), label("amount"), label("reason")],
+                        [[s.change.date[:10], label(s.change.kind), s.change.project, s.change.name,
+                          s.customer or NONE, s.amount, s.lost_reason or ""] for s in (*self.won, *self.lost)],
+                        frozenset({5}), wrap={3: 10, 4: 8})
+        customers = Table(label("week_new_customers"), [label("date"), label("id"), label("customer"), label("owner")],
+                          [[c.date.isoformat(), c.id, c.name, c.owner or NONE] for c in self.new_customers])
+        projects = Table(label("week_new_projects"), [label("date"), label("id"), label("project"), label("customer"),
+                                                      label("owner"), label("amount")],
+                         [[c.date.isoformat(), c.id, c.name, c.customer or NONE, c.owner or NONE, c.amount]
+                          for c in self.new_projects], frozenset({5}), wrap={2: 12})
+        service = Table(label("week_service"), [label("service_date"), label("id"), label("kind"),
+                                                label("service_severity"), label("service_summary"),
+                                                label("service_resolved")],
+                        [[iso(s.date), s.project, label(s.kind, "service_kinds") if s.kind else NONE,
+                          label(s.severity, "levels") if s.severity else NONE, s.summary or NONE,
+                          iso(s.resolved) or NONE] for s in self.service], wrap={4: 20})
+
+        def tasks(caption: str, rows: tuple[TaskRow, ...]) -> Table:
+            return Table(caption, [label("id"), label("week_task"), label("week_who"), label("due"), label("week_done")],
+                         [[t.on, t.what or NONE, t.who or NONE, iso(t.due) or NONE, iso(t.done) or NONE]
+                          for t in rows], wrap={1: 20})
+
+        return [summary, visits, ticks, moves, settled, customers, projects, service,
+                tasks(label("week_tasks_done"), self.tasks_done),
+                tasks(f"{label('week_tasks_due')} ({p.next_start.isoformat()} – {p.next_end.isoformat()})",
+                      self.tasks_due)]
+
+    def csv_rows(self, label: Labels) -> list[Sequence[Any]]:
+        """The totals, one row each: item, count, amount."""
+        return [["item", "count", "amount"], *[[k, v["count"], v["amount"]] if isinstance(v, dict) else [k, v, ""]
+                                               for k, v in self.totals.items()]]
+
+    def notes(self, label: Labels) -> list[str]:
+        return incomplete_notes(self.history_incomplete, label)
+
+
+def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, period: Period, *,
+         owner: str | None = None, region: str | None = None) -> Week:
+    """What happened in ``period`` up to the snapshot's day, for ``owner`` or ``region`` or the whole team."""
+    process, team = snapshot.process, snapshot.team
+    start, until = period.start, min(period.end, snapshot.as_of)
+    deals = {d.id: d for d in snapshot.deals}
+
+    def in_period(day: dt.date | None) -> bool:
+        return day is not None and start <= day <= until
+
+    def deal_in(deal: Deal | None) -> bool:
+        if deal is None:
+            return owner is None and region is None
+        return (owner is None or deal.owner == owner) and (region is None or snapshot.region(deal) == region)
+
+    def account_in(account: Account) -> bool:
+        return (owner is None or account.owner == owner) and (region is None or account.region == region)
+
+    visits = []
+    for deal in sorted(snapshot.deals, key=lambda d: d.id):
+        if region is not None and snapshot.region(deal) != region:
+            continue
+        for visit in log.visits.get(deal.id, ()):
+            if not in_period(visit.date) or (owner is not None and owner not in visit.by) or visit.date is None:
+                continue
+            found = visit.findings
+            visits.append(VisitRow(visit.date, deal.id, deal.customer, customer_name(snapshot, deal.customer or ""),
+                                   visit.by, tuple(rep_name(snapshot, b) for b in visit.by), visit.met, visit.purpose,
+                                   {k: getattr(found, k) if found else None for k in FINDINGS}, visit.next_step,
+                                   visit.next_step_due))
+    visits.sort(key=lambda v: (v.date, v.project))
+
+    ticks = []
+    for t in log.ticks:
+        if not (in_period(dt.datetime.fromisoformat(t.date).date()) and deal_in(deals.get(t.project))):
+            continue
+        stage = process.stage(t.stage)
+        item = stage.item(t.item) if stage else None
+        rep = team.rep_by_email(t.email)
+        ticks.append(TickRow(t.date, t.project, t.stage, process.stage_label(t.stage, lang) if stage else t.stage,
+                             t.item, item.text.get(lang) if item else t.item, rep.name if rep else t.author,
+                             rep.id if rep else None, t.commit))
+
+    found = [c for c in changes(snapshot, lang, history, start - dt.timedelta(days=1), ZERO, ZERO).changes
+             if c.date[:10] <= until.isoformat() and deal_in(deals.get(c.project))]
+
+    def settled(c: Change) -> Settled:
+        deal = deals.get(c.project)
+        return Settled(c, customer_name(snapshot, deal.customer) if deal and deal.customer else None,
+                       deal.amount or ZERO if deal else ZERO, deal.lost_reason if deal and c.kind == "lost" else None)
+
+    new_projects = []
+    for c in found:
+        deal = deals.get(c.project)
+        if c.kind == "new" and deal is not None:
+            new_projects.append(NewRecord(dt.datetime.fromisoformat(c.date).date(), deal.id, deal.name, deal.owner,
+                                          deal.customer, deal.amount))
+    new_customers = sorted((NewRecord(day, a.id, a.name, a.owner) for a in snapshot.accounts.values()
+                            if in_period(day := log.customers_added.get(a.path)) and account_in(a)),
+                           key=lambda r: (r.date, r.id))
+
+    service = []
+    for deal in sorted(snapshot.deals, key=lambda d: d.id):
+        if not deal_in(deal):
+            continue
+        for i, item in enumerate(deal.service, 1):
+            opened, closed = in_period(item.date), in_period(item.resolved)
+            if opened or closed:
+                service.append(ServiceRow(deal.id, i, item.date, item.kind, item.severity, item.summary,
+                                          item.resolved, opened, closed))
+
+    done, due = [], []
+    holders: list[tuple[str, str | None, bool, tuple[Task, ...]]] = [
+        (d.id, d.owner, region is None or snapshot.region(d) == region, d.tasks) for d in snapshot.deals]
+    holders += [(a.id, a.owner, region is None or a.region == region, a.tasks) for a in snapshot.accounts.values()]
+    for on, record_owner, in_region, listed in sorted(holders, key=lambda h: h[0]):
+        if not in_region:
+            continue
+        for i, task in enumerate(listed, 1):
+            if owner is not None and (task.who or record_owner) != owner:
+                continue
+            row = TaskRow(on, i, task.what, task.who, task.due, task.done)
+            if in_period(task.done):
+                done.append(row)
+            elif (task.done is None or task.done > snapshot.as_of) and task.due is not None \
+                    and period.next_start <= task.due <= period.next_end:
+                due.append(row)
+    done.sort(key=lambda t: (t.done or dt.date.min, t.on, t.index))
+    due.sort(key=lambda t: (t.due or dt.date.min, t.on, t.index))
+
+    if owner is not None:
+        scope = rep_name(snapshot, owner)
+    elif region is not None:
+        found_region = team.region(region)
+        scope = found_region.label.get(lang) if found_region else region
+    else:
+        scope = snapshot.process.company or "—"
+    return Week(head(snapshot), period, owner, region, scope, tuple(visits), tuple(ticks),
+                tuple(c for c in found if c.kind in MOVES), tuple(settled(c) for c in found if c.kind == "won"),
+                tuple(settled(c) for c in found if c.kind == "lost"), tuple(new_customers), tuple(new_projects),
+                tuple(service), tuple(done), tuple(due), shallow(history))
