@@ -338,3 +338,216 @@ def test_every_figure_of_a_month_is_the_ledgers(history: tuple[Path, Ledger], ho
     assert (report["period"], report["start"], report["end"], report["next"]) == (
         "month", first.isoformat(), last.isoformat(), {"start": following[0].isoformat(),
                                                        "end": following[1].isoformat()})
+
+
+# -- one small week, exactly ------------------------------------------------------------------------
+
+SMALL_PROJECT = """\
+id: P-0001
+name: 1号烧结机余热回收
+customer: C-0001
+owner: zhang.wei
+amount: 2500000
+expected_close: 2027-03-31
+stage: {stage}
+"""
+SMALL_CHECKLIST = """\
+checklist:
+  prospecting:
+    process_assessed: 2026-11-18
+"""
+SMALL_VISITS = """\
+visits:
+  - date: 2026-11-17
+    by: [zhang.wei, zhao.lei]
+    met: [李明, 王强]
+    purpose: 技术交流 | 现场勘查
+    findings:
+      policy: 省里有节能补贴
+      needs: 想先改 1 号机
+    next_step: 提交初步方案
+    next_step_due: 2026-11-27
+tasks:
+  - {what: 准备报价, who: zhang.wei, due: 2026-11-20, done: 2026-11-19}
+  - {what: 约技术交流, who: zhao.lei, due: 2026-11-25}
+"""
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    root = tmp_path / "sales"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
+    write(root / "holp.yaml", template("init", "holp.yaml").read_bytes())
+    write(root / "team.yaml", TEAM)
+    _commit(root, "li.na", dt.date(2026, 11, 2), {})
+    customer = _customer("C-0001", {"region": "east", "owner": "zhang.wei"})
+    path = "projects/east/P-0001.yaml"
+    _commit(root, "zhang.wei", dt.date(2026, 11, 16), {"customers/east/C-0001.yaml": customer,
+                                                       path: SMALL_PROJECT.format(stage="prospecting")})
+    _commit(root, "zhang.wei", dt.date(2026, 11, 18), {path: SMALL_PROJECT.format(stage="prospecting")
+                                                       + SMALL_CHECKLIST + SMALL_VISITS})
+    _commit(root, "zhang.wei", dt.date(2026, 11, 19), {path: SMALL_PROJECT.format(stage="entry") + SMALL_CHECKLIST
+                                                       + SMALL_VISITS})
+    return root
+
+
+def test_the_markdown_of_a_small_week(small: Path, holp: Callable[..., Result]) -> None:
+    result = holp("-C", str(small), "report", "week", "--week", "2026-W47", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert result.output == MARKDOWN
+
+
+
+def test_an_empty_week_says_none_and_succeeds(small: Path, holp: Callable[..., Result]) -> None:
+    result = holp("-C", str(small), "report", "week", "--week", "2026-W45")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "周报/月报 — 截至 2026-11-24 · CNY"
+    assert lines[2] == "周报 2026-W45 (2026-11-02 – 2026-11-08) · 厚尔普:"
+    assert lines[lines.index("本期拜访:") + 1] == "  (无)"
+    assert result.output.count("  (无)") == 9  # every list of the report (won and lost share one): nothing
+    report = week_json(holp, small, "--week", "2026-W45", "--lang", "en")
+    assert report["totals"] == totals({k: [] for k in ("visits", "ticks", "moves", "won", "lost", "new_customers",
+                                                       "new_projects", "service", "tasks_done", "tasks_due")})
+
+
+def test_the_default_is_the_week_of_the_as_of_day_and_month_its_month(small: Path,
+                                                                       holp: Callable[..., Result]) -> None:
+    report = week_json(holp, small, "--as-of", "2026-11-19")
+    assert (report["name"], report["start"], report["end"]) == ("2026-W47", "2026-11-16", "2026-11-22")
+    assert report["totals"]["visits"] == 1 and report["totals"]["moves"] == 1
+    report = week_json(holp, small, "--as-of", "2026-11-18")  # the move came a day later
+    assert (report["totals"]["moves"], report["totals"]["ticks"]) == (0, 1)
+    assert report["tasks_done"] == []  # written with done: 2026-11-19, after the as-of day
+    assert [(t["what"], t["due"]) for t in report["tasks_due"]] == [("约技术交流", "2026-11-25")]
+    report = week_json(holp, small, "--period", "month")
+    assert (report["name"], report["start"], report["end"], report["next"]) == (
+        "2026-11", "2026-11-01", "2026-11-30", {"start": "2026-12-01", "end": "2026-12-31"})
+    assert report["totals"]["tasks_due"] == 0  # due on 2026-11-25: this month, not the next
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--week", "2026-W54"), "--week 2026-W54: no such ISO week; write the year and the week, as 2026-W48"),
+    (("--week", "2025-W53"), "--week 2025-W53: no such ISO week; write the year and the week, as 2026-W48"),
+    (("--week", "48"), "--week 48: no such ISO week; write the year and the week, as 2026-W48"),
+    (("--week", "2026-W00"), "--week 2026-W00: no such ISO week; write the year and the week, as 2026-W48"),
+    (("--week", "２０２６-W48"), "--week ２０２６-W48: no such ISO week; write the year and the week, as 2026-W48"),
+    (("--week", "2026-W48", "--period", "month"),
+     "--week 2026-W48 names a week, and --period month the month of the as-of day: give one"),
+    (("--period", "quarter"), "--period quarter: report week covers a week or a month (--period week|month)"),
+    (("--owner", "nobody"), "--owner nobody: no one of that id in team.yaml"),
+    (("--region", "west"), "--region west: no region of that id in team.yaml"),
+])
+def test_bad_options_are_refused_in_one_sentence(small: Path, holp: Callable[..., Result], args: tuple[str, ...],
+                                                 message: str) -> None:
+    result = holp("-C", str(small), "report", "week", *args)
+    assert result.exit_code == 2
+    assert result.output == f"holp: {message}\n"
+
+
+def test_iso_week_53_exists_in_a_long_year(small: Path, holp: Callable[..., Result]) -> None:
+    report = week_json(holp, small, "--week", "2026-W53")  # 2026 begins on a Thursday
+    assert (report["start"], report["end"], report["next"]) == ("2026-12-28", "2027-01-03",
+                                                                 {"start": "2027-01-04", "end": "2027-01-10"})
+
+
+def test_a_terminal_table_fits_120_columns_and_control_characters_are_neutralised(
+        small: Path, holp: Callable[..., Result]) -> None:
+    import wcwidth
+
+    path = small / "projects/east/P-0001.yaml"
+    text = path.read_text(encoding="utf-8").replace("技术交流 | 现场勘查", '"\\e[31m红色\\a' + "很长的拜访目的" * 8 + '"')
+    path.write_text(text.replace("想先改 1 号机", "需求" * 60), encoding="utf-8")
+    result = holp("-C", str(small), "report", "week", "--week", "2026-W47")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\a" not in result.output
+    assert max(wcwidth.wcswidth(line) for line in result.output.splitlines()) <= 120
+    markdown = holp("-C", str(small), "report", "week", "--week", "2026-W47", "--format", "markdown").output
+    assert "\x1b" not in markdown
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html"])
+def test_the_other_formats(small: Path, holp: Callable[..., Result], fmt: str) -> None:
+    result = holp("-C", str(small), "report", "week", "--week", "2026-W47", "--format", fmt, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        assert result.output.splitlines()[:5] == ["item,count,amount", "visits,1,", "ticks,1,", "moves,1,",
+                                                  "won,0,0.00"]
+    else:
+        assert "<h2>Weekly / monthly report</h2>" in result.output
+        assert "<h3>Week 2026-W47 (2026-11-16 – 2026-11-22) · 厚尔普</h3>" in result.output
+        assert "<td class=\"\">Policy: 省里有节能补贴; Needs: 想先改 1 号机</td>" in result.output
+
+
+MARKDOWN = """\
+## 周报/月报
+
+_截至 2026-11-24 · CNY_
+
+### 周报 2026-W47 (2026-11-16 – 2026-11-22) · 厚尔普
+
+| 事项           |   数量 |   金额 (CNY) |
+|:---------------|-------:|-------------:|
+| 本期拜访       |      1 |              |
+| 完成的检查项   |      1 |              |
+| 阶段推进与退回 |      1 |              |
+| 赢单           |      0 |        0\\.00 |
+| 丢单           |      0 |        0\\.00 |
+| 新增客户       |      1 |              |
+| 新增项目       |      1 |              |
+| 受理的售后事项 |      0 |              |
+| 解决的售后事项 |      0 |              |
+| 完成的任务     |      1 |              |
+| 下期到期的任务 |      1 |              |
+
+### 本期拜访
+
+| 日期       | 项目   | 客户       | 拜访人     | 拜访对象   | 拜访目的             | 拜访收获                                  | 下一步                    |
+|:-----------|:-------|:-----------|:-----------|:-----------|:---------------------|:------------------------------------------|:--------------------------|
+| 2026-11-17 | P-0001 | 客户C-0001 | 张伟、赵磊 | 李明、王强 | 技术交流 \\| 现场勘查 | 政策: 省里有节能补贴; 需求: 想先改 1 号机 | 提交初步方案 (2026-11-27) |
+
+### 完成的检查项
+
+| 日期       | 项目   | 阶段     | 检查项           | 提交人   |
+|:-----------|:-------|:---------|:-----------------|:---------|
+| 2026-11-18 | P-0001 | 开发阶段 | 了解客户工艺流程 | 张伟     |
+
+### 阶段推进与退回
+
+| 日期       | 类型   | 编号   | 项目              | 从       | 到           | 提交人   | 原因/说明   |
+|:-----------|:-------|:-------|:------------------|:---------|:-------------|:---------|:------------|
+| 2026-11-19 | 推进   | P-0001 | 1号烧结机余热回收 | 开发阶段 | 销售进入阶段 | 张伟     |             |
+
+### 赢单与丢单
+
+_无_
+
+### 新增客户
+
+| 日期       | 编号   | 客户       | 负责人   |
+|:-----------|:-------|:-----------|:---------|
+| 2026-11-16 | C-0001 | 客户C-0001 | 张伟     |
+
+### 新增项目
+
+| 日期       | 编号   | 项目              | 客户       | 负责人   |   金额 (CNY) |
+|:-----------|:-------|:------------------|:-----------|:---------|-------------:|
+| 2026-11-16 | P-0001 | 1号烧结机余热回收 | 客户C-0001 | 张伟     | 2,500,000.00 |
+
+### 售后事项(受理或解决)
+
+_无_
+
+### 完成的任务
+
+| 编号   | 任务     | 执行人   | 到期日     | 完成日期   |
+|:-------|:---------|:---------|:-----------|:-----------|
+| P-0001 | 准备报价 | 张伟     | 2026-11-20 | 2026-11-19 |
+
+### 下期到期的任务 (2026-11-23 – 2026-11-29)
+
+| 编号   | 任务       | 执行人   | 到期日     |
+|:-------|:-----------|:---------|:-----------|
+| P-0001 | 约技术交流 | 赵磊     | 2026-11-25 |
+"""

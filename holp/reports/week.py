@@ -38,7 +38,7 @@ PERIODS = ("week", "month")
 MOVES = ("forward", "back", "reopened")
 FINDINGS = ("policy", "personnel", "needs", "activities")
 NONE = "—"
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,9 @@ class NewRecord:
     id: str
     name: str
     owner: str | None
+    owner_name: str
     customer: str | None = None  # projects
+    customer_name: str | None = None
     amount: Decimal | None = None  # projects
 
     def json(self) -> dict[str, Any]:
@@ -179,6 +181,7 @@ class TaskRow:
     index: int  # 1-based
     what: str | None
     who: str | None
+    who_name: str  # who is on it: ``who``, else the record's owner
     due: dt.date | None
     done: dt.date | None
 
@@ -273,11 +276,11 @@ class Week(Report):
                           s.customer or NONE, s.amount, s.lost_reason or ""] for s in (*self.won, *self.lost)],
                         frozenset({5}), wrap={3: 10, 4: 8})
         customers = Table(label("week_new_customers"), [label("date"), label("id"), label("customer"), label("owner")],
-                          [[c.date.isoformat(), c.id, c.name, c.owner or NONE] for c in self.new_customers])
+                          [[c.date.isoformat(), c.id, c.name, c.owner_name] for c in self.new_customers])
         projects = Table(label("week_new_projects"), [label("date"), label("id"), label("project"), label("customer"),
                                                       label("owner"), label("amount")],
-                         [[c.date.isoformat(), c.id, c.name, c.customer or NONE, c.owner or NONE, c.amount]
-                          for c in self.new_projects], frozenset({5}), wrap={2: 12})
+                         [[c.date.isoformat(), c.id, c.name, c.customer_name or NONE, c.owner_name, c.amount]
+                          for c in self.new_projects], frozenset({5}), wrap={2: 12, 3: 10})
         service = Table(label("week_service"), [label("service_date"), label("id"), label("kind"),
                                                 label("service_severity"), label("service_summary"),
                                                 label("service_resolved")],
@@ -285,15 +288,14 @@ class Week(Report):
                           label(s.severity, "levels") if s.severity else NONE, s.summary or NONE,
                           iso(s.resolved) or NONE] for s in self.service], wrap={4: 20})
 
-        def tasks(caption: str, rows: tuple[TaskRow, ...]) -> Table:
-            return Table(caption, [label("id"), label("week_task"), label("week_who"), label("due"), label("week_done")],
-                         [[t.on, t.what or NONE, t.who or NONE, iso(t.due) or NONE, iso(t.done) or NONE]
-                          for t in rows], wrap={1: 20})
-
-        return [summary, visits, ticks, moves, settled, customers, projects, service,
-                tasks(label("week_tasks_done"), self.tasks_done),
-                tasks(f"{label('week_tasks_due')} ({p.next_start.isoformat()} – {p.next_end.isoformat()})",
-                      self.tasks_due)]
+        done = Table(label("week_tasks_done"), [label("id"), label("week_task"), label("week_who"), label("due"),
+                                                label("week_done")],
+                     [[t.on, t.what or NONE, t.who_name, iso(t.due), iso(t.done)] for t in self.tasks_done],
+                     wrap={1: 20})
+        due = Table(f"{label('week_tasks_due')} ({p.next_start.isoformat()} – {p.next_end.isoformat()})",
+                    [label("id"), label("week_task"), label("week_who"), label("due")],
+                    [[t.on, t.what or NONE, t.who_name, iso(t.due)] for t in self.tasks_due], wrap={1: 20})
+        return [summary, visits, ticks, moves, settled, customers, projects, service, done, due]
 
     def csv_rows(self, label: Labels) -> list[Sequence[Any]]:
         """The totals, one row each: item, count, amount."""
@@ -310,6 +312,9 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
     process, team = snapshot.process, snapshot.team
     start, until = period.start, min(period.end, snapshot.as_of)
     deals = {d.id: d for d in snapshot.deals}
+
+    def name_of(member: str | None) -> str:
+        return rep_name(snapshot, member) if member else NONE
 
     def in_period(day: dt.date | None) -> bool:
         return day is not None and start <= day <= until
@@ -347,6 +352,13 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
                              t.item, item.text.get(lang) if item else t.item, rep.name if rep else t.author,
                              rep.id if rep else None, t.commit))
 
+    def order(t: TickRow) -> tuple[str, str, int, int]:
+        stage = process.stage(t.stage)
+        items = [i.id for i in stage.checklist] if stage else []
+        return (t.date[:10], t.project, stage.index if stage else len(process.stages),
+                items.index(t.item) if t.item in items else len(items))
+
+    ticks.sort(key=order)
     found = [c for c in changes(snapshot, lang, history, start - dt.timedelta(days=1), ZERO, ZERO).changes
              if c.date[:10] <= until.isoformat() and deal_in(deals.get(c.project))]
 
@@ -360,8 +372,10 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
         deal = deals.get(c.project)
         if c.kind == "new" and deal is not None:
             new_projects.append(NewRecord(dt.datetime.fromisoformat(c.date).date(), deal.id, deal.name, deal.owner,
-                                          deal.customer, deal.amount))
-    new_customers = sorted((NewRecord(day, a.id, a.name, a.owner) for a in snapshot.accounts.values()
+                                          name_of(deal.owner), deal.customer,
+                                          customer_name(snapshot, deal.customer) if deal.customer else None,
+                                          deal.amount))
+    new_customers = sorted((NewRecord(day, a.id, a.name, a.owner, name_of(a.owner)) for a in snapshot.accounts.values()
                             if in_period(day := log.customers_added.get(a.path)) and account_in(a)),
                            key=lambda r: (r.date, r.id))
 
@@ -385,7 +399,7 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
         for i, task in enumerate(listed, 1):
             if owner is not None and (task.who or record_owner) != owner:
                 continue
-            row = TaskRow(on, i, task.what, task.who, task.due, task.done)
+            row = TaskRow(on, i, task.what, task.who, name_of(task.who or record_owner), task.due, task.done)
             if in_period(task.done):
                 done.append(row)
             elif (task.done is None or task.done > snapshot.as_of) and task.due is not None \
