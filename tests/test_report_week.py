@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import write
 
+from conftest import write
 from holp.resources import template
 
 TEAM = """\

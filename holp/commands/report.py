@@ -92,10 +92,10 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
         from holp import week_log
         from holp.reports.week import period_of
 
-        period = period_of(snap.as_of, period, week)  # a bad --week or --period is refused before git is read
+        span = period_of(snap.as_of, period, week)  # a bad --week or --period is refused before git is read
         if in_git:
-            until = min(period.end, snap.as_of)
-            inputs = dataclasses.replace(inputs, week_log=week_log.read(root, snap, period.start, until))
+            until = min(span.end, snap.as_of)
+            inputs = dataclasses.replace(inputs, week_log=week_log.read(root, snap, span.start, until))
     return [REPORTS[name].build(snap, inputs) for name in names]
 
 

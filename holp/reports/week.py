@@ -24,8 +24,18 @@ from holp.errors import HolpError
 from holp.model.coerce import iso
 from holp.output import money_plain
 from holp.reports.changes import Change, changes
-from holp.reports.common import ZERO, Head, Report, Table, customer_name, head, incomplete, incomplete_notes, \
-    rep_name, shallow
+from holp.reports.common import (
+    ZERO,
+    Head,
+    Report,
+    Table,
+    customer_name,
+    head,
+    incomplete,
+    incomplete_notes,
+    rep_name,
+    shallow,
+)
 
 if TYPE_CHECKING:
     from holp.history import History
@@ -334,10 +344,10 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
         for visit in log.visits.get(deal.id, ()):
             if not in_period(visit.date) or (owner is not None and owner not in visit.by) or visit.date is None:
                 continue
-            found = visit.findings
+            notes = visit.findings
             visits.append(VisitRow(visit.date, deal.id, deal.customer, customer_name(snapshot, deal.customer or ""),
                                    visit.by, tuple(rep_name(snapshot, b) for b in visit.by), visit.met, visit.purpose,
-                                   {k: getattr(found, k) if found else None for k in FINDINGS}, visit.next_step,
+                                   {k: getattr(notes, k) if notes else None for k in FINDINGS}, visit.next_step,
                                    visit.next_step_due))
     visits.sort(key=lambda v: (v.date, v.project))
 
@@ -346,16 +356,16 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
         if not (in_period(dt.datetime.fromisoformat(t.date).date()) and deal_in(deals.get(t.project))):
             continue
         stage = process.stage(t.stage)
-        item = stage.item(t.item) if stage else None
+        checked = stage.item(t.item) if stage else None
         rep = team.rep_by_email(t.email)
         ticks.append(TickRow(t.date, t.project, t.stage, process.stage_label(t.stage, lang) if stage else t.stage,
-                             t.item, item.text.get(lang) if item else t.item, rep.name if rep else t.author,
+                             t.item, checked.text.get(lang) if checked else t.item, rep.name if rep else t.author,
                              rep.id if rep else None, t.commit))
 
     def order(t: TickRow) -> tuple[str, str, int, int]:
-        stage = process.stage(t.stage)
-        items = [i.id for i in stage.checklist] if stage else []
-        return (t.date[:10], t.project, stage.index if stage else len(process.stages),
+        at = process.stage(t.stage)
+        items = [i.id for i in at.checklist] if at else []
+        return (t.date[:10], t.project, at.index if at else len(process.stages),
                 items.index(t.item) if t.item in items else len(items))
 
     ticks.sort(key=order)
@@ -369,25 +379,28 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
 
     new_projects = []
     for c in found:
-        deal = deals.get(c.project)
-        if c.kind == "new" and deal is not None:
-            new_projects.append(NewRecord(dt.datetime.fromisoformat(c.date).date(), deal.id, deal.name, deal.owner,
-                                          name_of(deal.owner), deal.customer,
-                                          customer_name(snapshot, deal.customer) if deal.customer else None,
-                                          deal.amount))
-    new_customers = sorted((NewRecord(day, a.id, a.name, a.owner, name_of(a.owner)) for a in snapshot.accounts.values()
-                            if in_period(day := log.customers_added.get(a.path)) and account_in(a)),
-                           key=lambda r: (r.date, r.id))
+        made = deals.get(c.project)
+        if c.kind == "new" and made is not None:
+            new_projects.append(NewRecord(dt.datetime.fromisoformat(c.date).date(), made.id, made.name, made.owner,
+                                          name_of(made.owner), made.customer,
+                                          customer_name(snapshot, made.customer) if made.customer else None,
+                                          made.amount))
+    new_customers = []
+    for account in snapshot.accounts.values():
+        added = log.customers_added.get(account.path)
+        if added is not None and in_period(added) and account_in(account):
+            new_customers.append(NewRecord(added, account.id, account.name, account.owner, name_of(account.owner)))
+    new_customers.sort(key=lambda r: (r.date, r.id))
 
     service = []
     for deal in sorted(snapshot.deals, key=lambda d: d.id):
         if not deal_in(deal):
             continue
-        for i, item in enumerate(deal.service, 1):
-            opened, closed = in_period(item.date), in_period(item.resolved)
+        for i, entry in enumerate(deal.service, 1):
+            opened, closed = in_period(entry.date), in_period(entry.resolved)
             if opened or closed:
-                service.append(ServiceRow(deal.id, i, item.date, item.kind, item.severity, item.summary,
-                                          item.resolved, opened, closed))
+                service.append(ServiceRow(deal.id, i, entry.date, entry.kind, entry.severity, entry.summary,
+                                          entry.resolved, opened, closed))
 
     done, due = [], []
     holders: list[tuple[str, str | None, bool, tuple[Task, ...]]] = [
