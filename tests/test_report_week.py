@@ -480,6 +480,14 @@ def test_the_other_formats(small: Path, holp: Callable[..., Result], fmt: str) -
         assert "<td class=\"\">Policy: 省里有节能补贴; Needs: 想先改 1 号机</td>" in result.output
 
 
+
+def test_outside_git_it_is_refused_not_zero(repo: Path, holp: Callable[..., Result]) -> None:
+    result = holp("report", "week")
+    assert result.exit_code == 2
+    assert result.output == ("holp: report week reads git history (ticks, moves, new files), but this is not a git "
+                             "repository\n")
+
+
 MARKDOWN = """\
 ## 周报/月报
 

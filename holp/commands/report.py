@@ -93,9 +93,11 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
         from holp.reports.week import period_of
 
         span = period_of(snap.as_of, period, week)  # a bad --week or --period is refused before git is read
-        if in_git:
-            until = min(span.end, snap.as_of)
-            inputs = dataclasses.replace(inputs, week_log=week_log.read(root, snap, span.start, until))
+        if not in_git:
+            raise HolpError("report week reads git history (ticks, moves, new files), but this is not a git "
+                            "repository")
+        until = min(span.end, snap.as_of)
+        inputs = dataclasses.replace(inputs, week_log=week_log.read(root, snap, span.start, until))
     return [REPORTS[name].build(snap, inputs) for name in names]
 
 
