@@ -55,8 +55,19 @@ class Ledger:
     moves: list[tuple[dt.date, str, str]] = field(default_factory=list)  # day, project, kind
 
 
+def _tasks(tasks: list[dict[str, Any]]) -> list[str]:
+    lines = ["tasks:"] if tasks else []
+    for t in tasks:
+        who = f", who: {t['who']}" if t["who"] else ""
+        done = f", done: {t['done']}" if t["done"] else ""
+        lines.append(f"  - {{what: 任务{t['due']}, due: {t['due']}{who}{done}}}")
+    return lines
+
+
 def _customer(cid: str, c: dict[str, Any]) -> str:
-    return f"id: {cid}\nname: 客户{cid}\nregion: {c['region']}\nowner: {c['owner']}\n"
+    lines = [f"id: {cid}", f"name: 客户{cid}", f"region: {c['region']}", f"owner: {c['owner']}",
+             *_tasks(c.get("tasks", []))]
+    return "\n".join(lines) + "\n"
 
 
 def _project(pid: str, p: dict[str, Any]) -> str:
@@ -79,12 +90,7 @@ def _project(pid: str, p: dict[str, Any]) -> str:
         for s in p["service"]:
             resolved = f", resolved: {s['resolved']}" if s["resolved"] else ""
             lines.append(f"  - {{date: {s['date']}, kind: complaint, severity: high, summary: 漏风{resolved}}}")
-    if p["tasks"]:
-        lines.append("tasks:")
-        for t in p["tasks"]:
-            who = f", who: {t['who']}" if t["who"] else ""
-            done = f", done: {t['done']}" if t["done"] else ""
-            lines.append(f"  - {{what: 任务{t['due']}, due: {t['due']}{who}{done}}}")
+    lines += _tasks(p["tasks"])
     return "\n".join(lines) + "\n"
 
 
@@ -110,12 +116,12 @@ def generate(root: Path, seed: int = 13) -> Ledger:
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     write(root / "holp.yaml", template("init", "holp.yaml").read_bytes())
     write(root / "team.yaml", TEAM)
-    ledger.customers["C-0001"] = {"region": "east", "owner": "zhang.wei", "added": dt.date(2026, 9, 1)}
+    ledger.customers["C-0001"] = {"region": "east", "owner": "zhang.wei", "added": dt.date(2026, 9, 1), "tasks": []}
     _commit(root, "li.na", dt.date(2026, 9, 1), {"customers/east/C-0001.yaml": _customer("C-0001", ledger.customers[
         "C-0001"])})
     day = FIRST
     while day <= LAST:
-        for _ in range(rng.randint(0, 3)):
+        for _ in range(rng.randint(1, 4)):
             _event(root, ledger, rng, day)
         day += dt.timedelta(days=1)
     return ledger
@@ -123,14 +129,25 @@ def generate(root: Path, seed: int = 13) -> Ledger:
 
 def _event(root: Path, ledger: Ledger, rng: random.Random, day: dt.date) -> None:
     live = [pid for pid, p in ledger.projects.items() if p["stage"] in OPEN]
-    kinds = ["customer", "project"] + ["tick", "move", "visit", "visit", "service", "task", "done"] * bool(live)
+    kinds = ["customer", "project", "customer_task"] + ["tick", "move", "visit", "visit", "service", "task", "done"] * bool(live)
     kind = rng.choice(kinds)
     if kind == "customer":
         cid = f"C-{len(ledger.customers) + 1:04d}"
         region = rng.choice(["east", "north"])
-        c = {"region": region, "owner": rng.choice(SELLERS[region]), "added": day}
+        c = {"region": region, "owner": rng.choice(SELLERS[region]), "added": day, "tasks": []}
         ledger.customers[cid] = c
         _commit(root, c["owner"], day, {f"customers/{region}/{cid}.yaml": _customer(cid, c)})
+        return
+    if kind == "customer_task":  # a task not tied to a deal, or the first open one done
+        cid = rng.choice(list(ledger.customers))
+        c = ledger.customers[cid]
+        open_tasks = [t for t in c["tasks"] if not t["done"]]
+        if open_tasks and rng.random() < 0.5:
+            open_tasks[0]["done"] = day
+        else:
+            c["tasks"].append({"due": day + dt.timedelta(days=rng.randint(0, 25)), "done": None,
+                               "who": rng.choice([None, "zhao.lei"]), "committed": day})
+        _commit(root, c["owner"], day, {f"customers/{c['region']}/{cid}.yaml": _customer(cid, c)})
         return
     if kind == "project":
         cid = rng.choice(list(ledger.customers))
@@ -224,17 +241,19 @@ def expected(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date, next_
             resolved = s["resolved"] if s["resolved"] and s["resolved"] <= as_of else None
             if within(s["date"]) or within(resolved):
                 service.append((pid, i + 1, within(s["date"]), within(resolved)))
-    for pid, p in ledger.projects.items():
-        if p["added"] > as_of or (region is not None and region_of(ledger, pid) != region):
+    holders = [(pid, p, region_of(ledger, pid)) for pid, p in ledger.projects.items()]
+    holders += [(cid, c, c["region"]) for cid, c in ledger.customers.items()]
+    for on, p, where in holders:
+        if p["added"] > as_of or (region is not None and where != region):
             continue
         for i, t in enumerate(t for t in p["tasks"] if t["committed"] <= as_of):
             if owner is not None and (t["who"] or p["owner"]) != owner:
                 continue
             finished = t["done"] if t["done"] and t["done"] <= as_of else None
             if within(finished):
-                done.append((pid, i + 1))
+                done.append((on, i + 1))
             elif finished is None and next_start <= t["due"] <= next_end:
-                due.append((pid, i + 1))
+                due.append((on, i + 1))
     return {"visits": visits, "ticks": ticks, "moves": sorted((d.isoformat(), pid, k) for d, pid, k in moves
                                                               if k in ("forward", "back")),
             "won": sorted(won), "lost": sorted(lost), "new_customers": new_customers, "new_projects": new_projects,
@@ -316,6 +335,7 @@ def test_the_generated_history_has_something_of_every_kind(history: tuple[Path, 
     assert {"forward", "back", "won", "lost"} <= kinds
     assert len(ledger.visits) > 10 and len(ledger.ticks) > 10
     assert any(t["done"] for p in ledger.projects.values() for t in p["tasks"])
+    assert any(t["done"] for c in ledger.customers.values() for t in c["tasks"])
     assert any(s["resolved"] for p in ledger.projects.values() for s in p["service"])
 
 
