@@ -3,8 +3,9 @@
 - The checklist ticks a period's commits made: every commit in the period that changed a project file is
   compared with its parents' version of the file, both read the one way every record is (`holp.reading`); an
   item that is a tick after the commit (`coerce.tick`: a date or a note, never a made-up date) and was none in
-  any parent was ticked by that commit's author on its author day. A tick written and removed within the period
-  counts once, for the commit that wrote it.
+  any parent was ticked by that commit's author on its author day. A tick made on a branch counts for the commit
+  that made it, not again for the merge; one taken away (or made a date that is no day) and written again counts
+  again, for the commit that wrote it again.
 - The visits of the period in full (who was met, the purpose, the findings): the report's rows only carry their
   dates, so the projects whose visits fall in the period are read from the snapshot's files (the work tree, or
   the commit ``--as-of`` names).

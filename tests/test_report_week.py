@@ -508,6 +508,33 @@ def test_outside_git_it_is_refused_not_zero(repo: Path, holp: Callable[..., Resu
                              "repository\n")
 
 
+
+def test_a_tick_made_on_a_branch_counts_once_for_its_commit_not_the_merge(small: Path,
+                                                                          holp: Callable[..., Result]) -> None:
+    path = "projects/east/P-0001.yaml"
+    subprocess.run(["git", "switch", "-q", "-c", "feature"], cwd=small, check=True)
+    text = (small / path).read_text(encoding="utf-8")
+    ticked = text.replace("    process_assessed: 2026-11-18\n",
+                          "    process_assessed: 2026-11-18\n    equipment_assessed: 空压机台账已拿到\n")
+    _commit(small, "zhao.lei", dt.date(2026, 11, 20), {path: ticked})
+    subprocess.run(["git", "switch", "-q", "main"], cwd=small, check=True)
+    customer = (small / "customers/east/C-0001.yaml").read_text(encoding="utf-8") + "industry: steel\n"
+    _commit(small, "li.na", dt.date(2026, 11, 20), {"customers/east/C-0001.yaml": customer})
+    stamp = "2026-11-21T10:00:00+08:00"
+    subprocess.run(["git", "merge", "-q", "--no-ff", "-m", "merge", "feature"], cwd=small, check=True,
+                   env={**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+                        "GIT_AUTHOR_EMAIL": "li.na@example.com", "GIT_COMMITTER_EMAIL": "li.na@example.com"})
+    report = week_json(holp, small, "--week", "2026-W47")
+    assert [(t["date"][:10], t["item"], t["rep"]) for t in report["ticks"]] == [
+        ("2026-11-18", "process_assessed", "zhang.wei"), ("2026-11-20", "equipment_assessed", "zhao.lei")]
+    removed = ticked.replace("    equipment_assessed: 空压机台账已拿到\n", "    equipment_assessed: 2026-02-30\n")
+    _commit(small, "zhang.wei", dt.date(2026, 11, 22), {path: removed})  # no day: no tick
+    _commit(small, "zhang.wei", dt.date(2026, 11, 22), {path: ticked})  # ticked again: a tick of that commit
+    report = week_json(holp, small, "--week", "2026-W47")
+    assert [(t["date"][:10], t["item"]) for t in report["ticks"]] == [
+        ("2026-11-18", "process_assessed"), ("2026-11-20", "equipment_assessed"), ("2026-11-22", "equipment_assessed")]
+
+
 MARKDOWN = """\
 ## 周报/月报
 
