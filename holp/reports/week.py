@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from holp.history import History
     from holp.labels import Labels
     from holp.model import Task
-    from holp.snapshot import Account, Deal, Snapshot
+    from holp.snapshot import Deal, Snapshot
     from holp.week_log import WeekLog
 
 PERIODS = ("week", "month")
@@ -316,119 +316,142 @@ class Week(Report):
         return incomplete_notes(self.history_incomplete, label)
 
 
-def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, period: Period, *,
-         owner: str | None = None, region: str | None = None) -> Week:
-    """What happened in ``period`` up to the snapshot's day, for ``owner`` or ``region`` or the whole team."""
-    process, team = snapshot.process, snapshot.team
-    start, until = period.start, min(period.end, snapshot.as_of)
-    deals = {d.id: d for d in snapshot.deals}
+@dataclass(frozen=True)
+class _Scope:
+    """Whose report it is and of which days: what each section keeps."""
 
-    def name_of(member: str | None) -> str:
-        return rep_name(snapshot, member) if member else NONE
+    snapshot: Snapshot
+    owner: str | None
+    region: str | None
+    start: dt.date
+    until: dt.date  # the period's last day, or the as-of day if that comes first
 
-    def in_period(day: dt.date | None) -> bool:
-        return day is not None and start <= day <= until
+    def within(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day <= self.until
 
-    def deal_in(deal: Deal | None) -> bool:
+    def keeps(self, deal: Deal | None) -> bool:
+        """A deal of the owner (region); a project no longer in the files only in the team's report."""
         if deal is None:
-            return owner is None and region is None
-        return (owner is None or deal.owner == owner) and (region is None or snapshot.region(deal) == region)
+            return self.owner is None and self.region is None
+        return ((self.owner is None or deal.owner == self.owner)
+                and (self.region is None or self.snapshot.region(deal) == self.region))
 
-    def account_in(account: Account) -> bool:
-        return (owner is None or account.owner == owner) and (region is None or account.region == region)
+    def name(self, member: str | None) -> str:
+        return rep_name(self.snapshot, member) if member else NONE
 
-    visits = []
-    for deal in sorted(snapshot.deals, key=lambda d: d.id):
-        if region is not None and snapshot.region(deal) != region:
+
+def _visits(scope: _Scope, log: WeekLog) -> list[VisitRow]:
+    snapshot, found = scope.snapshot, []
+    for deal in snapshot.deals:
+        if scope.region is not None and snapshot.region(deal) != scope.region:
             continue
         for visit in log.visits.get(deal.id, ()):
-            if not in_period(visit.date) or (owner is not None and owner not in visit.by) or visit.date is None:
+            if visit.date is None or not scope.within(visit.date) or (scope.owner and scope.owner not in visit.by):
                 continue
             notes = visit.findings
-            visits.append(VisitRow(visit.date, deal.id, deal.customer, customer_name(snapshot, deal.customer or ""),
-                                   visit.by, tuple(rep_name(snapshot, b) for b in visit.by), visit.met, visit.purpose,
-                                   {k: getattr(notes, k) if notes else None for k in FINDINGS}, visit.next_step,
-                                   visit.next_step_due))
-    visits.sort(key=lambda v: (v.date, v.project))
+            found.append(VisitRow(visit.date, deal.id, deal.customer, customer_name(snapshot, deal.customer or ""),
+                                  visit.by, tuple(scope.name(b) for b in visit.by), visit.met, visit.purpose,
+                                  {k: getattr(notes, k) if notes else None for k in FINDINGS}, visit.next_step,
+                                  visit.next_step_due))
+    return sorted(found, key=lambda v: (v.date, v.project))
 
-    ticks = []
+
+def _ticks(scope: _Scope, log: WeekLog, lang: str) -> list[TickRow]:
+    process, team = scope.snapshot.process, scope.snapshot.team
+    deals = {d.id: d for d in scope.snapshot.deals}
+    found = []
     for t in log.ticks:
-        if not (in_period(dt.datetime.fromisoformat(t.date).date()) and deal_in(deals.get(t.project))):
+        if not (scope.within(dt.datetime.fromisoformat(t.date).date()) and scope.keeps(deals.get(t.project))):
             continue
         stage = process.stage(t.stage)
         checked = stage.item(t.item) if stage else None
         rep = team.rep_by_email(t.email)
-        ticks.append(TickRow(t.date, t.project, t.stage, process.stage_label(t.stage, lang) if stage else t.stage,
+        found.append(TickRow(t.date, t.project, t.stage, process.stage_label(t.stage, lang) if stage else t.stage,
                              t.item, checked.text.get(lang) if checked else t.item, rep.name if rep else t.author,
                              rep.id if rep else None, t.commit))
 
-    def order(t: TickRow) -> tuple[str, str, int, int]:
+    def order(t: TickRow) -> tuple[str, str, int, int]:  # a commit's ticks in the process's order
         at = process.stage(t.stage)
         items = [i.id for i in at.checklist] if at else []
         return (t.date[:10], t.project, at.index if at else len(process.stages),
                 items.index(t.item) if t.item in items else len(items))
 
-    ticks.sort(key=order)
-    found = [c for c in changes(snapshot, lang, history, start - dt.timedelta(days=1), ZERO, ZERO).changes
-             if c.date[:10] <= until.isoformat() and deal_in(deals.get(c.project))]
+    return sorted(found, key=order)
+
+
+def _new_customers(scope: _Scope, log: WeekLog) -> list[NewRecord]:
+    found = []
+    for account in scope.snapshot.accounts.values():
+        added = log.customers_added.get(account.path)
+        if (added is not None and scope.within(added) and (scope.owner is None or account.owner == scope.owner)
+                and (scope.region is None or account.region == scope.region)):
+            found.append(NewRecord(added, account.id, account.name, account.owner, scope.name(account.owner)))
+    return sorted(found, key=lambda r: (r.date, r.id))
+
+
+def _service(scope: _Scope) -> list[ServiceRow]:
+    found = []
+    for deal in sorted(scope.snapshot.deals, key=lambda d: d.id):
+        if scope.keeps(deal):
+            for i, entry in enumerate(deal.service, 1):
+                opened, closed = scope.within(entry.date), scope.within(entry.resolved)
+                if opened or closed:
+                    found.append(ServiceRow(deal.id, i, entry.date, entry.kind, entry.severity, entry.summary,
+                                            entry.resolved, opened, closed))
+    return found
+
+
+def _tasks(scope: _Scope, period: Period) -> tuple[list[TaskRow], list[TaskRow]]:
+    """The tasks done in the period, and those not done by the as-of day that are due in the next one."""
+    snapshot = scope.snapshot
+    holders: list[tuple[str, str | None, str | None, tuple[Task, ...]]] = [
+        (d.id, d.owner, snapshot.region(d), d.tasks) for d in snapshot.deals]
+    holders += [(a.id, a.owner, a.region, a.tasks) for a in snapshot.accounts.values()]
+    done, due = [], []
+    for on, record_owner, region, listed in sorted(holders, key=lambda h: h[0]):
+        if scope.region is not None and region != scope.region:
+            continue
+        for i, task in enumerate(listed, 1):
+            who = task.who or record_owner  # a task without `who` is its record owner's
+            if scope.owner is not None and who != scope.owner:
+                continue
+            row = TaskRow(on, i, task.what, task.who, scope.name(who), task.due, task.done)
+            if scope.within(task.done):
+                done.append(row)
+            elif ((task.done is None or task.done > snapshot.as_of) and task.due is not None
+                  and period.next_start <= task.due <= period.next_end):
+                due.append(row)
+    done.sort(key=lambda t: (t.done or dt.date.min, t.on, t.index))
+    due.sort(key=lambda t: (t.due or dt.date.min, t.on, t.index))
+    return done, due
+
+
+def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, period: Period, *,
+         owner: str | None = None, region: str | None = None) -> Week:
+    """What happened in ``period`` up to the snapshot's day, for ``owner`` or ``region`` or the whole team."""
+    scope = _Scope(snapshot, owner, region, period.start, min(period.end, snapshot.as_of))
+    deals = {d.id: d for d in snapshot.deals}
+    found = [c for c in changes(snapshot, lang, history, period.start - dt.timedelta(days=1), ZERO, ZERO).changes
+             if c.date[:10] <= scope.until.isoformat() and scope.keeps(deals.get(c.project))]
 
     def settled(c: Change) -> Settled:
         deal = deals.get(c.project)
         return Settled(c, customer_name(snapshot, deal.customer) if deal and deal.customer else None,
                        deal.amount or ZERO if deal else ZERO, deal.lost_reason if deal and c.kind == "lost" else None)
 
-    new_projects = []
-    for c in found:
-        made = deals.get(c.project)
-        if c.kind == "new" and made is not None:
-            new_projects.append(NewRecord(dt.datetime.fromisoformat(c.date).date(), made.id, made.name, made.owner,
-                                          name_of(made.owner), made.customer,
-                                          customer_name(snapshot, made.customer) if made.customer else None,
-                                          made.amount))
-    new_customers = []
-    for account in snapshot.accounts.values():
-        added = log.customers_added.get(account.path)
-        if added is not None and in_period(added) and account_in(account):
-            new_customers.append(NewRecord(added, account.id, account.name, account.owner, name_of(account.owner)))
-    new_customers.sort(key=lambda r: (r.date, r.id))
-
-    service = []
-    for deal in sorted(snapshot.deals, key=lambda d: d.id):
-        if not deal_in(deal):
-            continue
-        for i, entry in enumerate(deal.service, 1):
-            opened, closed = in_period(entry.date), in_period(entry.resolved)
-            if opened or closed:
-                service.append(ServiceRow(deal.id, i, entry.date, entry.kind, entry.severity, entry.summary,
-                                          entry.resolved, opened, closed))
-
-    done, due = [], []
-    holders: list[tuple[str, str | None, bool, tuple[Task, ...]]] = [
-        (d.id, d.owner, region is None or snapshot.region(d) == region, d.tasks) for d in snapshot.deals]
-    holders += [(a.id, a.owner, region is None or a.region == region, a.tasks) for a in snapshot.accounts.values()]
-    for on, record_owner, in_region, listed in sorted(holders, key=lambda h: h[0]):
-        if not in_region:
-            continue
-        for i, task in enumerate(listed, 1):
-            if owner is not None and (task.who or record_owner) != owner:
-                continue
-            row = TaskRow(on, i, task.what, task.who, name_of(task.who or record_owner), task.due, task.done)
-            if in_period(task.done):
-                done.append(row)
-            elif (task.done is None or task.done > snapshot.as_of) and task.due is not None \
-                    and period.next_start <= task.due <= period.next_end:
-                due.append(row)
-    done.sort(key=lambda t: (t.done or dt.date.min, t.on, t.index))
-    due.sort(key=lambda t: (t.due or dt.date.min, t.on, t.index))
-
+    new_projects = [NewRecord(dt.datetime.fromisoformat(c.date).date(), made.id, made.name, made.owner,
+                              scope.name(made.owner), made.customer,
+                              customer_name(snapshot, made.customer) if made.customer else None, made.amount)
+                    for c in found if c.kind == "new" and (made := deals.get(c.project)) is not None]
+    done, due = _tasks(scope, period)
     if owner is not None:
-        scope = rep_name(snapshot, owner)
+        whose = scope.name(owner)
     elif region is not None:
-        found_region = team.region(region)
-        scope = found_region.label.get(lang) if found_region else region
+        found_region = snapshot.team.region(region)
+        whose = found_region.label.get(lang) if found_region else region
     else:
-        scope = snapshot.process.company or "—"
-    return Week(head(snapshot), period, owner, region, scope, tuple(visits), tuple(ticks),
+        whose = snapshot.process.company or NONE
+    return Week(head(snapshot), period, owner, region, whose, tuple(_visits(scope, log)), tuple(_ticks(scope, log, lang)),
                 tuple(c for c in found if c.kind in MOVES), tuple(settled(c) for c in found if c.kind == "won"),
-                tuple(settled(c) for c in found if c.kind == "lost"), tuple(new_customers), tuple(new_projects),
-                tuple(service), tuple(done), tuple(due), shallow(history))
+                tuple(settled(c) for c in found if c.kind == "lost"), tuple(_new_customers(scope, log)),
+                tuple(new_projects), tuple(_service(scope)), tuple(done), tuple(due), shallow(history))
