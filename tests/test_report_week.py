@@ -222,9 +222,9 @@ def expected(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date, next_
         return (p["added"] <= as_of and (owner is None or p["owner"] == owner)
                 and (region is None or region_of(ledger, pid) == region))
 
-    visits = sorted((v["date"].isoformat(), v["project"]) for v in ledger.visits
-                    if within(v["date"]) and v["committed"] <= as_of and (owner is None or owner in v["by"])
-                    and (region is None or region_of(ledger, v["project"]) == region))
+    made = [v for v in ledger.visits if within(v["date"]) and v["committed"] <= as_of
+            and (owner is None or owner in v["by"]) and (region is None or region_of(ledger, v["project"]) == region)]
+    visits = sorted((v["date"].isoformat(), v["project"]) for v in made)
     ticks = sorted((d.isoformat(), pid, s, i) for d, pid, s, i in ledger.ticks if within(d) and kept(pid))
     moves = [(d, pid, k) for d, pid, k in ledger.moves if within(d) and kept(pid)]
     won = [(pid, ledger.projects[pid]["amount"]) for d, pid, k in moves if k == "won"]
@@ -254,7 +254,11 @@ def expected(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date, next_
                 done.append((on, i + 1))
             elif finished is None and next_start <= t["due"] <= next_end:
                 due.append((on, i + 1))
-    return {"visits": visits, "ticks": ticks, "moves": sorted((d.isoformat(), pid, k) for d, pid, k in moves
+    by_member: dict[str, int] = {}
+    for v in made:
+        for member in v["by"]:
+            by_member[member] = by_member.get(member, 0) + 1
+    return {"visits": visits, "visits_by_member": sorted(by_member.items()), "ticks": ticks, "moves": sorted((d.isoformat(), pid, k) for d, pid, k in moves
                                                               if k in ("forward", "back")),
             "won": sorted(won), "lost": sorted(lost), "new_customers": new_customers, "new_projects": new_projects,
             "service": sorted(service), "tasks_done": sorted(done), "tasks_due": sorted(due)}
@@ -262,6 +266,7 @@ def expected(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date, next_
 
 def observed(report: dict[str, Any]) -> dict[str, Any]:
     return {"visits": sorted((v["date"], v["project"]) for v in report["visits"]),
+            "visits_by_member": sorted(report["visits_by_member"].items()),
             "ticks": sorted((t["date"][:10], t["project"], t["stage"], t["item"]) for t in report["ticks"]),
             "moves": sorted((m["date"][:10], m["project"], m["kind"]) for m in report["moves"]),
             "won": sorted((w["project"], int(Decimal(w["amount"]))) for w in report["won"]),
@@ -426,7 +431,7 @@ def test_an_empty_week_says_none_and_succeeds(small: Path, holp: Callable[..., R
     assert lines[0] == "周报/月报 — 截至 2026-11-24 · CNY"
     assert lines[2] == "周报 2026-W45 (2026-11-02 – 2026-11-08) · 厚尔普:"
     assert lines[lines.index("本期拜访:") + 1] == "  (无)"
-    assert result.output.count("  (无)") == 9  # every list of the report (won and lost share one): nothing
+    assert result.output.count("  (无)") == 10  # every list of the report (won and lost share one): nothing
     report = week_json(holp, small, "--week", "2026-W45", "--lang", "en")
     assert report["totals"] == totals({k: [] for k in ("visits", "ticks", "moves", "won", "lost", "new_customers",
                                                        "new_projects", "service", "tasks_done", "tasks_due")})
@@ -561,6 +566,13 @@ _截至 2026-11-24 · CNY_
 | 日期       | 项目   | 客户       | 拜访人     | 拜访对象   | 拜访目的             | 拜访收获                                  | 下一步                    |
 |:-----------|:-------|:-----------|:-----------|:-----------|:---------------------|:------------------------------------------|:--------------------------|
 | 2026-11-17 | P-0001 | 客户C-0001 | 张伟、赵磊 | 李明、王强 | 技术交流 \\| 现场勘查 | 政策: 省里有节能补贴; 需求: 想先改 1 号机 | 提交初步方案 (2026-11-27) |
+
+### 各人拜访次数
+
+| 拜访人   |   数量 |
+|:---------|-------:|
+| 张伟     |      1 |
+| 赵磊     |      1 |
 
 ### 完成的检查项
 

@@ -221,6 +221,15 @@ class Week(Report):
     history_incomplete: bool = False
 
     @property
+    def visits_by_member(self) -> dict[str, int]:
+        """Each member's visits: a visit counts for every member on its ``by``; most first, then by id."""
+        counts: dict[str, int] = {}
+        for v in self.visits:
+            for member in v.by:
+                counts[member] = counts.get(member, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
     def totals(self) -> dict[str, Any]:
         return {"visits": len(self.visits), "ticks": len(self.ticks), "moves": len(self.moves),
                 "won": {"count": len(self.won), "amount": money_plain(sum((w.amount for w in self.won), ZERO))},
@@ -232,7 +241,8 @@ class Week(Report):
 
     def json(self) -> dict[str, Any]:
         return {**self.head.json(), **self.period.json(), "owner": self.owner, "region": self.region,
-                "totals": self.totals, "visits": [v.json() for v in self.visits],
+                "totals": self.totals, "visits_by_member": self.visits_by_member,
+                "visits": [v.json() for v in self.visits],
                 "ticks": [t.json() for t in self.ticks], "moves": [m.json() for m in self.moves],
                 "won": [w.json() for w in self.won], "lost": [w.json() for w in self.lost],
                 "new_customers": [c.json() for c in self.new_customers],
@@ -272,6 +282,9 @@ class Week(Report):
                          f"{v.next_step} ({iso(v.next_step_due)})" if v.next_step and v.next_step_due
                          else v.next_step or NONE] for v in self.visits],
                        wrap={2: 8, 3: 6, 4: 6, 5: 8, 6: 16, 7: 10})
+        names = {b: n for v in self.visits for b, n in zip(v.by, v.by_names, strict=True)}
+        members = Table(label("week_visits_by_member"), [label("week_by"), label("count")],
+                        [[names[m], n] for m, n in self.visits_by_member.items()], numbers=frozenset({1}))
         ticks = Table(label("week_ticks"), [label("date"), label("project"), label("stage"), label("checklist"),
                                             label("author")],
                       [[t.date[:10], t.project, t.stage_label, t.item_label, t.author] for t in self.ticks],
@@ -305,7 +318,7 @@ class Week(Report):
         due = Table(f"{label('week_tasks_due')} ({p.next_start.isoformat()} – {p.next_end.isoformat()})",
                     [label("id"), label("week_task"), label("week_who"), label("due")],
                     [[t.on, t.what or NONE, t.who_name, iso(t.due)] for t in self.tasks_due], wrap={1: 20})
-        return [summary, visits, ticks, moves, settled, customers, projects, service, done, due]
+        return [summary, visits, members, ticks, moves, settled, customers, projects, service, done, due]
 
     def csv_rows(self, label: Labels) -> list[Sequence[Any]]:
         """The totals, one row each: item, count, amount."""
