@@ -471,6 +471,12 @@ def test_bad_options_are_refused_in_one_sentence(small: Path, holp: Callable[...
     assert result.output == f"holp: {message}\n"
 
 
+@pytest.mark.parametrize("written", ["2026-W47", "2026W47", "2026-w47"])
+def test_a_week_as_iso_8601_writes_it(small: Path, holp: Callable[..., Result], written: str) -> None:
+    report = week_json(holp, small, "--week", written)
+    assert (report["name"], report["start"], report["totals"]["visits"]) == ("2026-W47", "2026-11-16", 1)
+
+
 def test_iso_week_53_exists_in_a_long_year(small: Path, holp: Callable[..., Result]) -> None:
     report = week_json(holp, small, "--week", "2026-W53")  # 2026 begins on a Thursday
     assert (report["start"], report["end"], report["next"]) == ("2026-12-28", "2027-01-03",

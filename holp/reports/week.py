@@ -48,7 +48,7 @@ PERIODS = ("week", "month")
 MOVES = ("forward", "back", "reopened")
 FINDINGS = ("policy", "personnel", "needs", "activities")
 NONE = "—"
-_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+_WEEK = re.compile(r"([0-9]{4})-?[Ww]([0-9]{2})")  # 2026-W48, as ISO 8601 writes it (2026W48, 2026-w48 too)
 
 
 @dataclass(frozen=True)
