@@ -227,8 +227,10 @@ def expected(ledger: Ledger, start: dt.date, end: dt.date, as_of: dt.date, next_
     visits = sorted((v["date"].isoformat(), v["project"]) for v in made)
     ticks = sorted((d.isoformat(), pid, s, i) for d, pid, s, i in ledger.ticks if within(d) and kept(pid))
     moves = [(d, pid, k) for d, pid, k in ledger.moves if within(d) and kept(pid)]
-    won = [(pid, ledger.projects[pid]["amount"]) for d, pid, k in moves if k == "won"]
-    lost = [(pid, ledger.projects[pid]["amount"]) for d, pid, k in moves if k == "lost"]
+    won = [(pid, ledger.projects[pid]["customer"], ledger.projects[pid]["amount"]) for d, pid, k in moves
+           if k == "won"]
+    lost = [(pid, ledger.projects[pid]["customer"], ledger.projects[pid]["amount"]) for d, pid, k in moves
+            if k == "lost"]
     new_customers = sorted(cid for cid, c in ledger.customers.items() if within(c["added"])
                            and (owner is None or c["owner"] == owner) and (region is None or c["region"] == region))
     new_projects = sorted(pid for pid, p in ledger.projects.items() if within(p["added"]) and kept(pid))
@@ -269,8 +271,8 @@ def observed(report: dict[str, Any]) -> dict[str, Any]:
             "visits_by_member": sorted(report["visits_by_member"].items()),
             "ticks": sorted((t["date"][:10], t["project"], t["stage"], t["item"]) for t in report["ticks"]),
             "moves": sorted((m["date"][:10], m["project"], m["kind"]) for m in report["moves"]),
-            "won": sorted((w["project"], int(Decimal(w["amount"]))) for w in report["won"]),
-            "lost": sorted((w["project"], int(Decimal(w["amount"]))) for w in report["lost"]),
+            "won": sorted((w["project"], w["customer"], int(Decimal(w["amount"]))) for w in report["won"]),
+            "lost": sorted((w["project"], w["customer"], int(Decimal(w["amount"]))) for w in report["lost"]),
             "new_customers": sorted(c["id"] for c in report["new_customers"]),
             "new_projects": sorted(p["id"] for p in report["new_projects"]),
             "service": sorted((s["project"], s["index"], s["opened"], s["resolved_in_period"])
@@ -280,8 +282,8 @@ def observed(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def totals(found: dict[str, Any]) -> dict[str, Any]:
-    def amount(rows: list[tuple[str, int]]) -> str:
-        return f"{sum(a for _, a in rows)}.00"
+    def amount(rows: list[tuple[str, str, int]]) -> str:
+        return f"{sum(a for _, _, a in rows)}.00"
 
     return {"visits": len(found["visits"]), "ticks": len(found["ticks"]), "moves": len(found["moves"]),
             "won": {"count": len(found["won"]), "amount": amount(found["won"])},
@@ -329,6 +331,7 @@ def test_every_figure_of_a_week_is_the_ledgers(history: tuple[Path, Ledger], hol
                     sunday + dt.timedelta(days=7), owner, region)
     assert observed(report) == want
     assert report["totals"] == totals(want)
+    assert {w["lost_reason"] for w in report["lost"]} <= {"price"} and {w["lost_reason"] for w in report["won"]} <= {None}
     assert (report["period"], report["name"], report["start"], report["end"]) == (
         "week", name, monday.isoformat(), sunday.isoformat())
     assert (report["owner"], report["region"]) == (owner, region)

@@ -139,7 +139,8 @@ class Settled:
     """A deal won or lost in the period, with its amount as the files have it now."""
 
     change: Change
-    customer: str | None
+    customer: str | None  # its id
+    customer_name: str | None
     amount: Decimal
     lost_reason: str | None
 
@@ -296,7 +297,7 @@ class Week(Report):
         settled = Table(label("week_won_lost"), [label("date"), label("kind"), label("id"), label("project"),
                                                  label("customer"), label("amount"), label("reason")],
                         [[s.change.date[:10], label(s.change.kind), s.change.project, s.change.name,
-                          s.customer or NONE, s.amount, s.lost_reason or ""] for s in (*self.won, *self.lost)],
+                          s.customer_name or NONE, s.amount, s.lost_reason or ""] for s in (*self.won, *self.lost)],
                         frozenset({5}), wrap={3: 10, 4: 8})
         customers = Table(label("week_new_customers"), [label("date"), label("id"), label("customer"), label("owner")],
                           [[c.date.isoformat(), c.id, c.name, c.owner_name] for c in self.new_customers])
@@ -449,7 +450,8 @@ def week(snapshot: Snapshot, lang: str, history: History | None, log: WeekLog, p
 
     def settled(c: Change) -> Settled:
         deal = deals.get(c.project)
-        return Settled(c, customer_name(snapshot, deal.customer) if deal and deal.customer else None,
+        customer = deal.customer if deal else None
+        return Settled(c, customer, customer_name(snapshot, customer) if customer else None,
                        deal.amount or ZERO if deal else ZERO, deal.lost_reason if deal and c.kind == "lost" else None)
 
     new_projects = [NewRecord(dt.datetime.fromisoformat(c.date).date(), made.id, made.name, made.owner,
