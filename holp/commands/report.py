@@ -88,6 +88,16 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
         before = open_weighted(snap.process, history.summaries_at(root, sha, cache=cache)) if sha else Decimal(0)
         inputs = dataclasses.replace(inputs, since=day, since_commit=None if after is None else sha,
                                      after=after, weighted_before=before)
+    if "week" in names:
+        from holp import week_log
+        from holp.reports.week import period_of
+
+        span = period_of(snap.as_of, period, week)  # a bad --week or --period is refused before git is read
+        if not in_git:
+            raise HolpError("report week reads git history (ticks, moves, new files), but this is not a git "
+                            "repository")
+        until = min(span.end, snap.as_of)
+        inputs = dataclasses.replace(inputs, week_log=week_log.read(root, snap, span.start, until))
     return [REPORTS[name].build(snap, inputs) for name in names]
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from holp.history import History
     from holp.reports.common import Report
     from holp.snapshot import Snapshot
+    from holp.week_log import WeekLog
 
 BY = ("owner", "region", "business_line", "customer", "quarter", "collector")  # collector: receivables only
 PERIODS = ("week", "month", "quarter", "year")  # each kind takes those it can (forecast: quarter, month)
@@ -47,6 +48,7 @@ class Inputs:
     since_commit: str | None = None  # changes: or after this commit (--since REV), its day being ``since``
     after: frozenset[str] | None = None  # changes: with since_commit, the commits after it
     weighted_before: Decimal = Decimal(0)  # changes: the weighted open pipeline on that day
+    week_log: WeekLog | None = None  # week: the ticks, full visits and added customers git has for the period
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,14 @@ def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
                    weighted_open_pipeline(snapshot), since_commit=inputs.since_commit, after=inputs.after)
 
 
+def _week(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.reports.week import period_of, week
+    from holp.week_log import WeekLog
+
+    return week(snapshot, inputs.lang, inputs.history, inputs.week_log or WeekLog(),
+                period_of(snapshot.as_of, inputs.period, inputs.week), owner=inputs.owner, region=inputs.region)
+
+
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("funnel", _funnel, reads_history=False, on_page=True),
     Kind("forecast", _forecast, reads_history=True, on_page=True, takes=frozenset({"period"})),
@@ -141,6 +151,7 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("changes", _changes, reads_history=True, on_page=False),
     Kind("service", _service, reads_history=False, on_page=False),
     Kind("risks", _risks, reads_history=False, on_page=True),
+    Kind("week", _week, reads_history=True, on_page=False, takes=frozenset({"owner", "region", "week", "period"})),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
