@@ -47,6 +47,7 @@ class Inputs:
     since_commit: str | None = None  # changes: or after this commit (--since REV), its day being ``since``
     after: frozenset[str] | None = None  # changes: with since_commit, the commits after it
     weighted_before: Decimal = Decimal(0)  # changes: the weighted open pipeline on that day
+    customers_added: Mapping[str, dt.date] | None = None  # kpi: when each customer file was first committed
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,19 @@ def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
                    weighted_open_pipeline(snapshot), since_commit=inputs.since_commit, after=inputs.after)
 
 
+def _kpi(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.errors import HolpError
+    from holp.reports.kpi import kpis
+
+    if inputs.period == "week":
+        raise HolpError("report kpi scores a month, a quarter or a year, not a week")
+    rep = snapshot.team.rep(inputs.owner) if inputs.owner else None
+    if rep is not None and not rep.sells:
+        raise HolpError(f"--owner {rep.id}: a member of role {rep.role} carries no target and is not scored")
+    return kpis(snapshot, inputs.lang, inputs.history, inputs.period or "quarter", inputs.customers_added,
+                inputs.owner, inputs.region)
+
+
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("funnel", _funnel, reads_history=False, on_page=True),
     Kind("forecast", _forecast, reads_history=True, on_page=True, takes=frozenset({"period"})),
@@ -141,6 +155,7 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("changes", _changes, reads_history=True, on_page=False),
     Kind("service", _service, reads_history=False, on_page=False),
     Kind("risks", _risks, reads_history=False, on_page=True),
+    Kind("kpi", _kpi, reads_history=True, on_page=False, takes=frozenset({"period", "owner", "region"})),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
