@@ -80,9 +80,9 @@ def _sums(doc: Document, key: str, what: str, who: str, year: int,
     groups: list[tuple[str, dict[int, tuple[int, Decimal, int]], int, tuple[int, Decimal, int] | None, str]] = [
         ("quarters", quarters, 4, whole, f"the year's {what} ({year})")]
     if quarters:
-        for q, parent in quarters.items():
+        for q, written in quarters.items():
             inside = {m: v for m, v in months.items() if (m - 1) // 3 + 1 == q}
-            groups.append(("months", inside, 3, parent, f"the {what} of {year}-Q{q}"))
+            groups.append(("months", inside, 3, written, f"the {what} of {year}-Q{q}"))
     else:
         groups.append(("months", months, 12, whole, f"the year's {what} ({year})"))
     for name, parts, count, parent, parent_name in groups:
