@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from holp.evaluation import evaluate_scores
@@ -48,7 +48,7 @@ NONE = "—"
 
 
 def _three(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(THOUSANDTH))
+    return None if value is None else str(value.quantize(THOUSANDTH, rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
