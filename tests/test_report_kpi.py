@@ -66,7 +66,7 @@ KPIS = {"won": (Decimal("0.3"), None), "profit": (Decimal("0.2"), Decimal("0.25"
         "completeness": (Decimal("0.1"), Decimal("0.8"))}
 KPI_TEXT = "kpis:\n" + "".join(
     f"  - {{id: {k}, weight: {w}{'' if t is None else f', target: {t}'}}}\n" for k, (w, t) in KPIS.items())
-SELLERS = {"li.na": "east", "zhang.wei": "east", "sun.hao": "north"}
+SELLERS = {"li.na": "east", "zhang.wei": "east", "sun.hao": "north", "zhao.lei": "north"}  # zhao.lei: no target
 TEAM = """\
 regions:
   - {id: east, label: {zh: 华东, en: East China}, manager: li.na}
@@ -75,6 +75,7 @@ reps:
   - {id: li.na, name: 李娜, email: li.na@example.com, region: east, role: manager}
   - {id: zhang.wei, name: 张伟, email: zhang.wei@example.com, region: east}
   - {id: sun.hao, name: 孙浩, email: sun.hao@example.com, region: north}
+  - {id: zhao.lei, name: 赵磊, email: zhao.lei@example.com, region: north}
   - {id: wang.gong, name: 王工, email: wang.gong@example.com, region: east, role: engineer}
 targets:
   - {year: 2026, rep: li.na, amount: 8000000}
@@ -120,7 +121,7 @@ def generate(script: Script, seed: int) -> Gen:
         (dt.date(2025, 1, 2), "li.na", "set up", {"holp.yaml": PROCESS_TEXT.split("kpis:")[0] + KPI_TEXT
                                                   + "expense_approval:" + PROCESS_TEXT.split("expense_approval:")[1],
                                                   "team.yaml": TEAM})]
-    owners = list(SELLERS)
+    owners = ["li.na", "zhang.wei", "sun.hao"]  # zhao.lei, new, has nothing yet
     for n in range(1, 13):
         cid = f"C-{n:04d}"
         owner = owners[n % 3]
@@ -139,10 +140,12 @@ def generate(script: Script, seed: int) -> Gen:
         created = day(rng, dt.date(2025, 6, 1), dt.date(2026, 9, 30))
         won = day(rng, created, dt.date(2026, 11, 20)) if fate == "won" else None
         if n in (1, 2):  # a base for growth: won in the same span of last year
-            fate, created, won = "won", dt.date(2025, 9, 1), dt.date(2025, 10, 10 + n)
+            fate, created, won = "won", dt.date(2025, 9, 1), dt.date(2025, 9 + n, 11)
+        if n in (3, 4, 5):  # won this month, with a cost, a margin, neither
+            fate, won = "won", dt.date(2026, 11, 5 + n)
         extra = ""
         cost = margin = None
-        pick = rng.random()
+        pick = {3: 0.1, 4: 0.5, 5: 0.9}.get(n, rng.random())
         if pick < 0.35:
             cost = (amount * Decimal(rng.randint(55, 95)) / 100).quantize(Decimal("1"))
             extra += f"cost: {cost}\n"
@@ -215,14 +218,12 @@ def expected(gen: Gen, period: str) -> dict[str, dict[str, tuple[str | None, str
         mine = [p for p in gen.projects if mine_p(p)]
         won = [p for p in mine if p["fate"] == "won" and start <= p["won"] <= AS_OF]  # type: ignore[operator]
         won_total = sum((p["amount"] for p in won), Decimal(0))  # type: ignore[misc]
-        target, _ = TARGETS[period][who]
-        target_d = Decimal(target)
+        target, _ = TARGETS[period].get(who, (None, False))
         line: dict[str, tuple[str | None, str | None, Decimal | None]] = {}
 
         def score(actual: Decimal | None, goal: Decimal | None) -> Decimal | None:
             return None if actual is None or not goal else min(actual / goal, CAP)
 
-        line["won"] = (two(won_total), two(target_d), score(won_total, target_d))
         profits = []
         for p in won:
             amount = p["amount"]
@@ -232,10 +233,12 @@ def expected(gen: Gen, period: str) -> dict[str, dict[str, tuple[str | None, str
                 profits.append(amount * p["margin"])  # type: ignore[operator]
         profit = sum(profits, Decimal(0)) if profits or not won else None
         # the target of TARGETS is rounded to the cent for the month; the KPI's is the unrounded third/twelfth
-        raw_target = {"666666.67": Decimal(2000000) / 3, "1666666.67": Decimal(20000000) / 12}.get(target, target_d)
-        goal = raw_target * KPIS["profit"][1]  # type: ignore[operator]
-        line["profit"] = (None if profit is None else two(profit), two(goal), score(profit, goal))
-        line["won"] = (two(won_total), two(raw_target), score(won_total, raw_target))
+        raw_target = None if target is None else {"666666.67": Decimal(2000000) / 3,
+                                                  "1666666.67": Decimal(20000000) / 12}.get(target, Decimal(target))
+        goal = None if raw_target is None else raw_target * KPIS["profit"][1]  # type: ignore[operator]
+        line["won"] = (two(won_total), None if raw_target is None else two(raw_target), score(won_total, raw_target))
+        line["profit"] = (None if profit is None else two(profit), None if goal is None else two(goal),
+                          score(profit, goal))
         base = sum((p["amount"] for p in mine if p["fate"] == "won"  # type: ignore[misc]
                     and last[0] <= p["won"] <= last[1]), Decimal(0))  # type: ignore[operator]
         ratio = won_total / base if base else None
@@ -291,15 +294,19 @@ def test_report_kpi__every_figure_recomputed(generated: Gen, holp: Callable[...,
                 assert (lines[kpi]["actual"], lines[kpi]["target"]) == (actual, target), (who, kpi)
                 assert lines[kpi]["score"] == (None if score is None else three(score)), (who, kpi)
                 assert lines[kpi]["weight"] == str(KPIS[kpi][0])
-            assert lines["won"]["target_split"] == TARGETS[period][who][1]
+            assert lines["won"]["target_split"] == TARGETS[period].get(who, (None, False))[1]
             total = weighted(want[who])
             assert got[who]["score"] == (None if total is None else three(total)), who
         order = sorted(people, key=lambda w: (weighted(want[w]) is None,
-                                              -(weighted(want[w]) or 0).quantize(Decimal("0.001")), w))
+                                              -(weighted(want[w]) or Decimal(0)).quantize(Decimal("0.001")), w))
         assert [s["id"] for s in data[key]] == order
         assert [s["rank"] for s in data[key]] == list(range(1, len(people) + 1))
-    # the data holds what the test means to test: won deals in each period, and the growth base
-    assert any(p["fate"] == "won" and p["won"] >= start_of(period) for p in generated.projects)  # type: ignore[operator]
+    # the data holds what the test means to test: each KPI measured somewhere, and left without a score elsewhere
+    every = [k for key in ("reps", "regions") for s in data[key] for k in s["kpis"]]
+    for kpi in KPIS:
+        assert any(k["score"] not in (None, "0.000") for k in every if k["id"] == kpi), kpi
+    assert any(k["left_out"] for k in every if k["id"] == "profit")
+    assert any(k["score"] is None for k in every)
 
 
 def test_report_kpi__owner_only_that_rep_and_engineer_refused(generated: Gen, holp: Callable[..., Result]) -> None:
@@ -341,7 +348,7 @@ def test_report_kpi__markdown_csv_html(generated: Gen, holp: Callable[..., Resul
     rows = list(csv.reader(holp("report", "kpi", "--format", "csv").output.splitlines()))
     assert rows[0] == ["of", "id", "rank", "weighted_score", "kpi", "actual", "target", "score", "weight",
                        "target_split"]
-    assert len(rows) == 1 + (3 + 2) * len(KPIS)
+    assert len(rows) == 1 + (4 + 2) * len(KPIS)
     data = json.loads(holp("report", "kpi", "--format", "json").output)
     first = data["reps"][0]
     assert rows[1][:5] == ["rep", first["id"], "1", first["score"] or "", "won"]
