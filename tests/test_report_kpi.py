@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import PROCESS_TEXT, Script, snapshot, write
 from wcwidth import wcswidth
 
+from conftest import PROCESS_TEXT, Script, snapshot, write
 from holp.model.process import Target, period_amount
 
 # -- targets by period (the model's period_amount) ---------------------------------------------------------
