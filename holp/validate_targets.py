@@ -14,22 +14,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
 
 from holp.checking import Wanted, everything, projects
-from holp.model import coerce
 from holp.output import money
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 from holp.yaml import Document
 
-PERIOD_KEYS = ("targets", "expense_budgets")
 NEEDS_NO_TARGET = frozenset({"won"})  # measured against team.yaml's targets
 
 
-def _entries(doc: Document, key: str) -> list[tuple[int, Mapping[str, Any]]]:
-    tree = doc.tree if isinstance(doc.tree, Mapping) else {}
-    return [(i, e) for i, e in enumerate(coerce.items(tree.get(key))) if isinstance(e, Mapping)]
+def _items(doc: Document, key: str) -> list[tuple[int, int]]:
+    """(index, line) of each item of the list under ``key``, found by position (the values are the model's)."""
+    whole = doc.locate([key])
+    found = []
+    for i in range(doc.text.count("\n") + 1):
+        where = doc.locate([key, i])
+        if where == whole:
+            break
+        found.append((i, where[0]))
+    return found
 
 
 def _period(year: int, quarter: int | None, month: int | None) -> str:
@@ -41,32 +45,32 @@ def check_targets(repo: Repository, wanted: Wanted = everything) -> Iterator[Pro
     if not wanted(doc.path):
         return
     reps, regions = repo.team.rep_ids, {r.id for r in repo.team.regions}
-    for key in PERIOD_KEYS:
+    for key, entries in (("targets", repo.team.targets), ("expense_budgets", repo.team.expense_budgets)):
         what = "target" if key == "targets" else "expense budget"
+        index = {line: i for i, line in reversed(_items(doc, key))}
         # (subject kind, subject id, year) -> {(quarter, month): (index, amount, line)}
         written: dict[tuple[str, str, int], dict[tuple[int | None, int | None], tuple[int, Decimal, int]]] = {}
-        for i, entry in _entries(doc, key):
+        for t in entries:
+            i = index.get(t.line)
+            if i is None:
+                continue
             if key == "expense_budgets":
-                for kind, known, code in (("region", regions, "unknown-region"), ("rep", reps, "unknown-rep")):
-                    value = coerce.text(entry.get(kind))
+                for kind, value, known, code in (("region", t.region, regions, "unknown-region"),
+                                                  ("rep", t.rep, reps, "unknown-rep")):
                     if value is not None and value not in known:
                         yield doc.problem([key, i, kind], code,
                                           f"{kind} '{value}' is not in team.yaml{closest(value, known)}")
-            year, amount = coerce.integer(entry.get("year")), coerce.money(entry.get("amount"))
-            quarter, month = coerce.integer(entry.get("quarter")), coerce.integer(entry.get("month"))
-            region, rep = coerce.text(entry.get("region")), coerce.text(entry.get("rep"))
-            if year is None or amount is None or (region is None) == (rep is None) or (quarter and month):
+            if (t.region is None) == (t.rep is None) or (t.quarter and t.month):
                 continue  # the schema says what is wrong
-            subject = ("region", region or "") if region is not None else ("rep", rep or "")
-            mine = written.setdefault((*subject, year), {})
-            line = doc.locate([key, i])[0]
-            if (quarter, month) in mine:
-                first = mine[(quarter, month)][2]
+            subject = ("region", t.region or "") if t.region is not None else ("rep", t.rep or "")
+            mine = written.setdefault((*subject, t.year), {})
+            if (t.quarter, t.month) in mine:
+                first = mine[(t.quarter, t.month)][2]
                 yield doc.problem([key, i], "duplicate-target",
-                                  f"a {what} of {subject[0]} {subject[1]} for {_period(year, quarter, month)} is "
-                                  f"already written at line {first}: write each period once")
+                                  f"a {what} of {subject[0]} {subject[1]} for {_period(t.year, t.quarter, t.month)} "
+                                  f"is already written at line {first}: write each period once")
                 continue
-            mine[(quarter, month)] = (i, amount, line)
+            mine[(t.quarter, t.month)] = (i, t.amount, t.line)
         for (kind, who, year), mine in written.items():
             yield from _sums(doc, key, what, f"{kind} {who}", year, mine)
 
@@ -103,26 +107,21 @@ def _sums(doc: Document, key: str, what: str, who: str, year: int,
 
 def check_kpis(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     doc = repo.config
-    if not wanted(doc.path) or not isinstance(doc.tree, Mapping) or "kpis" not in doc.tree:
-        return
-    entries = _entries(doc, "kpis")
+    kpis = repo.process.kpis
+    items = _items(doc, "kpis")
+    if not wanted(doc.path) or not items or len(items) != len(kpis):
+        return  # none, or some the model could not read: the schema says which
     seen: dict[str, int] = {}
-    total = Decimal(0)
-    for i, entry in entries:
-        kpi = coerce.text(entry.get("id"))
-        weight = coerce.decimal(entry.get("weight"))
-        total += weight if weight is not None else Decimal(0)
-        if kpi is None:
-            continue
-        if kpi in seen:
+    for (i, line), kpi in zip(items, kpis, strict=True):
+        if kpi.id in seen:
             yield doc.problem(["kpis", i, "id"], "duplicate-id",
-                              f"kpis: '{kpi}' is listed twice (first at line {seen[kpi]}): list each KPI once")
+                              f"kpis: '{kpi.id}' is listed twice (first at line {seen[kpi.id]}): list each KPI once")
             continue
-        seen[kpi] = doc.locate(["kpis", i])[0]
-        if kpi not in NEEDS_NO_TARGET and entry.get("target") is None:
-            yield doc.problem(["kpis", i], "kpi-no-target",
-                              f"kpis: '{kpi}' needs a target to be scored against")
-    if entries and total != 1:
+        seen[kpi.id] = line
+        if kpi.id not in NEEDS_NO_TARGET and kpi.target is None:
+            yield doc.problem(["kpis", i], "kpi-no-target", f"kpis: '{kpi.id}' needs a target to be scored against")
+    total = sum((k.weight for k in kpis), Decimal(0))
+    if total != 1:
         yield doc.problem(["kpis"], "kpi-weights", f"kpis: the weights sum to {total.normalize():f}, not 1", key=True)
 
 

@@ -19,7 +19,7 @@ import pytest
 from click.testing import Result
 from wcwidth import wcswidth
 
-from conftest import PROCESS_TEXT, Script, snapshot, write
+from conftest import PROCESS_TEXT, Script, git, snapshot, write
 from holp.model.process import Target, period_amount
 
 # -- targets by period (the model's period_amount) ---------------------------------------------------------
@@ -461,3 +461,20 @@ def test_show_and_export__cost_margin_gross_profit(repo: Path, holp: Callable[..
     assert holp("export", "--format", "csv", "-o", str(folder)).exit_code == 0
     rows = list(csv.DictReader((folder / "projects.csv").read_text(encoding="utf-8").splitlines()))
     assert (rows[0]["cost"], rows[0]["margin"], rows[0]["gross_profit"]) == ("", "0.125", "400000.00")
+
+
+def test_report_kpi__without_kpis_refused_and_bad_weights_said_once(repo: Path, holp: Callable[..., Result]) -> None:
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start")
+    head = PROCESS_TEXT.split("kpis:")[0]
+    write(repo / "holp.yaml", head + "expense_approval:" + PROCESS_TEXT.split("expense_approval:")[1])
+    result = holp("report", "kpi")
+    assert result.exit_code == 2
+    assert ("holp: report kpi: holp.yaml has no kpis (which KPIs, their weights and targets): copy the `kpis:` of "
+            "`holp init`'s holp.yaml and adapt it") in result.output
+    write(repo / "holp.yaml", head + "kpis:\n  - {id: won, weight: lots}\n  - {id: visits, weight: 0.5, target: 8}\n")
+    line = len(head.splitlines()) + 2
+    got = lines_of(holp("validate"))
+    assert [g for g in got if "kpi" in g] == [f"holp.yaml:{line}:23: error[bad-type]: kpis.0.weight must be a number, "
+                                              "not 'lots'"]

@@ -140,6 +140,9 @@ def _kpi(snapshot: Snapshot, inputs: Inputs) -> Report:
     rep = snapshot.team.rep(inputs.owner) if inputs.owner else None
     if rep is not None and not rep.sells:
         raise HolpError(f"--owner {rep.id}: a member of role {rep.role} carries no target and is not scored")
+    if not snapshot.process.kpis:
+        raise HolpError("report kpi: holp.yaml has no kpis (which KPIs, their weights and targets): copy the `kpis:` "
+                        "of `holp init`'s holp.yaml and adapt it")
     return kpis(snapshot, inputs.lang, inputs.history, inputs.period or "quarter", inputs.customers_added,
                 inputs.owner, inputs.region)
 
