@@ -24,7 +24,7 @@ from holp.repo import Repository
 
 TABLES: dict[str, tuple[str, ...]] = {
     "projects": ("id", "name", "customer", "owner", "region", "business_line", "stage", "amount", "probability",
-                 "weighted", "expected_close", "lost_reason", "path"),
+                 "weighted", "expected_close", "lost_reason", "path", "cost", "margin", "gross_profit"),
     "customers": ("id", "name", "industry", "region", "owner", "credit", "path"),
     "contacts": ("customer", "name", "title", "department", "role", "stance", "influence", "personality",
                  "closeness", "trust"),
@@ -44,7 +44,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "cases": ("project", "reference_allowed", "site_visit_allowed", "contact", "highlights"),
     "tasks": ("record", "index", "what", "who", "start", "due", "done", "note"),
 }
-MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding", "savings_amount"])
+MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding", "savings_amount", "cost",
+                   "gross_profit"])
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -72,6 +73,8 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             "weighted": money_plain(weighted(repo.process, p)),
             "expected_close": p.expected_close.isoformat() if p.expected_close else None,
             "lost_reason": p.lost_reason, "path": p.path,
+            "cost": _money(p.cost), "margin": str(p.margin) if p.margin is not None else None,
+            "gross_profit": _money(p.gross_profit),
         }
         for v in p.visits:
             findings = plain(v.findings) if v.findings else {}

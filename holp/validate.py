@@ -24,6 +24,7 @@ from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 from holp.validate_cases import check_cases
 from holp.validate_risks import check_risks
+from holp.validate_targets import check_targets_kpis_costs
 from holp.yaml import Document
 
 
@@ -211,6 +212,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_cases,
     check_risks,
     validate_tasks.check_tasks,
+    check_targets_kpis_costs,
 )
 
 

@@ -79,6 +79,10 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
     inputs = Inputs(label.lang, hist, by=by, period=period, owner=owner, region=region, week=week)
     if "reps" in names and in_git:
         inputs = dataclasses.replace(inputs, new_customers=new_customers(root, snap))
+    if "kpi" in names and in_git:
+        added = git.added(root, ["customers"])
+        inputs = dataclasses.replace(inputs, customers_added={
+            path: dt.datetime.fromisoformat(stamp).date() for path, stamp in added.items()})
     if "changes" in names:
         if not since:
             raise HolpError("report changes needs --since DATE or REV (what changed since last week's meeting)")

@@ -80,6 +80,9 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "risks": risk_records(project.risks, process, repo.team, labelling.load(lang, root)),
             "tasks": [plain(t) for t in project.tasks],
             "customer_tasks": [plain(t) for t in customer.tasks] if customer else [],
+            "cost": money_plain(project.cost) if project.cost is not None else None,
+            "margin": str(project.margin) if project.margin is not None else None,
+            "gross_profit": money_plain(gross) if (gross := project.gross_profit) is not None else None,
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -97,6 +100,11 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
                             f"({probability(process, project) * 100:.0f}%)"),
         (label("expected_close"), project.expected_close),
     ]
+    if project.cost is not None or project.margin is not None:  # the gross profit (毛利), from one of them
+        facts.append((label("cost"), f"{money(project.cost)} {process.currency}") if project.cost is not None
+                     else (label("margin"), f"{project.margin * 100:.1f}%" if project.margin is not None else ""))
+        if project.gross_profit is not None:
+            facts.append((label("gross_profit"), f"{money(project.gross_profit)} {process.currency}"))
     if project.lost_reason:
         facts.append((label("lost_reason"), process.choice_label(process.lost_reasons, project.lost_reason, lang)))
     if evaluation.started:

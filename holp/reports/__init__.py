@@ -49,6 +49,7 @@ class Inputs:
     after: frozenset[str] | None = None  # changes: with since_commit, the commits after it
     weighted_before: Decimal = Decimal(0)  # changes: the weighted open pipeline on that day
     week_log: WeekLog | None = None  # week: the ticks, full visits and added customers git has for the period
+    customers_added: Mapping[str, dt.date] | None = None  # kpi: when each customer file was first committed
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,22 @@ def _week(snapshot: Snapshot, inputs: Inputs) -> Report:
                 period_of(snapshot.as_of, inputs.period, inputs.week), owner=inputs.owner, region=inputs.region)
 
 
+def _kpi(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.errors import HolpError
+    from holp.reports.kpi import kpis
+
+    if inputs.period == "week":
+        raise HolpError("report kpi scores a month, a quarter or a year, not a week")
+    rep = snapshot.team.rep(inputs.owner) if inputs.owner else None
+    if rep is not None and not rep.sells:
+        raise HolpError(f"--owner {rep.id}: a member of role {rep.role} carries no target and is not scored")
+    if not snapshot.process.kpis:
+        raise HolpError("report kpi: holp.yaml has no kpis (which KPIs, their weights and targets): copy the `kpis:` "
+                        "of `holp init`'s holp.yaml and adapt it")
+    return kpis(snapshot, inputs.lang, inputs.history, inputs.period or "quarter", inputs.customers_added,
+                inputs.owner, inputs.region)
+
+
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("funnel", _funnel, reads_history=False, on_page=True),
     Kind("forecast", _forecast, reads_history=True, on_page=True, takes=frozenset({"period"})),
@@ -152,6 +169,7 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("service", _service, reads_history=False, on_page=False),
     Kind("risks", _risks, reads_history=False, on_page=True),
     Kind("week", _week, reads_history=True, on_page=False, takes=frozenset({"owner", "region", "week", "period"})),
+    Kind("kpi", _kpi, reads_history=True, on_page=False, takes=frozenset({"period", "owner", "region"})),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
