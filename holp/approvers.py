@@ -6,7 +6,19 @@ region's manager (as team.yaml's regions name them) or any director; "director" 
 
 from __future__ import annotations
 
-from holp.model import Team
+from holp.model import ChecklistItem, Process, Team
+
+APPROVALS = "approvals"  # the key of a project's approvals, and how an evidence rule that reads them starts
+
+
+def takes_approval(item: ChecklistItem) -> bool:
+    """Whether a checklist item is proven by an approval: its evidence rule reads ``approvals``."""
+    return item.evidence is not None and item.evidence.strip().startswith(APPROVALS)
+
+
+def approval_items(process: Process) -> dict[str, str]:
+    """The checklist items proven by an approval: id → the stage whose checklist has it."""
+    return {item.id: stage.id for stage in process.stages for item in stage.checklist if takes_approval(item)}
 
 
 def may_approve(team: Team, member_id: str, region: str | None, role: str) -> bool:

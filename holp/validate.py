@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from holp import fileset, validate_collection, validate_service
+from holp import fileset, validate_approvals, validate_collection, validate_service
 from holp.checking import Wanted, everything, projects
 from holp.clock import today
 from holp.gates import gate
@@ -210,6 +210,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     *validate_service.CHECKS,
     check_cases,
     check_risks,
+    validate_approvals.check_approvals,
 )
 
 

@@ -12,21 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from holp import edit, git
-from holp.approvers import may_approve, who_may_approve
+from holp.approvers import APPROVALS, approval_items, may_approve, who_may_approve
 from holp.change import Change, apply
 from holp.clock import date_or_today
 from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
-from holp.model import Process, Project
+from holp.model import Project
 from holp.repo import Repository, closest
-
-APPROVALS = "approvals"
-
-
-def approval_items(process: Process) -> dict[str, str]:
-    """The checklist items proven by an approval: id → the stage whose checklist has it."""
-    return {item.id: stage.id for stage in process.stages for item in stage.checklist
-            if item.evidence is not None and item.evidence.strip().startswith(APPROVALS)}
 
 
 def run(root: Path, project_id: str, item: str, *, verdict: str, note: str | None, date: str | None,
