@@ -200,6 +200,8 @@ def test_approve__refuses_who_may_not_approve(sales: Path, holp: Callable[..., R
     (("P-2026-001", "proposal_reviewed", "--date", "2026-02-30"),
      "holp: --date 2026-02-30: not a real date written YYYY-MM-DD\n"),
     (("P-2026-001", "proposal_reviewed", "--note", "  "), "holp: --note must say something\n"),
+    (("P-2026-001", "proposal_reviewed", "--date", "2026-11-25"),
+     "holp: --date 2026-11-25 is after today (2026-11-24): a verdict is recorded when it is given\n"),
 ])
 def test_approve__usage_errors_exit_2_and_write_nothing(sales: Path, holp: Callable[..., Result],
                                                         monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],

@@ -14,7 +14,7 @@ from typing import Any
 from holp import edit, git
 from holp.approvers import APPROVALS, approval_items, may_approve, who_may_approve
 from holp.change import Change, apply
-from holp.clock import date_or_today
+from holp.clock import date_or_today, today
 from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
 from holp.model import Project
@@ -24,6 +24,8 @@ from holp.repo import Repository, closest
 def run(root: Path, project_id: str, item: str, *, verdict: str, note: str | None, date: str | None,
         dry_run: bool, commit: bool, branch: str | None) -> int:
     day = date_or_today(date)
+    if day > today():
+        raise HolpError(f"--date {day} is after today ({today()}): a verdict is recorded when it is given")
     said = None if note is None else note.strip()
     if note is not None and not said:
         raise HolpError("--note must say something")
