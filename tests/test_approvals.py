@@ -382,3 +382,14 @@ def test_validate__a_bad_date_or_verdict_of_an_approval(sales: Path, holp: Calla
         f"{PATH}:{line}:69: error[bad-value]: approvals.0.verdict is 'maybe'; it must be one of: approved, rejected, "
         "revise\n"
         "4 files checked: 2 errors.\n"))
+
+
+def test_approve__a_note_with_control_characters_is_quoted_in_the_file_and_inert_on_screen(
+        sales: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    as_(monkeypatch, "li.na@example.com")
+    assert holp("approve", "P-2026-001", "proposal_reviewed", "--note", "同意\n\x1b[2J清屏").exit_code == 0
+    assert (sales / PATH).read_text(encoding="utf-8").endswith(
+        'verdict: approved, note: "同意\\n\\u001b[2J清屏"}\n')
+    shown = holp("show", "P-2026-001").output
+    assert "\x1b" not in shown
+    assert shown.splitlines()[-1].startswith(" *1. 2026-11-24 方案经销售经理审核: 通过 (李娜) 同意")
