@@ -78,34 +78,36 @@ class ApprovalByOther:
 
 def approvals_by_others(root: Path, team: Team, base: str, head: str) -> list[ApprovalByOther]:
     """The approvals each non-merge commit of base..head added to a project file (entries its parent's file lacks)
-    whose author is not the approver. A merge adds nothing of its own here: its sides' commits are in the range."""
-    found = []
-    for sha, author, email in git.commits(root, f"{base}..{head}"):
-        if git.rev_parse(root, f"{sha}^2") is not None:
+    whose author is not the approver. A merge adds nothing of its own here: its sides' commits are in the range.
+    One `git log` and one batch of blobs, however long the branch."""
+    edits = []
+    for commit, changes in git.log(root, [f"{base}..{head}"], [PROJECTS]):
+        if len(commit.parents) > 1:
             continue
-        parent = git.rev_parse(root, f"{sha}^")
-        paths = git.changed_paths(root, parent, sha) if parent else [p for _, _, p in git.tree(root, sha, [PROJECTS])]
-        member = team.rep_by_email(email)
-        for path in paths:
-            if fileset.folder_of(path) != PROJECTS or not path.endswith(".yaml"):
+        for change in changes:
+            if change.new == git.ZERO or change.new_mode == fileset.LINK_MODE or not change.path.endswith(".yaml"):
                 continue
-            after, before = (_approvals_at(root, rev, path) if rev else (None, ()) for rev in (sha, parent))
-            known = [_said(a) for a in before[1]]
-            for number, approval in enumerate(after[1], 1):
-                if _said(approval) in known:
-                    known.remove(_said(approval))
-                elif member is None or member.id != approval.by:
-                    found.append(ApprovalByOther(sha, after[0] or path, number, approval.item, approval.by, author,
-                                                 email, member.id if member else None))
+            old = change.olds[0] if change.olds and (not change.old_modes or
+                                                     change.old_modes[0] != fileset.LINK_MODE) else git.ZERO
+            edits.append((commit, change.path, old, change.new))
+    blobs = git.CatFile(root).read(list({b for _, _, old, new in edits for b in (old, new) if b != git.ZERO}),
+                                   limit=yaml.MAX_BYTES)
+    found = []
+    for commit, path, old, new in edits:
+        project_id, after = _approvals_in(blobs.get(new), path)
+        known = [_said(a) for a in _approvals_in(blobs.get(old), path)[1]]
+        member = team.rep_by_email(commit.email)
+        for number, approval in enumerate(after, 1):
+            if _said(approval) in known:
+                known.remove(_said(approval))
+            elif member is None or member.id != approval.by:
+                found.append(ApprovalByOther(commit.sha, project_id or path, number, approval.item, approval.by,
+                                             commit.author, commit.email, member.id if member else None))
     return found
 
 
-def _approvals_at(root: Path, revision: str, path: str) -> tuple[str | None, tuple[Approval, ...]]:
-    """(the project's id, its approvals) in ``path`` at ``revision``; nothing when it is no readable project."""
-    try:
-        raw = snapshot.blob_at(root, revision, path)
-    except HolpError:
-        return None, ()
+def _approvals_in(raw: bytes | None, path: str) -> tuple[str | None, tuple[Approval, ...]]:
+    """(the project's id, its approvals) in a blob; nothing when it is no readable project."""
     record = reading.record_of(PROJECTS, yaml.read(path, raw), path) if raw is not None else None
     return (record.id, record.approvals) if isinstance(record, Project) else (None, ())
 
