@@ -393,3 +393,14 @@ def test_approve__a_note_with_control_characters_is_quoted_in_the_file_and_inert
     shown = holp("show", "P-2026-001").output
     assert "\x1b" not in shown
     assert shown.splitlines()[-1].startswith(" *1. 2026-11-24 方案经销售经理审核: 通过 (李娜) 同意")
+
+
+def test_check__names_holp_approve_for_the_missing_approval(sales: Path, holp: Callable[..., Result]) -> None:
+    result = holp("check", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        "  ✗ Proposal reviewed by the sales manager (proposal_reviewed)  "
+        "[evidence: approvals[item=proposal_reviewed][verdict=approved]]\n"
+        "not ready: 3 of 3 items missing to leave Proposal; `holp tick P-2026-001 ITEM` ticks one.\n"
+        "proposal_reviewed is approved by the region's manager or a director: "
+        "`holp approve P-2026-001 proposal_reviewed`\n")
