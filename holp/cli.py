@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from holp import __version__, cli_agenda, cli_cases, cli_collection, cli_records, cli_reports, cli_service
+from holp import __version__, cli_agenda, cli_approvals, cli_cases, cli_collection, cli_records, cli_reports, cli_service
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
 from holp.inert import terminal
@@ -92,6 +92,7 @@ main.add_command(cli_service.service)
 main.add_command(cli_cases.cases)
 for command in (cli_agenda.task, cli_agenda.agenda):  # tasks (任务) and the agenda
     main.add_command(command)
+main.add_command(cli_approvals.approve)
 
 
 def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -1,7 +1,7 @@
 """All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, receipts,
-collection actions, service items, warranties, project summaries, reference cases, transitions and tasks. A payment is
-named by its project and its number (1-based, in the file's order); every receipt of it is a row of `receipts`
-(number 1 is the first, `received`), so they sum to `paid`.
+collection actions, service items, warranties, project summaries, reference cases, approvals (`standing`: the verdict
+that counts for its item), transitions and tasks. A payment is named by its project and its number (1-based, in the
+file's order); every receipt of it is a row of `receipts` (number 1 is the first, `received`), so they sum to `paid`.
 
 Money is written as exact decimal text with two places (and, in SQLite,
 also as integer cents, so it can be summed exactly there too).
@@ -17,6 +17,7 @@ from holp.collection import receipts
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.history import History
 from holp.model import Customer, Project, Team, plain
+from holp.model.activity import latest_verdicts
 from holp.model.coerce import iso
 from holp.output import cents, money_plain
 from holp.pipeline import probability, weighted
@@ -43,6 +44,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                   "payback_years", "note"),
     "cases": ("project", "reference_allowed", "site_visit_allowed", "contact", "highlights"),
     "tasks": ("record", "index", "what", "who", "start", "due", "done", "note"),
+    "approvals": ("project", "index", "item", "by", "date", "verdict", "standing", "note"),
 }
 MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding", "savings_amount", "cost",
                    "gross_profit"])
@@ -120,6 +122,11 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
                                                                     repo.process.language),
                             "level": risk.level, "note": risk.note, "mitigation": risk.mitigation,
                             "owner": risk.owner, "reviewed": _day(risk.reviewed)}
+        standing = latest_verdicts(p.approvals)
+        for i, approval in enumerate(p.approvals, 1):
+            yield "approvals", {"project": p.id, "index": i, "item": approval.item, "by": approval.by,
+                                "date": _day(approval.date), "verdict": approval.verdict,
+                                "standing": _flag(approval in standing), "note": approval.note}
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         if (CUSTOMERS, c.id) in repo.duplicates:
             continue

@@ -10,11 +10,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from holp import cases
+from holp.approvers import takes_approval
 from holp.clock import today
 from holp.evaluation import evaluate
 from holp.gates import gate
 from holp.labels import Labels
 from holp.model import Contact, Customer, Findings, Project, Visit, plain
+from holp.model.activity import latest_verdicts
 from holp.output import money
 from holp.pipeline import probability, weighted
 from holp.repo import Repository
@@ -109,8 +111,8 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
                    for c in project.competitors]
     risks = [{k: _text(v) for k, v in r.items()} for r in risk_records(project.risks, process, repo.team, label)]
     # templates print None as "None": empty text instead
-    items = [{**r, "detail": r["detail"] or "", "evidence": r["evidence"] or ""}
-             for r in status.records(lang)] if status else []
+    items = [{**r, "detail": r["detail"] or "", "evidence": r["evidence"] or "", "approval": takes_approval(s.item)}
+             for r, s in zip(status.records(lang), status.items, strict=True)] if status else []
     grades = dict(process.grades)
     return {
         "id": project.id, "name": project.name, "stage": project.stage,
@@ -139,6 +141,7 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
             "thresholds": grades, "started": evaluation.started,
         },
         "customer": customer_context(repo, customer, label) if customer else None,
+        "approvals": _approvals_context(repo, project, label),
         **_service_context(repo, project, label),
         **cases.form_context(repo, project, label),  # summary, case, matching_cases
     }
@@ -147,6 +150,16 @@ def project_context(repo: Repository, project: Project, label: Labels) -> dict[s
 def _rep_name(repo: Repository, rep_id: str | None) -> str:
     rep = repo.team.rep(rep_id) if rep_id else None
     return rep.name if rep else (rep_id or "")
+
+
+def _approvals_context(repo: Repository, project: Project, label: Labels) -> list[dict[str, Any]]:
+    """The approvals, numbered as in the file; ``standing`` marks the verdict that counts for its item."""
+    texts = {i.id: i.text.get(label.lang) for stage in repo.process.stages for i in stage.checklist}
+    standing = latest_verdicts(project.approvals)
+    return [{"number": n, "item": _text(a.item), "item_text": texts.get(a.item or "", _text(a.item)),
+             "by": _rep_name(repo, a.by), "date": _text(a.date), "verdict": _text(a.verdict),
+             "verdict_label": label(a.verdict, "verdicts") if a.verdict else "", "standing": a in standing,
+             "note": _text(a.note)} for n, a in enumerate(project.approvals, start=1)]
 
 
 def _service_context(repo: Repository, project: Project, label: Labels) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from holp.errors import HolpError
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.gates import GateStatus, gate
 from holp.model import Customer, Process, Project, Team, build_team
+from holp.model.activity import Approval
 from holp.model.process import load_team
 from holp.pipeline import open_weighted
 from holp.problems import Problem
@@ -45,6 +46,74 @@ class MoveReview:
         return not self.problems
 
 
+
+
+# -- approvals committed by someone other than their approver ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalByOther:
+    """An approval entry a commit of the branch added whose author (as team.yaml maps the email) is not its ``by``:
+    an approval is given by the approver, committing as themselves (`holp approve`)."""
+
+    commit: str
+    project: str
+    number: int  # the approval's place in the project's approvals, from 1
+    item: str | None
+    by: str | None
+    author: str  # as git has it
+    email: str
+    member: str | None  # the team member with that email, if any
+
+    def as_text(self) -> str:
+        who = self.member or f"{self.author} <{self.email}>, no member of team.yaml"
+        return (f"approval {self.number} of {self.item} on {self.project} names {self.by} as approver but was "
+                f"committed by {who} (commit {self.commit[:8]}): the approver commits it, with `holp approve`")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"commit": self.commit, "project": self.project, "number": self.number, "item": self.item,
+                "by": self.by, "author": self.author, "email": self.email, "member": self.member,
+                "message": self.as_text()}
+
+
+def approvals_by_others(root: Path, team: Team, base: str, head: str) -> list[ApprovalByOther]:
+    """The approvals each non-merge commit of base..head added to a project file (entries its parent's file lacks)
+    whose author is not the approver. A merge adds nothing of its own here: its sides' commits are in the range.
+    One `git log` and one batch of blobs, however long the branch."""
+    edits = []
+    for commit, changes in git.log(root, [f"{base}..{head}"], [PROJECTS]):
+        if len(commit.parents) > 1:
+            continue
+        for change in changes:
+            if change.new == git.ZERO or change.new_mode == fileset.LINK_MODE or not change.path.endswith(".yaml"):
+                continue
+            old = change.olds[0] if change.olds and (not change.old_modes or
+                                                     change.old_modes[0] != fileset.LINK_MODE) else git.ZERO
+            edits.append((commit, change.path, old, change.new))
+    blobs = git.CatFile(root).read(list({b for _, _, old, new in edits for b in (old, new) if b != git.ZERO}),
+                                   limit=yaml.MAX_BYTES)
+    found = []
+    for commit, path, old, new in edits:
+        project_id, after = _approvals_in(blobs.get(new), path)
+        known = [_said(a) for a in _approvals_in(blobs.get(old), path)[1]]
+        member = team.rep_by_email(commit.email)
+        for number, approval in enumerate(after, 1):
+            if _said(approval) in known:
+                known.remove(_said(approval))
+            elif member is None or member.id != approval.by:
+                found.append(ApprovalByOther(commit.sha, project_id or path, number, approval.item, approval.by,
+                                             commit.author, commit.email, member.id if member else None))
+    return found
+
+
+def _approvals_in(raw: bytes | None, path: str) -> tuple[str | None, tuple[Approval, ...]]:
+    """(the project's id, its approvals) in a blob; nothing when it is no readable project."""
+    record = reading.record_of(PROJECTS, yaml.read(path, raw), path) if raw is not None else None
+    return (record.id, record.approvals) if isinstance(record, Project) else (None, ())
+
+
+def _said(approval: Approval) -> tuple[object, ...]:
+    return approval.item, approval.by, approval.date, approval.verdict, approval.note
 
 
 @dataclass(frozen=True)
@@ -73,6 +142,8 @@ class Review:
     blob_problems: list[history.BlobProblem] = field(default_factory=list)
     # authors of the branch's commits whose email no rep of the base's team.yaml has: said, not failed
     unknown_authors: list[history.UnknownAuthor] = field(default_factory=list)
+    # approvals the branch added that someone other than their approver committed: said, not failed
+    approvals_by_others: list[ApprovalByOther] = field(default_factory=list)
 
     @property
     def legal(self) -> bool:
@@ -257,4 +328,6 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     blobs = [b for b in found.problems if ((root / b.problem.path).resolve(), b.problem.code) not in said]
     rule_files = sorted(p for p in changed if is_rule_file(p))
     strangers = history.unknown_authors(rules.team, git.commits(root, f"{base_sha}..{head}"))
-    return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers)
+    foreign = approvals_by_others(root, rules.team, base_sha, head)
+    return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers,
+                  foreign)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from holp.approvers import takes_approval
 from holp.errors import FAILED, HolpError
 from holp.gates import GateStatus, gate
 from holp.model import LOST, Customer, Process, Project
@@ -140,7 +141,9 @@ def _refuse_gate(process: Process, project: Project, status: GateStatus, lang: s
         f"{project.id} cannot leave {stage.label.get(lang)} for {process.stage_label(target, lang)}: "
         f"{count} of {len(status.items)} checklist item{'s' if len(status.items) != 1 else ''} "
         f"{'is' if count == 1 else 'are'} not met\n{_missing(status, lang)}\n"
-        f"tick them (holp tick {project.id} ITEM) or pass --force --reason R", FAILED)
+        + "".join(f"{s.item.id} is approved by the region's manager or a director: holp approve {project.id} "
+                  f"{s.item.id}\n" for s in status.missing if takes_approval(s.item))
+        + f"tick them (holp tick {project.id} ITEM) or pass --force --reason R", FAILED)
 
 
 def _skips(process: Process, project: Project, kind: Kind, target: str, lang: str, *, closing: bool) -> HolpError:

@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from holp import fileset, validate_collection, validate_service, validate_tasks
+from holp import fileset, validate_approvals, validate_collection, validate_service, validate_tasks
 from holp.checking import Wanted, everything, projects
 from holp.clock import today
 from holp.gates import gate
@@ -213,6 +213,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_risks,
     validate_tasks.check_tasks,
     check_targets_kpis_costs,
+    validate_approvals.check_approvals,
 )
 
 

@@ -6,7 +6,8 @@ The example files are the end state. The script replays how a team would
 have got there, in date order: the manager sets up the process, team and
 customers; each project's owner creates its file at the first stage, records
 visits (hand edits, as reps do), ticks checklist items with `holp tick`,
-moves it with `holp advance`, adds the payment plan when the contract is won,
+moves it with `holp advance` (the region's manager gives each approval with `holp approve`), adds
+the payment plan when the contract is won,
 records each receipt with `holp pay` and each collection step with `holp collect`
 on its day, and closes lost deals with `holp close --lost`. A stage whose gate is
 proven by the payments (all received) is left once the last receipt is in. One move goes through a
@@ -35,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from holp import edit, yaml  # noqa: E402
-from holp.commands import advance, close, collect, pay, tick  # noqa: E402
+from holp.approvers import takes_approval  # noqa: E402
+from holp.commands import advance, approve, close, collect, pay, tick  # noqa: E402
 from holp.errors import HolpError  # noqa: E402
 from holp.model import LOST, Process, build_process, build_team  # noqa: E402
 from holp.validate_cases import summary_stage  # noqa: E402
@@ -157,12 +159,17 @@ class Demo:
                 when = max(entered, leading_date(value) or entered + dt.timedelta(days=1))
                 day = max(day, when)
                 events.append(Event(when, next(seq), pid, "tick", (item, str(value)), owner))
+            defined = self.process.stage(stage)
+            for item in (i for i in (defined.checklist if defined else ()) if takes_approval(i)):
+                for approval in (a for a in data.get("approvals") or [] if a.get("item") == item.id):
+                    when = max(entered, leading_date(approval.get("date")) or entered)
+                    day = max(day, when)  # the approver commits their verdict themselves
+                    events.append(Event(when, next(seq), pid, "approve", (approval,), approval["by"]))
             if stage == self.process.won_from and data.get("payments"):
                 events.append(Event(entered, next(seq), pid, "payments", (relative, plan_lines(data["payments"])),
                                     owner))
                 money_in = collection_events(pid, owner, data["payments"], entered, seq)
                 events += money_in
-            defined = self.process.stage(stage)
             evidence = [i.evidence for i in defined.checklist if i.evidence] if defined else []
             if any(rule.startswith("payments") for rule in evidence):
                 day = max([day, *(e.day for e in money_in if e.kind == "pay")])
@@ -204,7 +211,7 @@ class Demo:
         if event.kind == "create":
             relative, text = event.args
             source = edit.Source(relative, False, text)
-            for key in ("checklist", "lost", "visits", "payments", *SUMMARY_KEYS):
+            for key in ("checklist", "lost", "visits", "payments", "approvals", *SUMMARY_KEYS):
                 source = edit.Source(relative, False, edit.remove_key(source, key))
             first = self.process.stages[0].id
             body = edit.set_value(source, ["stage"], first)
@@ -240,6 +247,10 @@ class Demo:
             note, when = (None, date.isoformat()) if date and value == date.isoformat() else (value, None)
             self.quietly(tick.run, self.dest, pid, item, note=note, date=when, dry_run=False, commit=True,
                          branch=None)
+        elif event.kind == "approve":
+            (a,) = event.args
+            self.quietly(approve.run, self.dest, pid, a["item"], verdict=a["verdict"], note=a.get("note"),
+                         date=str(a["date"]), dry_run=False, commit=True, branch=None)
         elif event.kind == "advance":
             region = self.dest.joinpath(*self.path_of(pid).parts[:2]).name
             if not branched and region == "east" and event.day >= TODAY - dt.timedelta(days=90):

@@ -62,9 +62,12 @@ def finished(pid: str = "P-2026-001", stage: str = "evaluation", *, customer: st
             f"amount: {amount}\nexpected_close: 2026-03-31\nstage: {stage}\n" + ticks_before(stage) + dedent("""
             assessment:
               real: {need: 4, business: 3, approval: 3, budget: 4, urgency: 4}
+              worth: {short_term_revenue: 4, future_revenue: 3, profit: 3, risk: 3, strategic_value: 4}
             competitors: [某节能公司]
             payments:
               - {due: 2026-04-30, amount: 3200000, received: 2026-04-28}
+            approvals:
+              - {item: proposal_reviewed, by: li.na, date: 2026-03-01, verdict: approved}
             """) + extra)
 
 
@@ -455,7 +458,7 @@ def test_export__summaries_and_cases_tables(git_repo: Path, holp: Callable[..., 
                                                                              "reference_allowed: false")))
     out = tmp_path / "sales.db"
     result = holp("export", "--format", "sqlite", "-o", str(out))
-    assert result.output.endswith(", 1 summaries, 1 cases, 0 tasks\n"), result.output
+    assert result.output.endswith(", 1 summaries, 1 cases, 0 tasks, 1 approvals\n"), result.output
     db = sqlite3.connect(out)
     assert db.execute("SELECT * FROM summaries").fetchall() == [
         ("P-2026-001", "2026-10-20", "锅炉适应窑况波动", "设备到货晚 3 周", "合同写明到货违约条款", "24000000",

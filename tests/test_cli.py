@@ -355,7 +355,8 @@ def test_check__not_ready_lists_missing_items_exit_1(repo: Path, holp: Callable[
         "  ✓ 确定关键决策者  (李明)\n"
         "  ✗ 与关键人建立良好关系 (key_person_relationship)\n"
         "  ✓ 找到暗中支持者(教练)  (王强)\n"
-        "not ready: 1 of 4 items missing to leave 销售进入阶段; `holp tick P-2026-001 ITEM` ticks one.\n")
+        "  ✓ 销售机会评估为高或中级  (medium)\n"
+        "not ready: 1 of 5 items missing to leave 销售进入阶段; `holp tick P-2026-001 ITEM` ticks one.\n")
 
 
 def test_check__ready_exit_0_and_english(repo: Path, holp: Callable[..., Result]) -> None:
@@ -368,7 +369,7 @@ def test_check__ready_exit_0_and_english(repo: Path, holp: Callable[..., Result]
     assert result.output.splitlines()[-1] == (
         "ready: every item of Entry is met; `holp advance P-2026-001` moves it on.")
     data = json.loads(holp("check", "P-2026-001", "--format", "json").output)
-    assert data["ready"] is True and data["next"] == "proposal" and len(data["items"]) == 4
+    assert data["ready"] is True and data["next"] == "proposal" and len(data["items"]) == 5
 
 
 def test_check__evidence_disappears_when_the_coach_is_removed(repo: Path, holp: Callable[..., Result]) -> None:

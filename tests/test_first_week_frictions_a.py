@@ -29,7 +29,8 @@ def test_check__names_the_id_of_each_open_item_and_how_to_tick_it(repo: Path, ho
         "  ✓ The key decision maker identified  (李明)\n"
         "  ✗ A good relationship with the key persons (key_person_relationship)\n"
         "  ✓ A hidden supporter (coach) identified  (王强)\n"
-        "not ready: 2 of 4 items missing to leave Entry; `holp tick P-2026-001 ITEM` ticks one.\n")
+        "  ✓ Opportunity graded high or medium  (medium)\n"
+        "not ready: 2 of 5 items missing to leave Entry; `holp tick P-2026-001 ITEM` ticks one.\n")
     ticked = holp("tick", "P-2026-001", "key_person_relationship", "--note", "三次拜访", "--no-commit")
     assert ticked.exit_code == 0, ticked.output
 
@@ -42,7 +43,7 @@ def test_check__json_keeps_its_ids(repo: Path, holp: Callable[..., Result]) -> N
     found = json.loads(result.output)
     assert [(i["id"], i["met"]) for i in found["items"]] == [
         ("procurement_org_mapped", True), ("decision_maker_identified", True), ("key_person_relationship", False),
-        ("coach_identified", True)]
+        ("coach_identified", True), ("opportunity_graded", True)]
     assert set(found) == {"project", "stage", "next", "ready", "items"}
 
 
@@ -97,7 +98,7 @@ def test_tick__an_impossible_date_is_never_ticked(repo: Path, holp: Callable[...
     assert "| ✗ | 理清客户采购组织结构和角色分工 |  `holp tick P-2026-001 procurement_org_mapped` |\n" in review
     refused = holp("advance", "P-2026-001", "--no-commit")
     assert refused.exit_code == 1
-    assert "2 of 4 checklist items are not met" in refused.output
+    assert "2 of 5 checklist items are not met" in refused.output
 
 
 def test_tick__a_note_and_a_real_date_still_count(repo: Path, holp: Callable[..., Result]) -> None:

@@ -168,9 +168,11 @@ def test_gate__records_in_the_chosen_language() -> None:
 def test_gate__default_entry_stage_met_by_ticks_and_contacts() -> None:
     entry = PROCESS.stages[1]
     ticks = {"procurement_org_mapped": "2026-09-10", "key_person_relationship": "宴请后关系良好"}
-    status = gate(PROCESS, entry, Project(id="P-1", stage="entry", checklist={"entry": ticks}), CUSTOMER)
+    graded = Assessment.read(scores(16, 17))  # medium: the opportunity may go on to a proposal
+    status = gate(PROCESS, entry, Project(id="P-1", stage="entry", checklist={"entry": ticks}, assessment=graded),
+                  CUSTOMER)
     assert status.met
-    assert [s.detail for s in status.items] == ["2026-09-10", "李明", "宴请后关系良好", "王强"]
+    assert [s.detail for s in status.items] == ["2026-09-10", "李明", "宴请后关系良好", "王强", "medium"]
 
 
 # -- evaluation ----------------------------------------------------------------------------

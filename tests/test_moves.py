@@ -129,7 +129,7 @@ def test_advance__refused_gate_leaves_everything_as_it_was(git_repo: Path, holp:
     result = holp("advance", "P-2026-001")
     assert result.exit_code == 1
     assert result.output == (
-        "holp: P-2026-001 cannot leave 销售进入阶段 for 提案阶段: 1 of 4 checklist items is not met\n"
+        "holp: P-2026-001 cannot leave 销售进入阶段 for 提案阶段: 1 of 5 checklist items is not met\n"
         "  ✗ 与关键人建立良好关系 (key_person_relationship)\n"
         "tick them (holp tick P-2026-001 ITEM) or pass --force --reason R\n")
     assert state(git_repo) == before

@@ -7,13 +7,17 @@ from typing import Any
 import pytest
 
 from holp.errors import FAILED, USAGE, HolpError
-from holp.model import LOST, Contact, Customer, Project
+from holp.model import LOST, Assessment, Contact, Customer, Project
 from holp.repo import default_process
 from holp.stages import BACKWARD, FORWARD, LOST_MOVE, REOPEN, SKIP, WON, Move, plan_advance, plan_lost, plan_reopen, plan_won
 
 PROCESS = default_process()
 CUSTOMER = Customer(id="C-1", name="客户", credit="B",
                     contacts=(Contact(name="王强", role="coach"), Contact(name="李明", role="decision_maker")))
+# an evaluation graded medium (16 and 17 of 25): the gate into the proposal needs high or medium
+MEDIUM = Assessment.read({"real": {"need": 4, "business": 3, "approval": 3, "budget": 2, "urgency": 4},
+                          "worth": {"short_term_revenue": 4, "future_revenue": 3, "profit": 3, "risk": 2,
+                                    "strategic_value": 5}})
 ENTRY_TICKS = {"entry": {"procurement_org_mapped": "2026-09-10", "key_person_relationship": "关系良好"}}
 SIGNED = {"negotiation": {"contract_approved": "2026-10-01", "contract_signed": "2026-10-08"}}
 STAGES = "prospecting, entry, proposal, bidding, negotiation, implementation, collection, evaluation, service"
@@ -38,7 +42,7 @@ def planned(move: Move) -> tuple[str, str, str, str | None, str | None, bool]:
 
 
 def test_plan_advance__next_stage_when_the_gate_is_met() -> None:
-    project = at("entry", checklist=ENTRY_TICKS)
+    project = at("entry", checklist=ENTRY_TICKS, assessment=MEDIUM)
     move = plan_advance(PROCESS, project, CUSTOMER, note="方案会")
     assert move.project is project
     assert planned(move) == ("entry", "proposal", FORWARD, None, "方案会", False)
@@ -97,9 +101,10 @@ def test_plan_advance__refuses_a_skip_without_force_even_with_a_reason() -> None
 
 def test_plan_advance__refuses_an_unmet_gate_listing_what_is_missing() -> None:
     assert refusal(plan_advance, at("entry"), CUSTOMER, lang="en") == (FAILED, (
-        "P-1 cannot leave Entry for Proposal: 2 of 4 checklist items are not met\n"
+        "P-1 cannot leave Entry for Proposal: 3 of 5 checklist items are not met\n"
         "  ✗ Customer's buying organisation and roles mapped (procurement_org_mapped)\n"
         "  ✗ A good relationship with the key persons (key_person_relationship)\n"
+        "  ✗ Opportunity graded high or medium (opportunity_graded)  [evidence: assessment.grade[in=high,medium]]\n"
         "tick them (holp tick P-1 ITEM) or pass --force --reason R"))
 
 

@@ -39,7 +39,7 @@ def test_review__legal_branch_exits_0_and_lists_its_moves(main_line: Script, hol
     assert [(m["project"], m["from"], m["to"], m["legal"]) for m in moves] == [
         ("P-2026-001", "entry", "proposal", True), ("P-2026-002", "proposal", "lost", True)]
     assert moves[0]["commit"] == c2 and moves[0]["author"] == "张伟" and moves[0]["note"] == "客户认可"
-    assert [c["met"] for c in moves[0]["checklist"]] == [True, True, True, True]
+    assert [c["met"] for c in moves[0]["checklist"]] == [True, True, True, True, True]
     assert data["weighted_pipeline"] == {"before": "2400000.00", "after": "1600000.00", "change": "-800000.00"}
     text = holp("review").output
     assert text.startswith("## holp review: 2 stage moves since `")

@@ -143,7 +143,7 @@ def config(old: str, new: str) -> list[Problem]:
 
 def test_check_config__stage_defined_twice() -> None:
     assert config("  - id: proposal\n", "  - id: entry\n") == [
-        Problem("holp.yaml", 76, 9, ERROR, "duplicate-id", "stage 'entry' is defined twice")]
+        Problem("holp.yaml", 79, 9, ERROR, "duplicate-id", "stage 'entry' is defined twice")]
 
 
 def test_check_config__won_from_names_no_stage() -> None:
@@ -153,7 +153,7 @@ def test_check_config__won_from_names_no_stage() -> None:
 
 def test_check_config__probability_going_down_is_a_warning() -> None:
     assert config("probability: 0.50", "probability: 0.20") == [
-        Problem("holp.yaml", 78, 18, WARNING, "probability-order",
+        Problem("holp.yaml", 81, 18, WARNING, "probability-order",
                 "stage 'proposal' has a lower probability than the stage before it")]
 
 
@@ -182,7 +182,7 @@ def test_check_config__lost_is_reserved() -> None:
 
 def test_check_config__checklist_item_twice_in_a_stage() -> None:
     assert config("id: contract_signed", "id: contract_approved") == [
-        Problem("holp.yaml", 107, 13, ERROR, "duplicate-id",
+        Problem("holp.yaml", 111, 13, ERROR, "duplicate-id",
                 "checklist item 'contract_approved' appears twice in stage 'negotiation'")]
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from holp import labels as labelling
 from holp import repo as repository
+from holp.approvers import takes_approval
 from holp.commands import echo, warn_left_out
 from holp.gates import gate
 from holp.model import LOST, Process, Project
@@ -54,4 +55,8 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         tick = any(s.item.evidence is None for s in status.missing)  # an evidence item is proven by the files
         echo(f"not ready: {missing} of {len(status.items)} item{'s' if len(status.items) != 1 else ''} "
              f"missing to leave {stage_name}" + (f"; `holp tick {project.id} ITEM` ticks one." if tick else "."))
+        for s in status.missing:
+            if takes_approval(s.item):
+                echo(f"{s.item.id} is approved by the region's manager or a director: "
+                     f"`holp approve {project.id} {s.item.id}`")
     return 0 if status.met else 1

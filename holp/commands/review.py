@@ -104,6 +104,10 @@ def markdown(result: Review, lang: str, root: Path) -> str:
             lines.append(f"- ⚠️ {_code(u.email)} ({_cell(u.author)}): commit{'s' if len(u.commits) > 1 else ''} "
                          f"{shas}{more}")
         lines.append("")
+    if result.approvals_by_others:
+        lines += ["### Approvals committed by someone other than the approver", ""]
+        lines += [f"- ⚠️ {_cell(a.as_text())}" for a in result.approvals_by_others]
+        lines.append("")
     if result.blob_problems:
         lines += ["### Files that were no records in commits of this branch (fixed since)", ""]
         lines += [f"- `{b.problem.path}:{b.problem.line}:{b.problem.column}` at `{b.commit[:8]}` "
@@ -133,6 +137,7 @@ def as_json(result: Review, lang: str) -> str:
                     + [{**b.problem.as_dict(), "commit": b.commit} for b in result.blob_problems],
         "unknown_authors": [{"email": u.email, "author": u.author, "commits": list(u.commits),
                              "message": u.as_text()} for u in result.unknown_authors],
+        "approvals_by_others": [a.as_dict() for a in result.approvals_by_others],
         "weighted_pipeline": {"before": money_plain(result.pipeline_before),
                               "after": money_plain(result.pipeline_after),
                               "change": money_plain(result.pipeline_after - result.pipeline_before)},

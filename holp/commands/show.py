@@ -15,6 +15,7 @@ from holp.gates import gate
 from holp.inert import one_line
 from holp.labels import Labels
 from holp.model import Customer, Payment, Project, plain
+from holp.model.activity import Approval, latest_verdicts
 from holp.model.coerce import iso
 from holp.output import gate_lines, money, money_plain, table
 from holp.pipeline import probability, weighted
@@ -57,6 +58,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     customer = repo.customer_of(project)
     stage = process.stage(project.stage)
     status = gate(process, stage, project, customer) if stage else None
+    standing = latest_verdicts(project.approvals)
     evaluation = evaluate(process, project)
     visits = sorted(project.visits, key=lambda v: v.date.isoformat() if v.date else "")
     if fmt == "json":
@@ -83,6 +85,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "cost": money_plain(project.cost) if project.cost is not None else None,
             "margin": str(project.margin) if project.margin is not None else None,
             "gross_profit": money_plain(gross) if (gross := project.gross_profit) is not None else None,
+            "approvals": [{**plain(a), "standing": a in standing} for a in project.approvals],
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -144,6 +147,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             out.append(line)
             out += [f"      {name}: {value}" for name, value in facts if value]
     out += _task_lines(project, customer, repo, label)
+    out += _approval_lines(repo, project, label, lang, standing)
     out += _service_lines(project, label)
     out += _summary_lines(project, label, process.currency)
     echo("\n".join(str(line) for line in out))
@@ -171,6 +175,22 @@ def _task_lines(project: Project, customer: Customer | None, repo: repository.Re
                 state = ""
             out.append(one_line(f"  {number}. {start}{task.due or ''} {task.what or ''} · {who}"
                                 + (f" · {state}" if state else "")))
+    return out
+
+
+def _approval_lines(repo: repository.Repository, project: Project, label: Labels, lang: str,
+                    standing: tuple[Approval, ...]) -> list[str]:
+    """The approvals in the file's order; the verdict that stands for each item is marked with *."""
+    if not project.approvals:
+        return []
+    texts = {item.id: item.text.get(lang) for stage in repo.process.stages for item in stage.checklist}
+    out = ["", f"{label('approvals')}:"]
+    for number, a in enumerate(project.approvals, start=1):
+        by = repo.team.rep(a.by) if a.by else None
+        mark = "*" if a in standing else " "
+        verdict = label(a.verdict, "verdicts") if a.verdict else ""
+        out.append(one_line(f" {mark}{number}. {a.date or ''} {texts.get(a.item or '', a.item or '')}: {verdict} "
+                            f"({by.name if by else a.by or ''}) {a.note or ''}".rstrip()))
     return out
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from holp.approvers import takes_approval
 from holp.change import Change, apply, tick_change
 from holp.clock import date_option, today
 from holp.commands import print_applied
@@ -32,6 +33,9 @@ def run(root: Path, project_id: str, item: str, *, note: str | None, date: str |
         if found is None:
             items = ", ".join(i.id for i in stage.checklist if i.evidence is None) or "none"
             raise HolpError(f"{stage.id} has no checklist item {item} (its items to tick: {items})")
+        if takes_approval(found):
+            raise HolpError(f"{item} is proven by an approval ({found.evidence}), not by a tick: the manager of the "
+                            f"region or a director gives it with `holp approve {project.id} {item}`", FAILED)
         if found.evidence is not None:
             raise HolpError(f"{item} is proven by evidence ({found.evidence}), not by a tick: add that to the files",
                             FAILED)

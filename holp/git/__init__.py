@@ -157,6 +157,17 @@ def check_identity(cwd: Path, alternative: str = "") -> None:
                         f"`git config {scope}user.email you@example.com`{alternative}")
 
 
+def identity_email(cwd: Path) -> str | None:
+    """The email git would name a commit's author by here (GIT_AUTHOR_EMAIL, else user.email), or None."""
+    ident = subprocess.run([_git(), *NO_HOOKS, "var", "GIT_AUTHOR_IDENT"], cwd=cwd, capture_output=True,
+                           check=False, env=_env())
+    if ident.returncode != 0:
+        return None
+    text = ident.stdout.decode("utf-8", "replace")
+    start, end = text.rfind("<"), text.rfind(">")
+    return text[start + 1:end].strip() if 0 <= start < end else None
+
+
 def start_main(path: Path) -> None:
     """A repository with no commit yet starts on branch main, whatever git's default. One that has branches keeps
     the branch HEAD is on, even a new one (`git switch --orphan`): main may be another branch's, with its commits."""

@@ -45,3 +45,14 @@ class Approval(Record):
     date: dt.date | None = key(DATE, date, required=True)
     verdict: str | None = key(enum_of(VERDICTS), text, required=True)
     note: str | None = key(STRING, text)
+
+
+def latest_verdicts(approvals: tuple[Approval, ...]) -> tuple[Approval, ...]:
+    """The verdict that stands for each item: its latest approval by date, the later in the file on the same day
+    (a rejection after an approval means the item is no longer approved). In the order of the file."""
+    standing: dict[str | None, tuple[int, Approval]] = {}
+    for index, approval in enumerate(approvals):
+        held = standing.get(approval.item)
+        if held is None or (approval.date or dt.date.min) >= (held[1].date or dt.date.min):
+            standing[approval.item] = (index, approval)
+    return tuple(a for _, a in sorted(standing.values(), key=lambda kv: kv[0]))

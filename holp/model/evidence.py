@@ -28,7 +28,8 @@ was dated; ``payments.received`` is still the date written.
 ``[in=A,B]`` keeps the values that are one of A, B (a value itself, such as
 the computed ``assessment.grade``, not a key of it). ``assessment.grade`` is
 the grade the process gives the ten-criterion evaluation (``high``,
-``medium``, ``low``; nothing while a criterion is unscored).
+``medium``, ``low``; nothing while a criterion is unscored). ``approvals`` is the verdict that stands for each
+item: its latest (by date, then the later in the file), so a rejection after an approval un-proves the item.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from holp.model.activity import latest_verdicts
 from holp.model.fields import MISSING, get, is_record
 
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[[^\[\]]*\])*)")
@@ -59,6 +61,8 @@ class Root:
         if name == "customer":
             return MISSING if self.customer is None else self.customer
         found = get(self.project, name)
+        if name == "approvals" and isinstance(found, tuple):
+            return latest_verdicts(found)  # a later rejection withdraws an approval
         return _Graded(found, self.grade) if name == "assessment" and found is not MISSING else found
 
 
