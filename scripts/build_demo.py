@@ -44,6 +44,8 @@ from holp.validate_cases import summary_stage  # noqa: E402
 
 EXAMPLE = ROOT / "example-repo"
 TODAY = dt.date(2026, 11, 24)
+_year, _week, _ = (TODAY - dt.timedelta(days=7)).isocalendar()
+LAST_WEEK = f"{_year}-W{_week:02d}"  # the last full week of the history, for its 周报
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -341,6 +343,7 @@ def main() -> int:
     holp(dest, "report", "funnel")
     holp(dest, "report", "forecast")
     holp(dest, "agenda", "--days", "14")  # what is due or overdue in the next two weeks
+    holp(dest, "report", "week", "--week", LAST_WEEK)  # the 周报 of the history's last full week
     page = dest / "report.html"
     holp(dest, "report", "--format", "html", "-o", str(page))
     print(f"\nthe HTML report (every report and its charts): {page}")
