@@ -18,7 +18,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from holp import edit, git, transaction, yaml
 from holp import repo as repository
@@ -82,6 +82,8 @@ def _refuse_broken_process(repo: repository.Repository) -> None:
     if problems:
         raise HolpError("holp.yaml has errors: no project moves until they are fixed", FAILED, problems)
 
+
+R = TypeVar("R", bound=Project | Customer)  # the record a change edits
 
 HAND_EDIT = "Holp-Hand-Edit"  # the trailer naming a file whose edits by hand went into holp's commit
 
@@ -180,7 +182,7 @@ def _refuse_unjudgeable(root: Path, project: Project) -> None:
 
 def _judged_on_edits(repo: repository.Repository, project: Project, customer: Customer,
                      committed: Customer | Project | None,
-                     plan: Callable[[repository.Repository, Project], Change]) -> bool:
+                     plan: Callable[[repository.Repository, Any], Change]) -> bool:
     """Whether the change stands only on the rep's uncommitted edits of the customer's file: refused with the
     committed version (or there is none). Then the edits go into its commit, so that the commit a reviewer
     checks holds what the gate was judged on; otherwise they stay the rep's, uncommitted."""
@@ -193,16 +195,10 @@ def _judged_on_edits(repo: repository.Repository, project: Project, customer: Cu
     return False
 
 
-def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, change: Change,
-                     plan: Callable[[repository.Repository, Project], Change]) -> list[HandEdit]:
-    """The rep's own edits that this change commits with it: of the project's file, of the files the change
-    edits, and (when a gate was judged on it) of the customer's file. Refused, with the file named, when they
-    have errors (the same validation as `holp validate`)."""
-    from holp.validate import validate
-
-    paths = [project.path, *(e.path for e in change.also)]
-    hand = [found for relative in paths
-            if (found := _hand_edit(root, relative, repository.display_path(root / relative))) is not None]
+def _take_customer_edits(root: Path, repo: repository.Repository, project: Project, change: Change,
+                         plan: Callable[[repository.Repository, Any], Change], paths: list[str],
+                         hand: list[HandEdit]) -> None:
+    """Add to ``hand`` the edits of the project's customer file that go into the change's commit."""
     customer = repo.customer_of(project)
     if customer is None and project.customer:  # a customer new to git goes in too, so it must be readable
         unread = repo.unreadable_file(project.customer, CUSTOMERS)
@@ -221,6 +217,20 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
         if edited is not None and customer.path not in paths and (
                 edited.new or (change.judged and _judged_on_edits(repo, project, customer, committed, plan))):
             hand.append(edited)
+
+
+def _take_hand_edits(root: Path, repo: repository.Repository, record: Project | Customer, change: Change,
+                     plan: Callable[[repository.Repository, Any], Change]) -> list[HandEdit]:
+    """The rep's own edits that this change commits with it: of the record's file, of the files the change
+    edits, and (a project's, when a gate was judged on it) of the customer's file. Refused, with the file named,
+    when they have errors (the same validation as `holp validate`)."""
+    from holp.validate import validate
+
+    paths = [record.path, *(e.path for e in change.also)]
+    hand = [found for relative in paths
+            if (found := _hand_edit(root, relative, repository.display_path(root / relative))) is not None]
+    if isinstance(record, Project):
+        _take_customer_edits(root, repo, record, change, plan, paths, hand)
     if not hand:
         return []
     _refuse_moved(root, repo, hand)
@@ -244,6 +254,19 @@ def _take_hand_edits(root: Path, repo: repository.Repository, project: Project, 
 
 def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Project], Change], *,
           commit: bool = True, branch: str | None = None, dry_run: bool = False) -> Applied:
+    return _apply(root, lambda repo: repo.project(project_id), plan, commit=commit, branch=branch, dry_run=dry_run)
+
+
+def apply_record(root: Path, record_id: str,
+                 plan: Callable[[repository.Repository, Project | Customer], Change], *,
+                 commit: bool = True, branch: str | None = None, dry_run: bool = False) -> Applied:
+    """`apply` to a project or a customer, by its id (a task or an expense not tied to a deal sits on a customer)."""
+    return _apply(root, lambda repo: repo.find(record_id, PROJECTS, CUSTOMERS), plan, commit=commit, branch=branch,
+                  dry_run=dry_run)
+
+
+def _apply(root: Path, find: Callable[[repository.Repository], R], plan: Callable[[repository.Repository, R], Change],
+           *, commit: bool, branch: str | None, dry_run: bool) -> Applied:
     committing = commit and not dry_run
     if branch is not None and not commit:
         raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
@@ -257,12 +280,14 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
             git.preflight(root, need_branch=branch is None)
         repo = repository.load(root, recover=False)
         _refuse_broken_process(repo)
-        project = repo.project(project_id)
-        if committing:
-            _refuse_unjudgeable(root, project)
-        change = plan(repo, project)
-        hand = _take_hand_edits(root, repo, project, change, plan) if committing else []
-        edits = [(project.path, change.textual, change.expect, change.round_trip)]
+        record = find(repo)
+        if committing and isinstance(record, Project):
+            _refuse_unjudgeable(root, record)
+        elif committing:
+            _refuse_new_id(root, record, _committed_record(root, CUSTOMERS, record.path))
+        change = plan(repo, record)
+        hand = _take_hand_edits(root, repo, record, change, plan) if committing else []
+        edits = [(record.path, change.textual, change.expect, change.round_trip)]
         edits += [(e.path, e.textual, e.expect, None) for e in change.also]
         writes: list[transaction.Write] = []
         for relative, textual, expect, round_trip in edits:
@@ -278,7 +303,7 @@ def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Pr
                 fromfile=f"a/{repository.relative_to(root, root / w.relative)}",
                 tofile=f"b/{repository.relative_to(root, root / w.relative)}")) for w in writes)
             return Applied(change.subject, shown, diff=diff)
-        made = None if branch is None else (branch or f"holp/{project.id}-{change.branch}")
+        made = None if branch is None else (branch or f"holp/{record.id}-{change.branch}")
         edited = {w.relative for w in writes}
         carried = [h for h in hand if h.relative not in edited]  # committed as they are, beside holp's own edits
         writes += [transaction.Write(h.relative, h.shown, (root / h.relative).read_bytes(),
