@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from holp import __version__, cli_cases, cli_collection, cli_records, cli_reports, cli_service
+from holp import __version__, cli_cases, cli_collection, cli_expenses, cli_records, cli_reports, cli_service
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
 from holp.inert import terminal
@@ -90,6 +90,7 @@ for command in (cli_collection.pay, cli_collection.collect):  # collection (回�
     main.add_command(command)
 main.add_command(cli_service.service)
 main.add_command(cli_cases.cases)
+main.add_command(cli_expenses.expense)  # sales expenses (销售费用)
 
 
 def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -23,6 +23,7 @@ from holp.model import LOST, Customer, schema, shape
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 from holp.validate_cases import check_cases
+from holp.validate_expenses import check_expenses
 from holp.validate_risks import check_risks
 from holp.yaml import Document
 
@@ -210,6 +211,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     *validate_service.CHECKS,
     check_cases,
     check_risks,
+    check_expenses,
 )
 
 

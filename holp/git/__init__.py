@@ -157,6 +157,14 @@ def check_identity(cwd: Path, alternative: str = "") -> None:
                         f"`git config {scope}user.email you@example.com`{alternative}")
 
 
+def author_email(cwd: Path) -> str | None:
+    """The email git would sign a commit with here (GIT_AUTHOR_EMAIL, else user.email), or None when unknown."""
+    ident = run(["var", "GIT_AUTHOR_IDENT"], cwd, check=False).strip()
+    if "<" not in ident or ">" not in ident:
+        return None
+    return ident[ident.index("<") + 1:ident.rindex(">")].strip() or None
+
+
 def start_main(path: Path) -> None:
     """A repository with no commit yet starts on branch main, whatever git's default. One that has branches keeps
     the branch HEAD is on, even a new one (`git switch --orphan`): main may be another branch's, with its commits."""
