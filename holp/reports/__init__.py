@@ -130,6 +130,17 @@ def _changes(snapshot: Snapshot, inputs: Inputs) -> Report:
                    weighted_open_pipeline(snapshot), since_commit=inputs.since_commit, after=inputs.after)
 
 
+def _expenses(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.errors import HolpError
+    from holp.reports.expenses import GROUPS, expenses
+
+    if inputs.period == "week":
+        raise HolpError("report expenses sums a month, a quarter or a year, not a week")
+    if inputs.by is not None and inputs.by not in GROUPS:
+        raise HolpError(f"--by {inputs.by}: report expenses groups by {', '.join(GROUPS)}")
+    return expenses(snapshot, inputs.lang, inputs.history, inputs.period or "year", inputs.by or "region")
+
+
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("funnel", _funnel, reads_history=False, on_page=True),
     Kind("forecast", _forecast, reads_history=True, on_page=True, takes=frozenset({"period"})),
@@ -141,6 +152,7 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("changes", _changes, reads_history=True, on_page=False),
     Kind("service", _service, reads_history=False, on_page=False),
     Kind("risks", _risks, reads_history=False, on_page=True),
+    Kind("expenses", _expenses, reads_history=True, on_page=False, takes=frozenset({"period"})),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
