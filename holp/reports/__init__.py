@@ -141,6 +141,15 @@ def _expenses(snapshot: Snapshot, inputs: Inputs) -> Report:
     return expenses(snapshot, inputs.lang, inputs.history, inputs.period or "year", inputs.by or "region")
 
 
+def _sources(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.errors import HolpError
+    from holp.reports.sources import sources
+
+    if inputs.period == "week":
+        raise HolpError("report sources counts a month, a quarter or a year, not a week")
+    return sources(snapshot, inputs.lang, inputs.history, inputs.period)
+
+
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("funnel", _funnel, reads_history=False, on_page=True),
     Kind("forecast", _forecast, reads_history=True, on_page=True, takes=frozenset({"period"})),
@@ -153,6 +162,7 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("service", _service, reads_history=False, on_page=False),
     Kind("risks", _risks, reads_history=False, on_page=True),
     Kind("expenses", _expenses, reads_history=True, on_page=False, takes=frozenset({"period"})),
+    Kind("sources", _sources, reads_history=True, on_page=False, takes=frozenset({"period"})),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
