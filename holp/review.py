@@ -15,6 +15,7 @@ templates/ is a finding of its own, for an owner of those files to approve.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from holp.errors import HolpError
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.gates import GateStatus, gate
 from holp.model import Customer, Process, Project, Team, build_team
+from holp.model.activity import Expense
 from holp.model.process import load_team
 from holp.pipeline import open_weighted
 from holp.problems import Problem
@@ -45,6 +47,40 @@ class MoveReview:
         return not self.problems
 
 
+
+
+# -- the expenses a branch adds (销售费用) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddedExpense:
+    """An expense on a project or customer at HEAD that the merge base does not have."""
+
+    record: str  # the project's id, or the customer's
+    expense: Expense
+
+
+def added_expenses(root: Path, base: str, head: str, cache: Cache) -> list[AddedExpense]:
+    """The expenses HEAD has and the merge base does not, each record's as a multiset (an edited one is new)."""
+    def held(revision: str) -> dict[str, list[Expense]]:
+        snap = snapshot.load(root, revision, cache=cache)
+        found = {d.id: list(d.expenses) for d in snap.deals}
+        found.update({a.id: list(a.expenses) for a in snap.accounts.values()})
+        return found
+
+    def key(e: Expense) -> tuple[object, ...]:
+        return (e.date, e.kind, e.amount, e.by, e.approved_by, e.note)
+
+    before, now = held(base), held(head)
+    added = []
+    for record, expenses in now.items():
+        old = [key(e) for e in before.get(record, [])]
+        for e in expenses:
+            if key(e) in old:
+                old.remove(key(e))
+            else:
+                added.append(AddedExpense(record, e))
+    return sorted(added, key=lambda a: (a.expense.date or dt.date.min, a.record))
 
 
 @dataclass(frozen=True)
@@ -73,6 +109,7 @@ class Review:
     blob_problems: list[history.BlobProblem] = field(default_factory=list)
     # authors of the branch's commits whose email no rep of the base's team.yaml has: said, not failed
     unknown_authors: list[history.UnknownAuthor] = field(default_factory=list)
+    expenses: list[AddedExpense] = field(default_factory=list)  # the expenses the branch adds
 
     @property
     def legal(self) -> bool:
@@ -257,4 +294,5 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     blobs = [b for b in found.problems if ((root / b.problem.path).resolve(), b.problem.code) not in said]
     rule_files = sorted(p for p in changed if is_rule_file(p))
     strangers = history.unknown_authors(rules.team, git.commits(root, f"{base_sha}..{head}"))
-    return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers)
+    return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers,
+                  added_expenses(root, base_sha, head, cache))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from conftest import CUSTOMER, PROJECT, git, snapshot, write
+from conftest import CUSTOMER, PROJECT, Script, git, snapshot, write
+from holp.resources import template
 
 PATH = "projects/east/P-2026-001.yaml"
 CUSTOMER_PATH = "customers/east/C-0001.yaml"
@@ -218,3 +220,81 @@ def test_validate__customer_expenses_by_the_customers_region_and_future_ones_war
         "travel) is dated 2026-12-01, after today (2026-11-24): record an expense once it is spent",
         "4 files checked: 1 error, 1 warning.",
     ]
+
+
+# -- review, show, export ----------------------------------------------------------------------
+
+
+def test_review__lists_the_expenses_a_branch_adds(script: Script, holp: Callable[..., Result]) -> None:
+    before = "expenses:\n  - {date: 2026-09-01, kind: travel, amount: 1200, by: zhang.wei, note: 老的}\n"
+    script.commit("li.na", "2026-10-01T09:00:00+08:00", "start", {
+        "holp.yaml": template("init", "holp.yaml").read_text(encoding="utf-8"), "team.yaml": TEAM,
+        CUSTOMER_PATH: CUSTOMER, PATH: PROJECT + before})
+    script.git("switch", "-q", "-c", "feature")
+    script.run("zhang.wei", "2026-11-02T09:00:00+08:00", "expense", "add", "P-2026-001", "--kind", "hospitality",
+               "--amount", "12000", "--approved-by", "li.na", "--note", "晚宴 | 表格", "--date", "2026-11-02")
+    script.run("zhang.wei", "2026-11-03T09:00:00+08:00", "expense", "add", "C-0001", "--kind", "gift",
+               "--amount", "300.5", "--note", "礼品", "--date", "2026-11-01")
+    result = holp("review")
+    assert result.exit_code == 0, result.output
+    assert ("### 本分支新增的费用\n\n"
+            "| 项目/客户 | 日期 | 费用类别 | 费用 (CNY) | 经办人 | 审批人 |\n"
+            "|---|---|---|--:|---|---|\n"
+            "| C-0001 | 2026-11-01 | 礼品 | 300.50 | zhang.wei | — |\n"
+            "| P-2026-001 | 2026-11-02 | 招待 | 12,000.00 | zhang.wei | li.na |\n\n") in result.output
+    data = json.loads(holp("review", "--format", "json").output)
+    assert data["expenses"] == [
+        {"record": "C-0001", "date": "2026-11-01", "kind": "gift", "amount": "300.50", "by": "zhang.wei",
+         "approved_by": None, "note": "礼品"},
+        {"record": "P-2026-001", "date": "2026-11-02", "kind": "hospitality", "amount": "12000.00",
+         "by": "zhang.wei", "approved_by": "li.na", "note": "晚宴 | 表格"}]
+
+
+def test_review__a_branch_without_expenses_has_no_expense_section(script: Script,
+                                                                   holp: Callable[..., Result]) -> None:
+    script.commit("li.na", "2026-10-01T09:00:00+08:00", "start", {
+        "holp.yaml": template("init", "holp.yaml").read_text(encoding="utf-8"), "team.yaml": TEAM,
+        CUSTOMER_PATH: CUSTOMER, PATH: PROJECT})
+    script.git("switch", "-q", "-c", "feature")
+    result = holp("review")
+    assert "本分支新增的费用" not in result.output
+    assert json.loads(holp("review", "--format", "json").output)["expenses"] == []
+
+
+def test_show__numbers_the_expenses_and_says_source_and_class(sales: Path, holp: Callable[..., Result]) -> None:
+    write(sales / CUSTOMER_PATH, CUSTOMER.replace("credit: B\n", "credit: B\nclass: A\nsource: referral\n"))
+    assert _add(holp, "--amount", "4800").exit_code == 0
+    assert _add(holp, "--amount", "12000", "--approved-by", "qian.zong", "--date", "2026-11-21").exit_code == 0
+    result = holp("show", "P-2026-001", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split(None, 1) for line in lines if line.startswith(("Source", "Class"))] == [
+        ["Source", "Customer referral"], ["Class", "A"]]
+    at = lines.index("Expenses:")
+    assert lines[at + 1:at + 4] == [
+        "  1. 2026-11-20 Hospitality 4,800.00 CNY · 张伟: 技术交流晚宴",
+        "  2. 2026-11-21 Hospitality 12,000.00 CNY · 张伟 · Approved by: 钱总: 技术交流晚宴",
+        "  Total: 16,800.00 CNY"]
+    data = json.loads(holp("show", "P-2026-001", "--format", "json").output)
+    assert (data["source"], data["customer_class"]) == ("referral", "A")
+    assert data["expenses"][1] == {"number": 2, "date": "2026-11-21", "kind": "hospitality", "amount": "12000.00",
+                                   "by": "zhang.wei", "approved_by": "qian.zong", "note": "技术交流晚宴"}
+
+
+def test_export__an_expenses_table_and_source_and_class(sales: Path, holp: Callable[..., Result],
+                                                       tmp_path: Path) -> None:
+    write(sales / CUSTOMER_PATH, CUSTOMER.replace("credit: B\n", "credit: B\nclass: B\nsource: event\n"))
+    assert _add(holp, "--amount", "4800.5").exit_code == 0
+    assert holp("expense", "add", "C-0001", "--kind", "gift", "--amount", "800", "--note", "礼品",
+                "--date", "2026-01-20").exit_code == 0
+    out = tmp_path / "sales.jsonl"
+    assert holp("export", "--format", "jsonl", "-o", str(out)).exit_code == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r for r in records if r["table"] == "expenses"] == [
+        {"table": "expenses", "project": "P-2026-001", "customer": "C-0001", "index": 1, "date": "2026-11-20",
+         "kind": "hospitality", "amount": "4800.50", "by": "zhang.wei", "approved_by": None, "note": "技术交流晚宴"},
+        {"table": "expenses", "project": None, "customer": "C-0001", "index": 1, "date": "2026-01-20",
+         "kind": "gift", "amount": "800.00", "by": "zhang.wei", "approved_by": None, "note": "礼品"}]
+    customer = next(r for r in records if r["table"] == "customers")
+    project = next(r for r in records if r["table"] == "projects")
+    assert (customer["class"], customer["source"], project["source"]) == ("B", "event", "event")

@@ -241,7 +241,7 @@ def test_sources__every_figure_recomputed(history: Script, holp: Callable[..., R
         return rows.setdefault(source, {"projects": 0, "customers": 0, "open": [0, Decimal(0)],
                                         "won": [0, Decimal(0)], "lost": 0, "expenses": Decimal(0)})
 
-    for cid, _, _, source, expenses in CUSTOMERS:
+    for _, _, _, source, expenses in CUSTOMERS:
         row(source)["customers"] += 1
         row(source)["expenses"] += sum((Decimal(a) for d, _, a in expenses if _in(d, period)), Decimal(0))
     for p in PROJECTS:
