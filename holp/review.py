@@ -60,12 +60,18 @@ class AddedExpense:
     expense: Expense
 
 
-def added_expenses(root: Path, base: str, head: str, cache: Cache) -> list[AddedExpense]:
+def added_expenses(root: Path, base: str, head: str, at: _AtCommit) -> list[AddedExpense]:
     """The expenses HEAD has and the merge base does not, each record's as a multiset (an edited one is new)."""
     def held(revision: str) -> dict[str, list[Expense]]:
-        snap = snapshot.load(root, revision, cache=cache)
-        found = {d.id: list(d.expenses) for d in snap.deals}
-        found.update({a.id: list(a.expenses) for a in snap.accounts.values()})
+        found: dict[str, list[Expense]] = {}
+        for folder in (PROJECTS, CUSTOMERS):
+            entries = [e for mode, sha, path in git.tree(root, revision, [folder])
+                       if (e := fileset.classify_git(path, mode, sha)) is not None and e.ok and e.blob]
+            at._records(folder, {e.blob: e.path for e in entries if e.blob})
+            for e in entries:
+                record = at.read.get(e.blob or "")
+                if isinstance(record, Project | Customer):
+                    found.setdefault(record.id, list(record.expenses))
         return found
 
     def key(e: Expense) -> tuple[object, ...]:
@@ -295,4 +301,4 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     rule_files = sorted(p for p in changed if is_rule_file(p))
     strangers = history.unknown_authors(rules.team, git.commits(root, f"{base_sha}..{head}"))
     return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers,
-                  added_expenses(root, base_sha, head, cache))
+                  added_expenses(root, base_sha, head, at))
