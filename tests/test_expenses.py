@@ -298,3 +298,32 @@ def test_export__an_expenses_table_and_source_and_class(sales: Path, holp: Calla
     customer = next(r for r in records if r["table"] == "customers")
     project = next(r for r in records if r["table"] == "projects")
     assert (customer["class"], customer["source"], project["source"]) == ("B", "event", "event")
+
+
+# -- sources and classes -------------------------------------------------------------------------
+
+
+def test_list__by_the_customers_class_and_the_source(sales: Path, holp: Callable[..., Result]) -> None:
+    write(sales / CUSTOMER_PATH, CUSTOMER.replace("credit: B\n", "credit: B\nclass: A\nsource: referral\n"))
+    write(sales / "projects/east/P-2026-002.yaml",
+          PROJECT.replace("P-2026-001", "P-2026-002").replace("business_line: waste-heat\n",
+                                                              "business_line: waste-heat\nsource: event\n"))
+    ids = [[d["id"] for d in json.loads(holp("list", *args, "--format", "json").output)] for args in (
+        ("--class", "A"), ("--class", "B"), ("--source", "referral"), ("--source", "event"),
+        ("--source", "event", "--source", "referral"))]
+    assert ids == [["P-2026-001", "P-2026-002"], [], ["P-2026-001"], ["P-2026-002"], ["P-2026-001", "P-2026-002"]]
+    result = holp("list", "--source", "events")
+    assert result.exit_code == 2
+    assert result.output == ("holp: unknown source events; use one of: email, event, other, phone, referral, self, "
+                             "walk_in\n")
+
+
+def test_validate__an_unknown_source_or_class_is_one_problem_with_its_line(
+        sales: Path, holp: Callable[..., Result]) -> None:
+    write(sales / CUSTOMER_PATH, CUSTOMER.replace("credit: B\n", "credit: B\nclass: D\nsource: fair\n"))
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:-1] == [
+        f"{CUSTOMER_PATH}:8:8: error[bad-value]: class is 'D'; it must be one of: A, B, C",
+        f"{CUSTOMER_PATH}:9:9: error[bad-value]: source is 'fair'; it must be one of: walk_in, phone, email, referral, "
+        "self, event, other"]
