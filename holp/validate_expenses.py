@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from holp.approvers import approval_problem
 from holp.checking import Wanted, everything
 from holp.clock import today
+from holp.collection import as_written
 from holp.model.activity import Expense
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
@@ -24,7 +25,8 @@ from holp.yaml import Document
 
 def expense_words(number: int, expense: Expense) -> str:
     """How a message names an expense: "expense 2 (12,000 hospitality)"."""
-    return f"expense {number} ({expense.amount:,} {expense.kind})"
+    amount = "?" if expense.amount is None else f"{as_written(expense.amount):,}"
+    return f"expense {number} ({amount} {expense.kind})"
 
 
 def expense_approval_problem(repo: Repository, expense: Expense, region: str | None) -> str | None:

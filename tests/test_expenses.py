@@ -327,3 +327,18 @@ def test_validate__an_unknown_source_or_class_is_one_problem_with_its_line(
         f"{CUSTOMER_PATH}:8:8: error[bad-value]: class is 'D'; it must be one of: A, B, C",
         f"{CUSTOMER_PATH}:9:9: error[bad-value]: source is 'fair'; it must be one of: walk_in, phone, email, referral, "
         "self, event, other"]
+
+
+def test_add__an_amount_in_exponent_form_is_written_plain(sales: Path, holp: Callable[..., Result]) -> None:
+    result = _add(holp, "--amount", "1e3")
+    assert result.exit_code == 0, result.output
+    assert "    amount: 1000\n" in (sales / PATH).read_text(encoding="utf-8")
+    assert git(sales, "log", "-1", "--format=%s") == "P-2026-001: expense 1, hospitality 1,000 (2026-11-20)\n"
+
+
+def test_add__a_note_with_a_line_break_and_an_escape_reads_back_as_written(
+        sales: Path, holp: Callable[..., Result]) -> None:
+    assert _add(holp, "--amount", "100", "--note", "两行\n第二行 \x1b[31m").exit_code == 0
+    assert (sales / PATH).read_text(encoding="utf-8").endswith('    note: "两行\\n第二行 \\u001b[31m"\n')
+    shown = holp("show", "P-2026-001").output
+    assert "\x1b" not in shown and "两行" in shown

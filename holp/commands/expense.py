@@ -88,9 +88,9 @@ def add(root: Path, record_id: str, *, kind: str, amount: str, note: str, date: 
             data["expenses"].append(dict(item))
 
         what = "Holp-Project" if isinstance(record, Project) else "Holp-Customer"
-        return Change(subject=f"{record.id}: expense {n}, {kind} {value:,} ({day.isoformat()})",
+        return Change(subject=f"{record.id}: expense {n}, {kind} {as_written(value):,} ({day.isoformat()})",
                       textual=lambda source: edit.append_item(source, "expenses", _lines(item)), expect=expect,
-                      trailers=[(what, record.id), ("Holp-Expense", f"#{n} {kind} {value}")], note=said,
+                      trailers=[(what, record.id), ("Holp-Expense", f"#{n} {kind} {as_written(value)}")], note=said,
                       branch=f"expense-{n}")
 
     return print_applied(apply_record(root, record_id, plan, commit=commit, branch=branch, dry_run=dry_run))
