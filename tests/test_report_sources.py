@@ -278,3 +278,20 @@ def test_sources__no_source_is_a_row_of_its_own(history: Script, holp: Callable[
         "No", "source", "1", "1", "1", "500,000.00", "0", "0.00", "0", "—", "2,500.00"]
     assert next(line for line in lines if line.startswith("Customer referral")).split() == [
         "Customer", "referral", "2", "1", "0", "0.00", "2", "1,900,000.00", "0", "100.0%", "21,000.00"]
+
+
+def test_sources__refuses_a_grouping_and_a_week(history: Script, holp: Callable[..., Result]) -> None:
+    result = holp("report", "sources", "--by", "owner")
+    assert (result.exit_code, result.output) == (2, "holp: --by owner: report sources groups by source only\n")
+    result = holp("report", "sources", "--period", "week")
+    assert (result.exit_code, result.output) == (
+        2, "holp: report sources counts a month, a quarter or a year, not a week\n")
+
+
+def test_expenses__csv_is_the_groups(history: Script, holp: Callable[..., Result]) -> None:
+    result = holp("report", "expenses", "--period", "quarter", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:3] == [
+        "key,label,count,expenses,won,cost_of_sale,budget,budget_used,over_budget",
+        "north,华北,2,12000.00,2000000.00,0.6,10000.00,120.0,true",
+        "east,华东,2,8500.00,0.00,,25000.00,34.0,false"]

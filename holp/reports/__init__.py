@@ -147,6 +147,8 @@ def _sources(snapshot: Snapshot, inputs: Inputs) -> Report:
 
     if inputs.period == "week":
         raise HolpError("report sources counts a month, a quarter or a year, not a week")
+    if inputs.by is not None:
+        raise HolpError(f"--by {inputs.by}: report sources groups by source only")
     return sources(snapshot, inputs.lang, inputs.history, inputs.period)
 
 

@@ -144,7 +144,8 @@ class Expenses(Report):
     def csv_rows(self, label: Labels) -> list[Sequence[Any]]:
         return [["key", "label", "count", "expenses", "won", "cost_of_sale", "budget", "budget_used", "over_budget"],
                 *([g.key, g.label, g.count, money_plain(g.expenses), money_plain(g.won), tenths(g.cost_of_sale),
-                   None if g.budget is None else money_plain(g.budget), tenths(g.used), g.over]
+                   None if g.budget is None else money_plain(g.budget), tenths(g.used),
+                   "true" if g.over else "false"]
                   for g in self.groups)]
 
 
