@@ -18,7 +18,17 @@ from typing import Any
 
 import click
 
-from holp import __version__, cli_agenda, cli_approvals, cli_cases, cli_collection, cli_records, cli_reports, cli_service
+from holp import (
+    __version__,
+    cli_agenda,
+    cli_approvals,
+    cli_cases,
+    cli_collection,
+    cli_expenses,
+    cli_records,
+    cli_reports,
+    cli_service,
+)
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
 from holp.inert import terminal
@@ -93,6 +103,7 @@ main.add_command(cli_cases.cases)
 for command in (cli_agenda.task, cli_agenda.agenda):  # tasks (任务) and the agenda
     main.add_command(command)
 main.add_command(cli_approvals.approve)
+main.add_command(cli_expenses.expense)  # sales expenses (销售费用)
 
 
 def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from holp.cli_options import Options, change_options, lang_option, pass_options
+from holp.vocabulary import CLASSES
 
 
 @click.command()
@@ -122,22 +123,29 @@ def new_project(options: Options, customer: str, name: str, business_line: str |
 @click.option("--region", "regions", multiple=True, help="Only projects in this region (repeatable).")
 @click.option("--line", "lines", multiple=True, help="Only projects of this business line (repeatable).")
 @click.option("--customer", "customers", multiple=True, help="Only projects of this customer (repeatable).")
+@click.option("--class", "classes", multiple=True, type=click.Choice(CLASSES),
+              help="Only projects of customers of this class (repeatable; A 类客户 are called on first).")
+@click.option("--source", "sources", multiple=True,
+              help="Only projects whose lead came from this source of holp.yaml (its own, else its customer's).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @lang_option
 @pass_options
 def list_(options: Options, stages: tuple[str, ...], owners: tuple[str, ...], regions: tuple[str, ...],
-          lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None) -> None:
+          lines: tuple[str, ...], customers: tuple[str, ...], classes: tuple[str, ...], sources: tuple[str, ...],
+          fmt: str, lang: str | None) -> None:
     """List projects, with filters.
 
     \b
     Example:
       holp list --stage proposal --region east
       holp list --stage open --owner zhang.wei --format json
+      holp list --stage open --class A
     """
     from holp.commands import listing as command
 
     sys.exit(command.run(options.root(), stages=stages, owners=owners, regions=regions, lines=lines,
-                         customers=customers, fmt=fmt, lang=lang, use_cache=not options.no_cache))
+                         customers=customers, fmt=fmt, lang=lang, use_cache=not options.no_cache, classes=classes,
+                         sources=sources))
 
 
 @click.command()

@@ -36,6 +36,11 @@ def amount_option(text: str, option: str = "--amount") -> Decimal:
     return value
 
 
+def as_written(value: Decimal) -> int | Decimal:
+    """An amount as the file holds it (what reading it back gives): a whole number as an int."""
+    return int(value) if value == value.to_integral_value() else value
+
+
 def payment_index(project: Project, number: int | None, *, overdue_on: dt.date | None = None) -> int:
     """The 0-based index of the payment a command is for: ``number`` (1-based, in the file's order), else the
     earliest due with money outstanding (with ``overdue_on``: the earliest overdue on that day)."""

@@ -1,7 +1,8 @@
 """All records as tables, for BI tools and databases: projects, customers, contacts, visits, payments, receipts,
 collection actions, service items, warranties, project summaries, reference cases, approvals (`standing`: the verdict
-that counts for its item), transitions and tasks. A payment is named by its project and its number (1-based, in the
-file's order); every receipt of it is a row of `receipts` (number 1 is the first, `received`), so they sum to `paid`.
+that counts for its item), expenses, transitions and tasks. A payment is named by its project and its number (1-based,
+in the file's order); every receipt of it is a row of `receipts` (number 1 is the first, `received`), so they sum to
+`paid`.
 
 Money is written as exact decimal text with two places (and, in SQLite,
 also as integer cents, so it can be summed exactly there too).
@@ -17,7 +18,7 @@ from holp.collection import receipts
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.history import History
 from holp.model import Customer, Project, Team, plain
-from holp.model.activity import latest_verdicts
+from holp.model.activity import Expense, latest_verdicts
 from holp.model.coerce import iso
 from holp.output import cents, money_plain
 from holp.pipeline import probability, weighted
@@ -25,8 +26,8 @@ from holp.repo import Repository
 
 TABLES: dict[str, tuple[str, ...]] = {
     "projects": ("id", "name", "customer", "owner", "region", "business_line", "stage", "amount", "probability",
-                 "weighted", "expected_close", "lost_reason", "path", "cost", "margin", "gross_profit"),
-    "customers": ("id", "name", "industry", "region", "owner", "credit", "path"),
+                 "weighted", "expected_close", "lost_reason", "source", "path", "cost", "margin", "gross_profit"),
+    "customers": ("id", "name", "industry", "region", "owner", "credit", "class", "source", "path"),
     "contacts": ("customer", "name", "title", "department", "role", "stance", "influence", "personality",
                  "closeness", "trust"),
     "visits": ("project", "date", "by", "met", "purpose", "policy", "personnel", "needs", "activities", "next_step",
@@ -45,6 +46,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "cases": ("project", "reference_allowed", "site_visit_allowed", "contact", "highlights"),
     "tasks": ("record", "index", "what", "who", "start", "due", "done", "note"),
     "approvals": ("project", "index", "item", "by", "date", "verdict", "standing", "note"),
+    "expenses": ("project", "customer", "index", "date", "kind", "amount", "by", "approved_by", "note"),
 }
 MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding", "savings_amount", "cost",
                    "gross_profit"])
@@ -62,6 +64,24 @@ def _flag(value: bool | None) -> str | None:
     return None if value is None else "true" if value else "false"
 
 
+# -- sources and expenses (销售费用) --------------------------------------------------------------
+
+
+def _source(repo: Repository, project: Project) -> str | None:
+    """A project's source as reports count it: its own, else its customer's."""
+    customer = repo.customer_of(project)
+    return project.source or (customer.source if customer else None)
+
+
+def _expenses(project: str | None, customer: str | None,
+              expenses: tuple[Expense, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The `expenses` rows of a project (its customer named too) or of a customer (no project), 1-based."""
+    for index, e in enumerate(expenses, 1):
+        yield "expenses", {"project": project, "customer": customer, "index": index, "date": _day(e.date),
+                           "kind": e.kind, "amount": _money(e.amount), "by": e.by, "approved_by": e.approved_by,
+                           "note": e.note}
+
+
 def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tuple[str, dict[str, Any]]]:
     """(table, record) for every record of the repository."""
     for p in sorted(repo.projects.values(), key=lambda p: p.id):
@@ -74,7 +94,7 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             "probability": str(probability(repo.process, p)),
             "weighted": money_plain(weighted(repo.process, p)),
             "expected_close": p.expected_close.isoformat() if p.expected_close else None,
-            "lost_reason": p.lost_reason, "path": p.path,
+            "lost_reason": p.lost_reason, "source": _source(repo, p), "path": p.path,
             "cost": _money(p.cost), "margin": str(p.margin) if p.margin is not None else None,
             "gross_profit": _money(p.gross_profit),
         }
@@ -127,11 +147,14 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
             yield "approvals", {"project": p.id, "index": i, "item": approval.item, "by": approval.by,
                                 "date": _day(approval.date), "verdict": approval.verdict,
                                 "standing": _flag(approval in standing), "note": approval.note}
+        yield from _expenses(p.id, p.customer, p.expenses)
     for c in sorted(repo.customers.values(), key=lambda c: c.id):
         if (CUSTOMERS, c.id) in repo.duplicates:
             continue
         yield "customers", {"id": c.id, "name": c.name, "industry": c.industry, "region": c.region,
-                            "owner": c.owner, "credit": c.credit, "path": c.path}
+                            "owner": c.owner, "credit": c.credit, "class": c.class_, "source": c.source,
+                            "path": c.path}
+        yield from _expenses(None, c.id, c.expenses)
         for k in c.contacts:
             yield "contacts", {"customer": c.id, "name": k.name, "title": k.title, "department": k.department,
                                "role": k.role, "stance": k.stance, "influence": k.influence,

@@ -15,6 +15,7 @@ templates/ is a finding of its own, for an owner of those files to approve.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from holp.errors import HolpError
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.gates import GateStatus, gate
 from holp.model import Customer, Process, Project, Team, build_team
-from holp.model.activity import Approval
+from holp.model.activity import Approval, Expense
 from holp.model.process import load_team
 from holp.pipeline import open_weighted
 from holp.problems import Problem
@@ -116,6 +117,46 @@ def _said(approval: Approval) -> tuple[object, ...]:
     return approval.item, approval.by, approval.date, approval.verdict, approval.note
 
 
+# -- the expenses a branch adds (销售费用) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddedExpense:
+    """An expense on a project or customer at HEAD that the merge base does not have."""
+
+    record: str  # the project's id, or the customer's
+    expense: Expense
+
+
+def added_expenses(root: Path, base: str, head: str, at: _AtCommit) -> list[AddedExpense]:
+    """The expenses HEAD has and the merge base does not, each record's as a multiset (an edited one is new)."""
+    def held(revision: str) -> dict[str, list[Expense]]:
+        found: dict[str, list[Expense]] = {}
+        for folder in (PROJECTS, CUSTOMERS):
+            entries = [e for mode, sha, path in git.tree(root, revision, [folder])
+                       if (e := fileset.classify_git(path, mode, sha)) is not None and e.ok and e.blob]
+            at._records(folder, {e.blob: e.path for e in entries if e.blob})
+            for e in entries:
+                record = at.read.get(e.blob or "")
+                if isinstance(record, Project | Customer):
+                    found.setdefault(record.id, list(record.expenses))
+        return found
+
+    def key(e: Expense) -> tuple[object, ...]:
+        return (e.date, e.kind, e.amount, e.by, e.approved_by, e.note)
+
+    before, now = held(base), held(head)
+    added = []
+    for record, expenses in now.items():
+        old = [key(e) for e in before.get(record, [])]
+        for e in expenses:
+            if key(e) in old:
+                old.remove(key(e))
+            else:
+                added.append(AddedExpense(record, e))
+    return sorted(added, key=lambda a: (a.expense.date or dt.date.min, a.record))
+
+
 @dataclass(frozen=True)
 class Rules:
     """The process and team a branch is judged by: the merge base's, never the branch's own."""
@@ -144,6 +185,7 @@ class Review:
     unknown_authors: list[history.UnknownAuthor] = field(default_factory=list)
     # approvals the branch added that someone other than their approver committed: said, not failed
     approvals_by_others: list[ApprovalByOther] = field(default_factory=list)
+    expenses: list[AddedExpense] = field(default_factory=list)  # the expenses the branch adds
 
     @property
     def legal(self) -> bool:
@@ -330,4 +372,4 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     strangers = history.unknown_authors(rules.team, git.commits(root, f"{base_sha}..{head}"))
     foreign = approvals_by_others(root, rules.team, base_sha, head)
     return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers,
-                  foreign)
+                  foreign, added_expenses(root, base_sha, head, at))

@@ -23,6 +23,7 @@ from holp.model import LOST, Customer, schema, shape
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
 from holp.validate_cases import check_cases
+from holp.validate_expenses import check_expenses
 from holp.validate_risks import check_risks
 from holp.validate_targets import check_targets_kpis_costs
 from holp.yaml import Document
@@ -214,6 +215,7 @@ CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     validate_tasks.check_tasks,
     check_targets_kpis_costs,
     validate_approvals.check_approvals,
+    check_expenses,
 )
 
 

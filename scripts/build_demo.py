@@ -8,9 +8,10 @@ customers; each project's owner creates its file at the first stage, records
 visits (hand edits, as reps do), ticks checklist items with `holp tick`,
 moves it with `holp advance` (the region's manager gives each approval with `holp approve`), adds
 the payment plan when the contract is won,
-records each receipt with `holp pay` and each collection step with `holp collect`
-on its day, and closes lost deals with `holp close --lost`. A stage whose gate is
-proven by the payments (all received) is left once the last receipt is in. One move goes through a
+records each receipt with `holp pay`, each collection step with `holp collect`
+and each sales expense with `holp expense add` on its day, and closes lost deals
+with `holp close --lost`. A stage whose gate is proven by the payments (all
+received) is left once the last receipt is in. One move goes through a
 branch that the region's manager merges, as a reviewed pull request would.
 Every commit is dated and authored by the rep of team.yaml who made it.
 Then holp validates the demo, prints its history summary, funnel and
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from holp import edit, yaml  # noqa: E402
 from holp.approvers import takes_approval  # noqa: E402
-from holp.commands import advance, approve, close, collect, pay, tick  # noqa: E402
+from holp.commands import advance, approve, close, collect, expense, pay, tick  # noqa: E402
 from holp.errors import HolpError  # noqa: E402
 from holp.model import LOST, Process, build_process, build_team  # noqa: E402
 from holp.validate_cases import summary_stage  # noqa: E402
@@ -152,6 +153,9 @@ class Demo:
             by = visit.get("by")
             events.append(Event(day, next(seq), pid, "visit", (relative, edit.item_lines(text, nodes["visits"].value[i])),
                                 by[0] if isinstance(by, list) else by))
+        for spent in data.get("expenses") or []:  # each with `holp expense add`, by who spent it, on its day
+            day = max(created, leading_date(spent.get("date")) or created)
+            events.append(Event(day, next(seq), pid, "expense", (spent,), spent.get("by") or owner))
         entered = created
         money_in: list[Event] = []  # the receipts and collection steps, once the plan is in
         for index, stage in enumerate(path):
@@ -213,7 +217,7 @@ class Demo:
         if event.kind == "create":
             relative, text = event.args
             source = edit.Source(relative, False, text)
-            for key in ("checklist", "lost", "visits", "payments", "approvals", *SUMMARY_KEYS):
+            for key in ("checklist", "lost", "visits", "payments", "approvals", "expenses", *SUMMARY_KEYS):
                 source = edit.Source(relative, False, edit.remove_key(source, key))
             first = self.process.stages[0].id
             body = edit.set_value(source, ["stage"], first)
@@ -237,6 +241,11 @@ class Demo:
             n, kind, note, day, by = event.args
             self.quietly(collect.run, self.dest, pid, action=kind, note=note, payment=n, date=day, by=by,
                          dry_run=False, commit=True, branch=None)
+        elif event.kind == "expense":
+            spent = event.args[0]
+            self.quietly(expense.add, self.dest, pid, kind=spent["kind"], amount=str(spent["amount"]),
+                         note=spent.get("note") or "", date=str(leading_date(spent["date"])), by=spent.get("by"),
+                         approved_by=spent.get("approved_by"), dry_run=False, commit=True, branch=None)
         elif event.kind == "summary":
             relative, blocks = event.args
             target = self.dest / relative

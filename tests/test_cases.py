@@ -458,7 +458,7 @@ def test_export__summaries_and_cases_tables(git_repo: Path, holp: Callable[..., 
                                                                              "reference_allowed: false")))
     out = tmp_path / "sales.db"
     result = holp("export", "--format", "sqlite", "-o", str(out))
-    assert result.output.endswith(", 1 summaries, 1 cases, 0 tasks, 1 approvals\n"), result.output
+    assert result.output.endswith(", 1 summaries, 1 cases, 0 tasks, 1 approvals, 0 expenses\n"), result.output
     db = sqlite3.connect(out)
     assert db.execute("SELECT * FROM summaries").fetchall() == [
         ("P-2026-001", "2026-10-20", "锅炉适应窑况波动", "设备到货晚 3 周", "合同写明到货违约条款", "24000000",

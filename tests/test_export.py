@@ -28,7 +28,7 @@ def test_export__sqlite(repo: Path, holp: Callable[..., Result], tmp_path: Path)
     result = holp("export", "--format", "sqlite", "-o", str(out))
     assert result.output == (f"wrote {out}: 1 projects, 1 customers, 2 contacts, 1 visits, 0 payments, "
                              "0 receipts, 0 collection_actions, 0 service, 0 warranty, 0 risks, 2 transitions, "
-                             "0 summaries, 0 cases, 0 tasks, 0 approvals\n")
+                             "0 summaries, 0 cases, 0 tasks, 0 approvals, 0 expenses\n")
     db = sqlite3.connect(out)
     assert db.execute("SELECT id, stage, amount, amount_cents, lost_reason FROM projects").fetchall() == [
         ("P-2026-001", "lost", "1250000.50", 125000050, "price")]
@@ -44,7 +44,7 @@ def test_export__csv_folder_and_jsonl(repo: Path, holp: Callable[..., Result], t
     folder = tmp_path / "export"
     assert holp("export", "--format", "csv", "-o", str(folder)).exit_code == 0
     assert sorted(p.name for p in folder.iterdir()) == ["approvals.csv", "cases.csv", "collection_actions.csv", "contacts.csv",
-                                                        "customers.csv", "payments.csv", "projects.csv", "receipts.csv",
+                                                        "customers.csv", "expenses.csv", "payments.csv", "projects.csv", "receipts.csv",
                                                         "risks.csv", "service.csv", "summaries.csv", "tasks.csv",
                                                         "transitions.csv", "visits.csv", "warranty.csv"]
     projects = (folder / "projects.csv").read_bytes()

@@ -299,7 +299,7 @@ def test_shallow_history__said_in_the_figures(snap: Snapshot) -> None:
 
 def test_registry__every_kind_builds_from_inputs(snap: Snapshot) -> None:
     assert KINDS == ("funnel", "forecast", "conversion", "aging", "stalled", "reps", "receivables", "changes",
-                     "service", "risks", "week", "kpi")
+                     "service", "risks", "week", "kpi", "expenses", "sources")
     assert PAGE == ("funnel", "forecast", "conversion", "aging", "reps", "receivables", "risks")
     inputs = Inputs("en", HISTORY, since=dt.date(2026, 3, 31), weighted_before=D(300000))
     for name in KINDS:

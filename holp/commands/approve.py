@@ -36,7 +36,7 @@ def run(root: Path, project_id: str, item: str, *, verdict: str, note: str | Non
             have = ", ".join(items) or "none (no checklist item's evidence reads approvals)"
             raise HolpError(f"{item} is not a checklist item that takes an approval{closest(item, items)}: "
                             f"the items that do: {have}")
-        email = git.identity_email(root)
+        email = git.author_email(root)
         member = repo.team.rep_by_email(email) if email else None
         if member is None:
             raise HolpError(f"your git email {email or '(none)'} is no team member's in team.yaml: an approval is "

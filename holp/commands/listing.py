@@ -20,7 +20,8 @@ from holp.snapshot import Deal, Snapshot
 
 def select(snap: Snapshot, *, stages: tuple[str, ...] = (), owners: tuple[str, ...] = (),
            regions: tuple[str, ...] = (), lines: tuple[str, ...] = (),
-           customers: tuple[str, ...] = ()) -> list[Deal]:
+           customers: tuple[str, ...] = (), classes: tuple[str, ...] = (),
+           sources: tuple[str, ...] = ()) -> list[Deal]:
     """Projects matching every given filter; within one filter, any value. 'open' and 'won' name groups."""
     process = snap.process
 
@@ -41,12 +42,19 @@ def select(snap: Snapshot, *, stages: tuple[str, ...] = (), owners: tuple[str, .
         and (not regions or snap.region(d) in regions)
         and (not lines or d.business_line in lines)
         and (not customers or d.customer in customers)
+        and (not classes or _class_of(snap, d) in classes)
+        and (not sources or snap.source(d) in sources)
     ]
+
+
+def _class_of(snap: Snapshot, deal: Deal) -> str | None:
+    account = snap.accounts.get(deal.customer or "")
+    return account.class_ if account else None
 
 
 def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions: tuple[str, ...],
         lines: tuple[str, ...], customers: tuple[str, ...], fmt: str, lang: str | None,
-        use_cache: bool = True) -> int:
+        use_cache: bool = True, classes: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> int:
     snap = snapshots.load(root, use_cache=use_cache)
     left_out = warn_left_out(snap.problems)
     process = snap.process
@@ -58,6 +66,7 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
         ("line", lines, {c.id for c in process.business_lines}
          or {d.business_line for d in snap.deals if d.business_line}),
         ("customer", customers, set(snap.accounts)),
+        ("source", sources, {c.id for c in process.sources}),
     )
     for name, given, known in filters:
         unknown = [value for value in given if value not in known]
@@ -65,7 +74,8 @@ def run(root: Path, *, stages: tuple[str, ...], owners: tuple[str, ...], regions
             raise unknown_id(name, unknown[0], known)
         if unknown:
             raise HolpError(f"unknown {name} {unknown[0]}; use one of: {', '.join(sorted(str(k) for k in known))}")
-    deals = select(snap, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers)
+    deals = select(snap, stages=stages, owners=owners, regions=regions, lines=lines, customers=customers,
+                   classes=classes, sources=sources)
     if fmt == "json":
         echo(json.dumps([_record(snap, d) for d in deals], ensure_ascii=False, indent=2))
         return 0

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from holp import edit
 from holp.change import Change, apply
 from holp.clock import date_or_today
-from holp.collection import amount_option, payment_index
+from holp.collection import amount_option, as_written, payment_index
 from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
 from holp.model import Project
 from holp.output import money
 from holp.repo import Repository
-
-
-def _number(value: Decimal) -> int | Decimal:
-    """The amount as the file holds it: a whole number as an int."""
-    return int(value) if value == value.to_integral_value() else value
 
 
 def run(root: Path, project_id: str, *, amount: str, date: str | None, payment: int | None, dry_run: bool,
@@ -47,19 +41,19 @@ def run(root: Path, project_id: str, *, amount: str, date: str | None, payment: 
             if first:
                 text = edit.set_value(source, ["payments", i, "received"], written)
                 return edit.set_value(edit.Source(source.path, source.bom, text),
-                                      ["payments", i, "received_amount"], _number(value))
+                                      ["payments", i, "received_amount"], as_written(value))
             return edit.append_nested(source, ["payments", i], "receipts",
-                                      [("date", written), ("amount", _number(value))])
+                                      [("date", written), ("amount", as_written(value))])
 
         def expect(data: Any) -> None:
             item = data["payments"][i]
             if first:
                 item["received"] = written
-                item["received_amount"] = _number(value)
+                item["received_amount"] = as_written(value)
             else:
                 if not isinstance(item.get("receipts"), list):
                     item["receipts"] = []
-                item["receipts"].append({"date": written, "amount": _number(value)})
+                item["receipts"].append({"date": written, "amount": as_written(value)})
 
         left = due.outstanding - value
         return Change(

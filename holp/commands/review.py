@@ -9,6 +9,7 @@ from holp import labels as labelling
 from holp import repo as repository
 from holp.codeowners import owners_of_process
 from holp.commands import echo
+from holp.model.coerce import iso
 from holp.output import money, money_plain, shallow_warning
 from holp.review import MoveReview, Review, review
 from holp.validate import validate
@@ -56,6 +57,21 @@ def _evidence(move: MoveReview, lang: str) -> str:
     return "<br>".join(_cell(p) for p in parts)
 
 
+def _expense_lines(result: Review, label: labelling.Labels) -> list[str]:
+    """The expenses the branch adds (销售费用), for the reviewer to see who spent what and who approved it."""
+    if not result.expenses:
+        return []
+    currency = result.rules.process.currency
+    lines = [f"### {label('expenses_added')}", "",
+             f"| {label('expense_record')} | {label('date')} | {label('expense_kind')} | {label('expenses')} "
+             f"({currency}) | {label('expense_by')} | {label('approved_by')} |", "|---|---|---|--:|---|---|"]
+    for a in result.expenses:
+        e = a.expense
+        lines.append(f"| {_cell(a.record)} | {e.date or ''} | {_cell(label(f'expense_{e.kind}'))} | "
+                     f"{money(e.amount)} | {_cell(e.by or '')} | {_cell(e.approved_by or '—')} |")
+    return [*lines, ""]
+
+
 def markdown(result: Review, lang: str, root: Path) -> str:
     process, team = result.rules.process, result.rules.team
     label = labelling.load(lang, root)
@@ -87,6 +103,7 @@ def markdown(result: Review, lang: str, root: Path) -> str:
         lines.append("")
     else:
         lines += ["No stage moves on this branch.", ""]
+    lines += _expense_lines(result, label)
     change = result.pipeline_after - result.pipeline_before
     sign = "+" if change >= 0 else "−"
     lines += [f"**{label('weighted')}:** {money(result.pipeline_before)} → {money(result.pipeline_after)} "
@@ -138,6 +155,10 @@ def as_json(result: Review, lang: str) -> str:
         "unknown_authors": [{"email": u.email, "author": u.author, "commits": list(u.commits),
                              "message": u.as_text()} for u in result.unknown_authors],
         "approvals_by_others": [a.as_dict() for a in result.approvals_by_others],
+        "expenses": [{"record": a.record, "date": iso(a.expense.date), "kind": a.expense.kind,
+                      "amount": None if a.expense.amount is None else money_plain(a.expense.amount),
+                      "by": a.expense.by, "approved_by": a.expense.approved_by, "note": a.expense.note}
+                     for a in result.expenses],
         "weighted_pipeline": {"before": money_plain(result.pipeline_before),
                               "after": money_plain(result.pipeline_after),
                               "change": money_plain(result.pipeline_after - result.pipeline_before)},

@@ -86,6 +86,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
             "margin": str(project.margin) if project.margin is not None else None,
             "gross_profit": money_plain(gross) if (gross := project.gross_profit) is not None else None,
             "approvals": [{**plain(a), "standing": a in standing} for a in project.approvals],
+            **_expenses_json(repo, project),
         }, ensure_ascii=False, indent=2, default=str))
         return 0
     label = labelling.load(lang, root)
@@ -114,6 +115,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
         totals = " · ".join(f"{g.group.label.get(lang)} {g.total}/{g.maximum}" for g in evaluation.groups)
         grade = label(evaluation.grade, "levels") if evaluation.grade else "—"
         facts.append((label("assessment"), f"{totals} · {label('grade')}: {grade}"))
+    facts += _source_facts(repo, project, label, lang)
     out.append(table(facts))
     if customer and customer.contacts:
         rows = [[c.name, c.title, label(c.role or "", "roles"), label(c.stance or "", "stances"),
@@ -149,6 +151,7 @@ def run(root: Path, project_id: str, fmt: str, lang: str | None) -> int:
     out += _task_lines(project, customer, repo, label)
     out += _approval_lines(repo, project, label, lang, standing)
     out += _service_lines(project, label)
+    out += _expense_lines(repo, project, label, process.currency)
     out += _summary_lines(project, label, process.currency)
     echo("\n".join(str(line) for line in out))
     return 0
@@ -191,6 +194,51 @@ def _approval_lines(repo: repository.Repository, project: Project, label: Labels
         verdict = label(a.verdict, "verdicts") if a.verdict else ""
         out.append(one_line(f" {mark}{number}. {a.date or ''} {texts.get(a.item or '', a.item or '')}: {verdict} "
                             f"({by.name if by else a.by or ''}) {a.note or ''}".rstrip()))
+    return out
+
+
+# -- sources, classes and expenses (销售费用) -------------------------------------------------------
+
+
+def _source_of(repo: repository.Repository, project: Project) -> str | None:
+    customer = repo.customer_of(project)
+    return project.source or (customer.source if customer else None)
+
+
+def _expenses_json(repo: repository.Repository, project: Project) -> dict[str, Any]:
+    customer = repo.customer_of(project)
+    return {"source": _source_of(repo, project), "customer_class": customer.class_ if customer else None,
+            "expenses": [{"number": n, **plain(e), "amount": None if e.amount is None else money_plain(e.amount)}
+                         for n, e in enumerate(project.expenses, 1)]}
+
+
+def _source_facts(repo: repository.Repository, project: Project, label: Labels, lang: str) -> list[tuple[str, Any]]:
+    """Where the lead came from (its own source, else its customer's) and the customer's class."""
+    source = _source_of(repo, project)
+    customer = repo.customer_of(project)
+    found: list[tuple[str, Any]] = []
+    if source:
+        found.append((label("source"), repo.process.choice_label(repo.process.sources, source, lang)))
+    if customer and customer.class_:
+        found.append((label("customer_class"), customer.class_))
+    return found
+
+
+def _expense_lines(repo: repository.Repository, project: Project, label: Labels, currency: str) -> list[str]:
+    """Each expense, numbered in the file's order, with who spent it and who approved it."""
+    if not project.expenses:
+        return []
+    out = ["", f"{label('expenses_of')}:"]
+    for n, e in enumerate(project.expenses, 1):
+        spender = repo.team.rep(e.by) if e.by else None
+        approver = repo.team.rep(e.approved_by) if e.approved_by else None
+        said = f"  {n}. {e.date or ''} {label(f'expense_{e.kind}')} {money(e.amount)} {currency}"
+        said += f" · {spender.name if spender else e.by or ''}"
+        if e.approved_by:
+            said += f" · {label('approved_by')}: {approver.name if approver else e.approved_by}"
+        out.append(one_line(f"{said}: {e.note}" if e.note else said))
+    total = sum((e.amount for e in project.expenses if e.amount is not None), Decimal(0))
+    out.append(f"  {label('total')}: {money(total)} {currency}")
     return out
 
 

@@ -157,15 +157,12 @@ def check_identity(cwd: Path, alternative: str = "") -> None:
                         f"`git config {scope}user.email you@example.com`{alternative}")
 
 
-def identity_email(cwd: Path) -> str | None:
-    """The email git would name a commit's author by here (GIT_AUTHOR_EMAIL, else user.email), or None."""
-    ident = subprocess.run([_git(), *NO_HOOKS, "var", "GIT_AUTHOR_IDENT"], cwd=cwd, capture_output=True,
-                           check=False, env=_env())
-    if ident.returncode != 0:
+def author_email(cwd: Path) -> str | None:
+    """The email git would sign a commit with here (GIT_AUTHOR_EMAIL, else user.email), or None when unknown."""
+    ident = run(["var", "GIT_AUTHOR_IDENT"], cwd, check=False).strip()
+    if "<" not in ident or ">" not in ident:
         return None
-    text = ident.stdout.decode("utf-8", "replace")
-    start, end = text.rfind("<"), text.rfind(">")
-    return text[start + 1:end].strip() if 0 <= start < end else None
+    return ident[ident.index("<") + 1:ident.rindex(">")].strip() or None
 
 
 def start_main(path: Path) -> None:

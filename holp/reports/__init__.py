@@ -157,6 +157,28 @@ def _kpi(snapshot: Snapshot, inputs: Inputs) -> Report:
                 inputs.owner, inputs.region)
 
 
+def _expenses(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.errors import HolpError
+    from holp.reports.expenses import GROUPS, expenses
+
+    if inputs.period == "week":
+        raise HolpError("report expenses sums a month, a quarter or a year, not a week")
+    if inputs.by is not None and inputs.by not in GROUPS:
+        raise HolpError(f"--by {inputs.by}: report expenses groups by {', '.join(GROUPS)}")
+    return expenses(snapshot, inputs.lang, inputs.history, inputs.period or "year", inputs.by or "region")
+
+
+def _sources(snapshot: Snapshot, inputs: Inputs) -> Report:
+    from holp.errors import HolpError
+    from holp.reports.sources import sources
+
+    if inputs.period == "week":
+        raise HolpError("report sources counts a month, a quarter or a year, not a week")
+    if inputs.by is not None:
+        raise HolpError(f"--by {inputs.by}: report sources groups by source only")
+    return sources(snapshot, inputs.lang, inputs.history, inputs.period)
+
+
 REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("funnel", _funnel, reads_history=False, on_page=True),
     Kind("forecast", _forecast, reads_history=True, on_page=True, takes=frozenset({"period"})),
@@ -170,6 +192,8 @@ REPORTS: Mapping[str, Kind] = types.MappingProxyType({k.name: k for k in (
     Kind("risks", _risks, reads_history=False, on_page=True),
     Kind("week", _week, reads_history=True, on_page=False, takes=frozenset({"owner", "region", "week", "period"})),
     Kind("kpi", _kpi, reads_history=True, on_page=False, takes=frozenset({"period", "owner", "region"})),
+    Kind("expenses", _expenses, reads_history=True, on_page=False, takes=frozenset({"period"})),
+    Kind("sources", _sources, reads_history=True, on_page=False, takes=frozenset({"period"})),
 )})
 KINDS = tuple(REPORTS)
 PAGE = tuple(k.name for k in REPORTS.values() if k.on_page)  # what `all` shows, in this order
