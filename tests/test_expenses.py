@@ -106,13 +106,13 @@ def test_add__by_defaults_to_the_owner_when_git_names_nobody_of_the_team(
     (("--amount", "300", "--by", "zhang.wie"), 2, "--by zhang.wie: not a member of team.yaml (did you mean zhang.wei?)"),
     (("--amount", "300", "--approved-by", "nobody"), 2, "--approved-by nobody: not a member of team.yaml"),
     (("--amount", "12000",), 1,
-     "P-2026-001: expense 1 (12,000 hospitality) needs the approval of a manager of east or a director; approved_by "
+     "P-2026-001: expense 1 (12,000 hospitality) needs the approval of the manager of east (li.na) or a director; approved_by "
      "is missing: pass --approved-by li.na or qian.zong; nothing written"),
     (("--amount", "12000", "--approved-by", "wang.fang"), 1,
-     "P-2026-001: expense 1 (12,000 hospitality) needs the approval of a manager of east or a director; approved_by "
+     "P-2026-001: expense 1 (12,000 hospitality) needs the approval of the manager of east (li.na) or a director; approved_by "
      "wang.fang is a rep: pass --approved-by li.na or qian.zong; nothing written"),
     (("--amount", "12000", "--approved-by", "zhao.lei"), 1,
-     "P-2026-001: expense 1 (12,000 hospitality) needs the approval of a manager of east or a director; approved_by "
+     "P-2026-001: expense 1 (12,000 hospitality) needs the approval of the manager of east (li.na) or a director; approved_by "
      "zhao.lei is the manager of north: pass --approved-by li.na or qian.zong; nothing written"),
     (("--amount", "20000.01", "--approved-by", "li.na"), 1,
      "P-2026-001: expense 1 (20,000.01 hospitality) needs the approval of a director; approved_by li.na is the "
@@ -175,18 +175,18 @@ def test_validate__each_approval_problem_names_file_and_line(sales: Path, holp: 
         return _at(PATH, PROJECT, expenses, n, value)
 
     assert result.output.splitlines() == [
-        f"{at(2, 'wang.fang')}: error[expense-not-approved]: expense 2 (12,000 hospitality) needs the approval of a "
-        "manager of east or a director; approved_by wang.fang is a rep",
-        f"{at(3, '6000')}: error[expense-not-approved]: expense 3 (6,000 gift) needs the approval of a manager "
-        "of east or a director; approved_by is missing",
+        f"{at(2, 'wang.fang')}: error[expense-not-approved]: expense 2 (12,000 hospitality) needs the approval of the "
+        "manager of east (li.na) or a director; approved_by wang.fang is a rep",
+        f"{at(3, '6000')}: error[expense-not-approved]: expense 3 (6,000 gift) needs the approval of the manager "
+        "of east (li.na) or a director; approved_by is missing",
         f"{at(4, 'li.na')}: error[expense-not-approved]: expense 4 (25,000 bid) needs the approval of a "
         "director; approved_by li.na is the manager of east",
         f"{at(5, 'zhang.wie')}: error[unknown-rep]: rep 'zhang.wie' is not in team.yaml (did you mean zhang.wei?)",
-        f"{at(5, 'zhao.lei')}: error[expense-not-approved]: expense 5 (8,000 sample) needs the approval of a "
-        "manager of east or a director; approved_by zhao.lei is the manager of north",
+        f"{at(5, 'zhao.lei')}: error[expense-not-approved]: expense 5 (8,000 sample) needs the approval of the "
+        "manager of east (li.na) or a director; approved_by zhao.lei is the manager of north",
         f"{at(6, 'nobody')}: error[unknown-rep]: rep 'nobody' is not in team.yaml",
-        f"{at(7, 'ghost')}: error[expense-not-approved]: expense 7 (9,000 other) needs the approval of a "
-        "manager of east or a director; approved_by ghost is not in team.yaml",
+        f"{at(7, 'ghost')}: error[expense-not-approved]: expense 7 (9,000 other) needs the approval of the "
+        "manager of east (li.na) or a director; approved_by ghost is not in team.yaml",
         "4 files checked: 7 errors.",
     ]
 
@@ -214,7 +214,7 @@ def test_validate__customer_expenses_by_the_customers_region_and_future_ones_war
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"{_at(CUSTOMER_PATH, CUSTOMER, expenses, 1, 'zhao.lei')}: error[expense-not-approved]: expense 1 (9,000 "
-        "hospitality) needs the approval of a manager of east or a director; approved_by zhao.lei is the manager of "
+        "hospitality) needs the approval of the manager of east (li.na) or a director; approved_by zhao.lei is the manager of "
         "north",
         f"{_at(CUSTOMER_PATH, CUSTOMER, expenses, 2, '2026-12-01')}: warning[expense-in-future]: expense 2 (900 "
         "travel) is dated 2026-12-01, after today (2026-11-24): record an expense once it is spent",
