@@ -110,7 +110,8 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
             period: str | None, owner: str | None, region: str | None, week: str | None, fmt: str | None,
             output: Path | None, lang: str | None) -> None:
     """Reports from the files and their history: funnel (default), forecast, conversion, aging, stalled, reps,
-    receivables, changes; `all` (the default for --format html) puts them on one page.
+    receivables, changes, service, risks, week (周报/月报), kpi, expenses, sources; `all` (the default for
+    --format html) puts the pipeline's on one page.
 
     \b
     Example:
@@ -118,6 +119,8 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
       holp report funnel --by region --format json
       holp report forecast --period month
       holp report changes --since 2026-11-17        # since last week's meeting
+      holp report week --owner zhang.wei --format markdown   # this week's 周报
+      holp report kpi --period quarter
       holp report --as-of 2026-06-30 --format markdown >> "$GITHUB_STEP_SUMMARY"
       holp report --format html -o report.html      # every report and its charts on one page
     """
