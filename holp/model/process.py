@@ -111,6 +111,8 @@ class Process:
     sources: tuple[Choice, ...] = ()  # where leads come from (客户来源)
     kpis: tuple[Kpi, ...] = ()
     expense_approval: tuple[ApprovalRule, ...] = ()  # by ``above``, lowest first
+    display_unit: str | None = None  # how pages show money (holp.display): 元, 万元, 亿元, K, M
+    repository_url: str | None = None  # the code host's page of the repository, for links to commits
 
     def approval_needed(self, amount: Decimal | None) -> ApprovalRule | None:
         """The strictest rule an expense of ``amount`` falls under (the highest ``above`` it exceeds), or None."""
@@ -388,7 +390,16 @@ def build_process(data: Any) -> Process:
             (ApprovalRule(above, role) for r in map(_map, _list(data.get("expense_approval")))
              if (above := coerce.money(r.get("above"))) is not None and (role := _text(r, "role"))),
             key=lambda r: r.above)),
+        display_unit=_text(data, "display_unit"),
+        repository_url=_url(_text(data, "repository_url")),
     )
+
+
+def _url(value: str | None) -> str | None:
+    """An http(s) address without its trailing slash, else None: a page links nothing else (no javascript:)."""
+    if value is None or not value.lower().startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        return None
+    return value.rstrip("/")
 
 
 def _targets(value: Any) -> tuple[Target, ...]:

@@ -120,6 +120,7 @@ class Customer(Record):
     website: str | None = key(STRING, text)
     size: str | None = key(STRING, text)
     class_: str | None = key(enum_of(CLASSES), text)  # A 类客户 are called on first
+    external_id: str | None = key(STRING, text)  # its id in another CRM or a spreadsheet, for `holp import`
     source: str | None = key(_source_schema, text)  # where the lead came from (holp.yaml `sources`)
     overview: Mapping[str, str] = key(or_empty({"type": "object", "additionalProperties": STRING}), strings,
                                       factory=dict)
@@ -414,6 +415,7 @@ class Project(Record):
     cost: Decimal | None = key(MONEY, money)  # what delivering it costs us, for the gross profit
     margin: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, coerce.fraction)  # or this share
     source: str | None = key(_source_schema, text)  # where the lead came from; else its customer's
+    external_id: str | None = key(STRING, text)  # its id in another CRM or a spreadsheet, for `holp import`
     expected_close: dt.date | None = key(DATE, date)
     stage: str = key(lambda p: {"enum": [*p.stage_ids, LOST]}, lambda v: text(v) or "", required=True, default="")
     probability: Decimal | None = key({"type": "number", "minimum": 0, "maximum": 1}, coerce.fraction)

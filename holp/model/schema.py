@@ -132,6 +132,8 @@ def config_schema() -> dict[str, Any]:
             "risk_review_days": {"type": "integer", "minimum": 1},
             "revisit_every_days": {"type": "integer", "minimum": 1},
             "sources": _CHOICES,
+            "display_unit": {"enum": ["元", "万元", "亿元", "K", "M"]},
+            "repository_url": {"type": "string", "pattern": "^https?://[^\\s]+$"},
             "kpis": {"type": "array", "minItems": 1, "items": _object({
                 "id": {"enum": list(KPI_KINDS)},
                 "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
