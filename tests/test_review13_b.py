@@ -1,0 +1,46 @@
+"""Review of issue 13 as a new user (a sales manager and a rep in their first month): what they met, fixed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from conftest import git
+
+
+@pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """example-repo/ in git (one commit), the current folder, on 2026-12-01 (the demo's Monday)."""
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-repo", root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("HOLP_TODAY", "2026-12-01")
+    return root
+
+
+def test_report_kpi__a_member_without_a_sales_target_ranks_after_those_with_one(
+        example: Path, holp: Callable[..., Result]) -> None:
+    # lin.xiaoyan (a manager with no target of her own) scored 19.4 % on visits and files alone and ranked first
+    result = holp("report", "kpi", "--format", "json")
+    assert result.exit_code == 0, result.output
+    reps = json.loads(result.output)["reps"]
+    targeted = [s["id"] for s in reps if next(k for k in s["kpis"] if k["id"] == "won")["target"] is not None]
+    assert sorted(targeted) == ["he.jing", "huang.zhiqiang", "liu.yang", "sun.hao", "wang.fang", "zhang.wei"]
+    assert [s["id"] for s in reps[:len(targeted)]] == [s["id"] for s in reps if s["id"] in targeted]
+    assert [s["rank"] for s in reps] == list(range(1, len(reps) + 1))
+    lin = next(s for s in reps if s["id"] == "lin.xiaoyan")
+    assert lin["rank"] > len(targeted)
+    assert Decimal(lin["score"]) > min(Decimal(s["score"]) for s in reps if s["id"] in targeted)  # ranked above
+    text = holp("report", "kpi").output
+    assert "* 没有本期销售任务(team.yaml 的 targets)的人员和区域排在有任务者之后\n" in text
+    english = holp("report", "kpi", "--lang", "en").output
+    assert "* those without a sales target for the period (targets in team.yaml) rank after those with one\n" in english
