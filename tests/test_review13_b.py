@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import git
+from conftest import git, snapshot, write
 
 
 @pytest.fixture
@@ -44,3 +44,40 @@ def test_report_kpi__a_member_without_a_sales_target_ranks_after_those_with_one(
     assert "* 没有本期销售任务(team.yaml 的 targets)的人员和区域排在有任务者之后\n" in text
     english = holp("report", "kpi", "--lang", "en").output
     assert "* those without a sales target for the period (targets in team.yaml) rank after those with one\n" in english
+
+
+def as_member(monkeypatch: pytest.MonkeyPatch, name: str, email: str) -> None:
+    for key, value in (("NAME", name), ("EMAIL", email)):
+        monkeypatch.setenv(f"GIT_AUTHOR_{key}", value)
+        monkeypatch.setenv(f"GIT_COMMITTER_{key}", value)
+
+
+def test_expense_add__a_manager_cannot_approve_her_own_expense(
+        example: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    # li.na, the manager of east, spent 6,000 on a deal of her region and approved it herself: holp wrote it
+    as_member(monkeypatch, "李娜", "li.na@holp.example")
+    before = snapshot(example)
+    result = holp("expense", "add", "P-2026-009", "--kind", "travel", "--amount", "6000", "--note", "差旅",
+                  "--approved-by", "li.na")
+    assert result.exit_code == 1
+    assert result.output == (
+        "holp: P-2026-009: expense 3 (6,000 travel) needs the approval of the manager of east (li.na) or a director, "
+        "not of who spent it; approved_by li.na is its by: pass --approved-by qian.zong; nothing written\n")
+    assert snapshot(example) == before
+    result = holp("expense", "add", "P-2026-009", "--kind", "travel", "--amount", "6000", "--note", "差旅",
+                  "--approved-by", "qian.zong")
+    assert result.exit_code == 0, result.output
+
+
+def test_validate__an_expense_approved_by_who_spent_it_is_an_error(example: Path, holp: Callable[..., Result]) -> None:
+    path = example / "projects/east/P-2026-009.yaml"
+    text = path.read_text(encoding="utf-8")
+    mine = "amount: 6800, by: li.na, approved_by: li.na,"
+    write(path, text.replace("amount: 6800, by: zhang.wei, approved_by: li.na,", mine))
+    line = next(n for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if mine in t)
+    column = path.read_text(encoding="utf-8").splitlines()[line - 1].index("approved_by: li.na") + len("approved_by: ") + 1
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert (f"projects/east/P-2026-009.yaml:{line}:{column}: error[expense-not-approved]: expense 2 (6,800 sample) "
+            "needs the approval of the manager of east (li.na) or a director, not of who spent it; approved_by li.na "
+            "is its by") in result.output.splitlines()
