@@ -98,3 +98,35 @@ def test_html_pipeline_chart__month_labels_do_not_run_together() -> None:
         ("start", "2025-12"), ("middle", "2026-03"), ("middle", "2026-06"), ("middle", "2026-09"), ("end", "2026-12")]
     xs = [float(x) for x, _, _ in found]
     assert all(b - a >= 96 for a, b in pairwise(xs))
+
+
+def test_new__a_lead_gets_its_source_and_class_when_it_is_created(git_repo: Path, holp: Callable[..., Result]) -> None:
+    # a new lead had no --source: `report sources` put every new lead under "no source" until someone edited the file
+    result = holp("new", "customer", "--name", "江苏永丰水泥有限公司", "--region", "east", "--owner", "zhang.wei",
+                  "--class", "A", "--source", "event", "--id", "C-0002")
+    assert result.exit_code == 0, result.output
+    text = (git_repo / "customers/east/C-0002.yaml").read_text(encoding="utf-8")
+    assert "# credit: B                 # 客户信誉 / credit rating\nclass: A\nsource: event\n# 关键人物" in text
+    result = holp("new", "project", "--customer", "C-0002", "--name", "水泥窑余热发电", "--source", "referral",
+                  "--id", "P-2026-002")
+    assert result.exit_code == 0, result.output
+    text = (git_repo / "projects/east/P-2026-002.yaml").read_text(encoding="utf-8")
+    assert "customer: C-0002\nowner: zhang.wei\nsource: referral\n# business_line:" in text
+    assert holp("validate").exit_code == 0
+    data = json.loads(holp("report", "sources", "--format", "json").output)
+    counts = {s["source"]: (s["projects"], s["customers"]) for s in data["sources"]}
+    assert (counts["event"], counts["referral"]) == ((0, 1), (1, 0))
+
+
+@pytest.mark.parametrize("args", [
+    ("new", "customer", "--name", "某公司", "--region", "east", "--owner", "zhang.wei", "--source", "weibo"),
+    ("new", "project", "--customer", "C-0001", "--name", "某项目", "--source", "weibo"),
+])
+def test_new__an_unknown_source_is_refused_before_any_write(git_repo: Path, holp: Callable[..., Result],
+                                                           args: tuple[str, ...]) -> None:
+    before = snapshot(git_repo)
+    result = holp(*args)
+    assert result.exit_code == 2
+    assert result.output == ("holp: --source weibo: no such source in holp.yaml "
+                             "(known: email, event, other, phone, referral, self, walk_in)\n")
+    assert snapshot(git_repo) == before
