@@ -130,3 +130,15 @@ def test_new__an_unknown_source_is_refused_before_any_write(git_repo: Path, holp
     assert result.output == ("holp: --source weibo: no such source in holp.yaml "
                              "(known: email, event, other, phone, referral, self, walk_in)\n")
     assert snapshot(git_repo) == before
+
+
+def test_report_expenses__the_list_names_who_spent_and_who_approved_as_team_yaml_does(
+        example: Path, holp: Callable[..., Result]) -> None:
+    # the list showed ids (lin.xiaoyan, qian.zong) where every other report shows names (林晓燕, 钱总)
+    result = holp("report", "expenses")
+    assert result.exit_code == 0, result.output
+    assert ("2026-10-15  C-0011      招待            9,800.00  林晓燕    钱总      年度客户答谢会(不针对具体项目)"
+            in result.output.splitlines())
+    data = json.loads(holp("report", "expenses", "--format", "json").output)
+    mine = next(e for e in data["expenses"] if e["record"] == "C-0011")
+    assert (mine["by"], mine["approved_by"]) == ("lin.xiaoyan", "qian.zong")  # JSON keeps the ids
