@@ -142,3 +142,29 @@ def test_report_expenses__the_list_names_who_spent_and_who_approved_as_team_yaml
     data = json.loads(holp("report", "expenses", "--format", "json").output)
     mine = next(e for e in data["expenses"] if e["record"] == "C-0011")
     assert (mine["by"], mine["approved_by"]) == ("lin.xiaoyan", "qian.zong")  # JSON keeps the ids
+
+
+def test_approve__a_manager_cannot_approve_the_proposal_of_her_own_project(
+        example: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    # lin.xiaoyan, manager of south, owns P-2026-022 and ticked its 方案经销售经理审核 herself
+    as_member(monkeypatch, "林晓燕", "lin.xiaoyan@holp.example")
+    before = snapshot(example)
+    result = holp("approve", "P-2026-022", "proposal_reviewed")
+    assert result.exit_code == 1
+    assert result.output == ("holp: lin.xiaoyan may not approve proposal_reviewed of P-2026-022, their own project: "
+                             "only the manager of south (lin.xiaoyan) or a director other than its owner approves\n")
+    assert snapshot(example) == before
+    as_member(monkeypatch, "钱总", "qian.zong@holp.example")
+    assert holp("approve", "P-2026-022", "proposal_reviewed").exit_code == 0
+
+
+def test_validate__an_approval_by_the_projects_owner_is_an_error(example: Path, holp: Callable[..., Result]) -> None:
+    path = example / "projects/south/P-2026-022.yaml"
+    entry = "  - {item: proposal_reviewed, by: lin.xiaoyan, date: 2026-11-30, verdict: approved}"
+    write(path, path.read_text(encoding="utf-8") + "approvals:\n" + entry + "\n")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert (f"projects/south/P-2026-022.yaml:{line}:{entry.index('lin.xiaoyan') + 1}: error[approver-not-allowed]: "
+            "approval 1 of proposal_reviewed by lin.xiaoyan, the project's owner: only the manager of south "
+            "(lin.xiaoyan) or a director other than its owner approves") in result.output.splitlines()
