@@ -75,20 +75,22 @@ def new() -> None:
 @click.option("--owner", required=True, help="The rep id who owns the account.")
 @click.option("--industry", help="The customer's industry, e.g. steel.")
 @click.option("--credit", help="Credit rating, e.g. A, B, C.")
+@click.option("--class", "class_", type=click.Choice(CLASSES), help="The customer's class (A 类客户: called on first).")
+@click.option("--source", help="Where the lead came from: a source id of holp.yaml (客户来源).")
 @click.option("--id", "record_id", help="Use this id instead of the next free one.")
 @pass_options
 def new_customer(options: Options, name: str, region: str, owner: str, industry: str | None,
-                 credit: str | None, record_id: str | None) -> None:
+                 credit: str | None, class_: str | None, source: str | None, record_id: str | None) -> None:
     """Create customers/<region>/<ID>.yaml and print its path.
 
     \b
     Example:
-      holp new customer --name 华东某钢铁集团 --region east --owner zhang.wei --industry steel
+      holp new customer --name 华东某钢铁集团 --region east --owner zhang.wei --industry steel --source event
     """
     from holp.commands import new as command
 
     sys.exit(command.customer(options.root(), name=name, region=region, owner=owner, industry=industry,
-                              credit=credit, record_id=record_id))
+                              credit=credit, class_=class_, source=source, record_id=record_id))
 
 
 @new.command("project")
@@ -99,10 +101,12 @@ def new_customer(options: Options, name: str, region: str, owner: str, industry:
 @click.option("--close", "expected_close", help="Expected close date, YYYY-MM-DD.")
 @click.option("--owner", help="The rep id (default: the customer's owner).")
 @click.option("--stage", help="The starting stage (default: the first stage).")
+@click.option("--source", help="Where the lead came from, if not as its customer (a source id of holp.yaml).")
 @click.option("--id", "record_id", help="Use this id instead of the next free one.")
 @pass_options
 def new_project(options: Options, customer: str, name: str, business_line: str | None, amount: str | None,
-                expected_close: str | None, owner: str | None, stage: str | None, record_id: str | None) -> None:
+                expected_close: str | None, owner: str | None, stage: str | None, source: str | None,
+                record_id: str | None) -> None:
     """Create projects/<region>/<ID>.yaml and print its path.
 
     \b
@@ -114,7 +118,7 @@ def new_project(options: Options, customer: str, name: str, business_line: str |
 
     sys.exit(command.project(options.root(), customer=customer, name=name, business_line=business_line,
                              amount=amount, expected_close=expected_close, owner=owner, stage=stage,
-                             record_id=record_id))
+                             source=source, record_id=record_id))
 
 
 @click.command("list")

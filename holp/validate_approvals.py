@@ -1,8 +1,9 @@
 """Checks of the approvals (方案审核): who gave each verdict, and on what.
 
 An approval's ``by`` must be a member of team.yaml who may approve for the
-project's region: its manager or a director (`holp.approvers`), else the
-approval proves nothing the process asks for; its ``item`` must be a checklist
+project's region: its manager or a director (`holp.approvers`), and not the
+project's owner (no one reviews their own proposal), else the approval proves
+nothing the process asks for; its ``item`` must be a checklist
 item of the process that takes approvals (its evidence reads ``approvals``).
 """
 
@@ -38,3 +39,7 @@ def check_approvals(repo: Repository, wanted: Wanted = everything) -> Iterator[P
                 yield doc.problem(["approvals", i, "by"], "approver-not-allowed",
                                   f"{what} by {approval.by}: only {who_may_approve(team, region, 'manager')} "
                                   "approves")
+            elif approval.by == project.owner:
+                yield doc.problem(["approvals", i, "by"], "approver-not-allowed",
+                                  f"{what} by {approval.by}, the project's owner: only "
+                                  f"{who_may_approve(team, region, 'manager')} other than its owner approves")

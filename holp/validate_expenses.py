@@ -4,7 +4,8 @@
 An expense's `by` and `approved_by` are members of team.yaml. An expense
 above a threshold needs `approved_by` holding the threshold's role for the
 record's region (a project's own or its customer's; a customer's for a
-customer's expense), as `holp.approvers` decides: an error otherwise. An
+customer's expense), as `holp.approvers` decides, other than the member who
+spent it (no one approves their own expense): an error otherwise. An
 expense dated after today is a warning (planned spending is not spent).
 Amounts in words or below zero are the schema's to report.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from holp.approvers import approval_problem
+from holp.approvers import approval_problem, who_may_approve
 from holp.checking import Wanted, everything
 from holp.clock import today
 from holp.collection import as_written
@@ -34,7 +35,11 @@ def expense_approval_problem(repo: Repository, expense: Expense, region: str | N
     rule = repo.process.approval_needed(expense.amount)
     if rule is None:
         return None
-    return approval_problem(repo.team, expense.approved_by, region, rule.role, "approved_by")
+    why = approval_problem(repo.team, expense.approved_by, region, rule.role, "approved_by")
+    if why is None and expense.approved_by is not None and expense.approved_by == expense.by:
+        return (f"needs the approval of {who_may_approve(repo.team, region, rule.role)}, not of who spent it; "
+                f"approved_by {expense.approved_by} is its by")
+    return why
 
 
 def _records(repo: Repository, wanted: Wanted) -> Iterator[tuple[tuple[Expense, ...], str | None, Document]]:

@@ -297,7 +297,7 @@ def test_report_kpi__every_figure_recomputed(generated: Gen, holp: Callable[...,
             assert lines["won"]["target_split"] == TARGETS[period].get(who, (None, False))[1]
             total = weighted(want[who])
             assert got[who]["score"] == (None if total is None else three(total)), who
-        order = sorted(people, key=lambda w: (weighted(want[w]) is None,
+        order = sorted(people, key=lambda w: (weighted(want[w]) is None, want[w]["won"][1] is None,
                                               -(weighted(want[w]) or Decimal(0)).quantize(Decimal("0.001")), w))
         assert [s["id"] for s in data[key]] == order
         assert [s["rank"] for s in data[key]] == list(range(1, len(people) + 1))

@@ -45,6 +45,9 @@ def run(root: Path, project_id: str, item: str, *, verdict: str, note: str | Non
         if not may_approve(repo.team, member.id, region, "manager"):
             raise HolpError(f"{member.id} may not approve {item} of {project.id}: only "
                             f"{who_may_approve(repo.team, region, 'manager')} approves", FAILED)
+        if member.id == project.owner:
+            raise HolpError(f"{member.id} may not approve {item} of {project.id}, their own project: only "
+                            f"{who_may_approve(repo.team, region, 'manager')} other than its owner approves", FAILED)
         entry: dict[str, Any] = {"item": item, "by": member.id, "date": day.isoformat(), "verdict": verdict}
         if said:
             entry["note"] = said

@@ -78,7 +78,8 @@ def add(root: Path, record_id: str, *, kind: str, amount: str, note: str, date: 
         if why is not None:
             rule = repo.process.approval_needed(value)
             assert rule is not None
-            may = [m.id for m in repo.team.reps if may_approve(repo.team, m.id, region, rule.role)]
+            may = [m.id for m in repo.team.reps
+                   if may_approve(repo.team, m.id, region, rule.role) and m.id != spender]
             named = f": pass --approved-by {' or '.join(may)}" if may else ": team.yaml has nobody who may"
             raise HolpError(f"{record.id}: {expense_words(n, expense)} {why}{named}; nothing written", FAILED)
 

@@ -81,8 +81,15 @@ def _require(value: str | None, known: set[str], option: str, what: str) -> None
         raise HolpError(f"{option} {value}: no such {what} (known: {choices})")
 
 
+def _source(repo: repository.Repository, source: str | None) -> str | None:
+    """A lead source of holp.yaml (客户来源), or the refusal that names the known ones."""
+    source = _optional(source, "--source")
+    _require(source, {c.id for c in repo.process.sources}, "--source", "source in holp.yaml")
+    return source
+
+
 def customer(root: Path, *, name: str, region: str, owner: str, industry: str | None, credit: str | None,
-             record_id: str | None) -> int:
+             record_id: str | None, class_: str | None = None, source: str | None = None) -> int:
     name, region, owner = _words(name, "--name"), _given(region, "--region"), _given(owner, "--owner")
     industry = None if industry is None else _words(industry, "--industry")
     credit = None if credit is None else _words(credit, "--credit")
@@ -90,10 +97,12 @@ def customer(root: Path, *, name: str, region: str, owner: str, industry: str | 
     repo = repository.load(root)
     _require(region, {r.id for r in repo.team.regions}, "--region", "region in team.yaml")
     _require(owner, {r.id for r in repo.team.reps}, "--owner", "rep in team.yaml")
+    source = _source(repo, source)
     taken = set(repo.customers)
     record_id = _choose_id(record_id, taken, next_customer_id(taken))
     code = _write(repo, "customer", repository.CUSTOMERS, region, record_id, {
         "id": record_id, "name": name, "region": region, "owner": owner, "industry": industry, "credit": credit,
+        "class_": class_, "source": source,
     })
     for other in same_name(repo.customers.values(), name):  # written all the same: it may be another branch
         echo(f"holp: warning: customer {other.id} ({repo.document(other.path).path}) has the same name, "
@@ -120,7 +129,8 @@ def _date(text: str | None) -> str | None:
 
 
 def project(root: Path, *, customer: str, name: str, business_line: str | None, amount: str | None,
-            expected_close: str | None, owner: str | None, stage: str | None, record_id: str | None) -> int:
+            expected_close: str | None, owner: str | None, stage: str | None, record_id: str | None,
+            source: str | None = None) -> int:
     customer, name = _given(customer, "--customer"), _words(name, "--name")
     business_line, owner = _optional(business_line, "--line"), _optional(owner, "--owner")
     stage, amount = _optional(stage, "--stage"), _optional(amount, "--amount")
@@ -137,6 +147,7 @@ def project(root: Path, *, customer: str, name: str, business_line: str | None, 
         _require(business_line, set(lines), "--line", "business line in holp.yaml")
     stage = stage or process.stages[0].id
     _require(stage, set(process.stage_ids), "--stage", "stage in holp.yaml")
+    source = _source(repo, source)
     region = found.region
     if region is None:
         raise HolpError(f"customer {customer} has no region")
@@ -145,5 +156,5 @@ def project(root: Path, *, customer: str, name: str, business_line: str | None, 
     return _write(repo, "project", repository.PROJECTS, region, record_id, {
         "id": record_id, "name": name, "customer": customer, "owner": owner, "business_line": business_line,
         "business_lines": lines, "amount": _amount(amount), "expected_close": _date(expected_close),
-        "stage": stage, "currency": process.currency,
+        "stage": stage, "currency": process.currency, "source": source,
     })

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,9 @@ def forecast_svg(targets: Sequence[TargetFigures], label: Labels) -> str:
     return "".join(parts)
 
 
+LABEL_ROOM = 96  # a month's label ("2026-10", 14 px, up to about 64 units wide) and the half of its neighbour's
+
+
 def line_svg(series: list[tuple[dt.date, Decimal]], label: Labels) -> str:
     """Weighted pipeline over time: a line through month ends."""
     width, height, left, bottom = 640, 240, 90, 30
@@ -94,6 +98,7 @@ def line_svg(series: list[tuple[dt.date, Decimal]], label: Labels) -> str:
     def y(v: Decimal) -> float:
         return 12 + (height - bottom - 12) * (1 - float(v / top_value))
 
+    step = max(1, math.ceil(LABEL_ROOM / (x(1) - x(0))))  # month labels far enough apart not to run together
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{esc(label("pipeline_over_time"))}">']
     for fraction in (Decimal(0), Decimal("0.5"), Decimal(1)):
         v = top_value * fraction
@@ -106,7 +111,7 @@ def line_svg(series: list[tuple[dt.date, Decimal]], label: Labels) -> str:
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="var(--bar)"><title>{day.isoformat()}: '
                      f'{money(v)}</title></circle>')
         last = i == len(series) - 1
-        if i % max(1, len(series) // 6) == 0 or last:
+        if last or (i % step == 0 and x(len(series) - 1) - x(i) >= LABEL_ROOM):
             anchor = "end" if last else "start" if i == 0 else "middle"
             parts.append(f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="{anchor}">{day.strftime("%Y-%m")}</text>')
     parts.append("</svg>")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from holp.model.coerce import iso
 from holp.output import money_plain
-from holp.reports.common import ZERO, Head, Report, Table, group_name, head, pct, percent, state, tenths, won_dates
+from holp.reports.common import ZERO, Head, Report, Table, group_name, head, pct, percent, rep_name, state, tenths, won_dates
 
 if TYPE_CHECKING:
     from holp.history import History
@@ -88,6 +88,8 @@ class Spent:
     approved_by: str | None
     note: str | None
     number: int  # 1-based, in the record's `expenses:`
+    by_name: str | None = None  # as team.yaml names the member, for the tables (JSON keeps the ids)
+    approver_name: str | None = None
 
     def json(self) -> dict[str, Any]:
         return {"date": iso(self.date), "record": self.record, "number": self.number, "customer": self.customer,
@@ -131,7 +133,7 @@ class Expenses(Report):
                       [[label(f"expense_{k}"), n, a] for k, n, a in self.by_kind], frozenset({2}), frozenset({1}))
         detail = Table(label("expense_list"), [label("date"), label("id"), label("expense_kind"), label("expenses"),
                                                label("expense_by"), label("approved_by"), label("note")],
-                       [[iso(s.date), s.record, label(f"expense_{s.kind}"), s.amount, s.by, s.approved_by, s.note]
+                       [[iso(s.date), s.record, label(f"expense_{s.kind}"), s.amount, s.by_name, s.approver_name, s.note]
                         for s in self.spent], frozenset({3}), wrap={6: 20})
         return [main, kinds, detail]
 
@@ -167,7 +169,8 @@ def expenses(snapshot: Snapshot, lang: str, history: History | None, period: str
                 continue
             spent[key or NONE] += e.amount
             counts[key or NONE] += 1
-            listed.append(Spent(e.date, record, customer, e.kind or "other", e.amount, e.by, e.approved_by, e.note, n))
+            listed.append(Spent(e.date, record, customer, e.kind or "other", e.amount, e.by, e.approved_by, e.note, n,
+                                e.by and rep_name(snapshot, e.by), e.approved_by and rep_name(snapshot, e.approved_by)))
 
     keys = {"owner": lambda d: d.owner, "region": snapshot.region, "business_line": lambda d: d.business_line,
             "customer": lambda d: d.customer}

@@ -152,6 +152,11 @@ class Scored:
     def partial(self) -> bool:
         return any(k.score is None for k in self.lines)
 
+    @property
+    def targeted(self) -> bool:
+        """Whether a sales target of team.yaml measures the `won` KPI (true where no such KPI is configured)."""
+        return all(k.target is not None for k in self.lines if k.id == "won")
+
     def json(self) -> dict[str, Any]:
         return {"rank": self.rank, "id": self.id, "name": self.name, "region": self.region,
                 "score": _three(self.score), "scored_weight": str(self.scored_weight),
@@ -214,6 +219,8 @@ class Kpis(Report):
             found.append(label("kpi_partial"))
         if any(k.split for s in everyone for k in s.lines):
             found.append(label("kpi_split"))
+        if any(s.targeted for s in everyone) and not all(s.targeted for s in everyone):
+            found.append(label("kpi_untargeted"))
         left_out = sum(k.left_out for s in self.reps for k in s.lines)
         if left_out:
             found.append(label("kpi_profit_left_out").format(count=left_out))
@@ -350,6 +357,8 @@ def kpis(snapshot: Snapshot, lang: str, history: History | None, period_kind: st
 
 
 def _ranked(found: list[Scored]) -> tuple[Scored, ...]:
-    """By weighted score, highest first (as printed, to the thousandth); those with none last; then by id."""
-    found.sort(key=lambda s: (s.score is None, -(s.score or ZERO).quantize(THOUSANDTH), s.id))
+    """By weighted score, highest first (as printed, to the thousandth), those with a sales target before those
+    without one (whose score leaves out the heaviest KPI, so it would rank them on the rest alone); those with no
+    score last; then by id."""
+    found.sort(key=lambda s: (s.score is None, not s.targeted, -(s.score or ZERO).quantize(THOUSANDTH), s.id))
     return tuple(replace(s, rank=rank) for rank, s in enumerate(found, 1))
