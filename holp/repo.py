@@ -174,6 +174,12 @@ class Repository:
         customer = self.customer_of(project)
         return customer.region if customer else None
 
+    def region_unknown(self, project: Project) -> bool:
+        """Whether the project's region cannot be known: it has none of its own and its customer is no record holp
+        read (unknown, unreadable, or a duplicate id; validate reports that on its own). A rule that depends on the
+        region (who may approve) then has nothing to say."""
+        return not project.region and self.customer_of(project) is None
+
     def documents(self) -> Iterator[yaml.Document]:
         yield self.config
         yield self.team_doc

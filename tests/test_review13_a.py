@@ -1,0 +1,75 @@
+"""Review of issue 13 by an attacker and a careless rep: an approval forged by setting a manager's author email,
+and a customer file that cannot be read, which must be one problem, not a cascade of wrong approvers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from conftest import CUSTOMER, PROJECT, TEAM, Script, write
+from holp.resources import template
+
+PROCESS = template("init", "holp.yaml").read_text(encoding="utf-8")
+PATH = "projects/east/P-2026-001.yaml"
+AT_PROPOSAL = PROJECT.replace("stage: entry", "stage: proposal").replace(
+    "    procurement_org_mapped: 2026-09-10\n",
+    "    procurement_org_mapped: 2026-09-10\n    key_person_relationship: 2026-09-20\n")
+
+
+def test_review__flags_an_approval_a_rep_committed_under_the_managers_author_email(
+        script: Script, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"holp.yaml": PROCESS, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER, PATH: AT_PROPOSAL}
+    script.commit("li.na", "2026-11-20T09:00:00+08:00", "start", files)
+    script.git("switch", "-q", "-c", "proposal")
+    script.as_("li.na", "2026-11-21T10:00:00+08:00")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "张伟")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zhang.wei@example.com")
+    result = holp("approve", "P-2026-001", "proposal_reviewed", "--date", "2026-11-21")
+    assert result.exit_code == 0, result.output
+    forged = script.head()
+    assert script.git("log", "-1", "--format=%ae %ce", forged) == "li.na@example.com zhang.wei@example.com\n"
+    result = holp("review", "main")
+    assert result.exit_code == 0, result.output
+    assert ("### Approvals committed by someone other than the approver\n\n"
+            "- ⚠️ approval 1 of proposal_reviewed on P-2026-001 names li.na as approver but was committed by "
+            f"zhang.wei (authored as li.na) (commit {forged[:8]}): the approver commits it, with "
+            "\\`holp approve\\`\n") in result.output
+    data = json.loads(holp("review", "main", "--format", "json").output)
+    assert [(a["commit"], a["by"], a["member"], a["committer"]) for a in data["approvals_by_others"]] == [
+        (forged, "li.na", "li.na", "zhang.wei")]
+
+
+def test_review__an_approval_the_approver_authored_and_committed_is_not_flagged(
+        script: Script, holp: Callable[..., Result]) -> None:
+    files = {"holp.yaml": PROCESS, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER, PATH: AT_PROPOSAL}
+    script.commit("li.na", "2026-11-20T09:00:00+08:00", "start", files)
+    script.git("switch", "-q", "-c", "proposal")
+    script.run("li.na", "2026-11-21T10:00:00+08:00", "approve", "P-2026-001", "proposal_reviewed")
+    data = json.loads(holp("review", "main", "--format", "json").output)
+    assert data["approvals_by_others"] == []
+
+
+def test_validate__an_unreadable_customer_is_one_problem_not_wrong_approvers(
+        tmp_path: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "sales"
+    write(root / "holp.yaml", PROCESS)
+    write(root / "team.yaml", TEAM)
+    # a careless rep adds a second `class:` to the customer: the file is no record, its region unknown
+    write(root / "customers/east/C-0001.yaml", CUSTOMER + "class: A\nclass: B\n")
+    write(root / PATH, AT_PROPOSAL + (
+        "approvals:\n"
+        "  - {item: proposal_reviewed, by: li.na, date: 2026-11-21, verdict: approved}\n"
+        "expenses:\n"
+        "  - {date: 2026-11-20, kind: hospitality, amount: 12000, by: zhang.wei, approved_by: li.na, note: 晚宴}\n"))
+    monkeypatch.chdir(root)
+    result = holp("validate")
+    lines = CUSTOMER.count("\n")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"customers/east/C-0001.yaml:{lines + 2}:1: error[duplicate-key]: duplicate key 'class' (it is already "
+        "set above)\n"
+        "4 files checked: 1 error.\n")
