@@ -73,3 +73,18 @@ def test_validate__an_unreadable_customer_is_one_problem_not_wrong_approvers(
         f"customers/east/C-0001.yaml:{lines + 2}:1: error[duplicate-key]: duplicate key 'class' (it is already "
         "set above)\n"
         "4 files checked: 1 error.\n")
+
+
+def test_validate__a_target_with_a_quarter_and_a_month_says_so_in_words(
+        repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / "team.yaml", TEAM + "  - {year: 2026, region: east, quarter: 2, month: 5, amount: 100}\n"
+          "expense_budgets:\n  - {year: 2026, region: east, rep: zhang.wei, amount: 100}\n")
+    lines = TEAM.count("\n")
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"team.yaml:{lines + 1}:5: error[bad-target]: targets.1 names both a quarter and a month: write one, or "
+        "neither for the whole year\n"
+        f"team.yaml:{lines + 3}:5: error[bad-target]: expense_budgets.0 must name either a region or a rep, not "
+        "both or neither\n"
+        "4 files checked: 2 errors.\n")
