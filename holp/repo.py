@@ -156,6 +156,10 @@ class Repository:
             unread = self.unreadable_file(wanted, folder)
             if unread is not None:
                 raise HolpError(f"{what} {wanted} cannot be read", FAILED, [self.unreadable[unread]])
+            never_read = next((p for p in self.entry_problems if fileset.folder_of(p.path) == folder
+                               and Path(p.path).stem == wanted), None)
+            if never_read is not None:  # a link or a hidden copy named for the id: holp neither reads nor writes it
+                raise HolpError(f"{what} {wanted} cannot be read", FAILED, [never_read])
         known = [*also_known, *(i for folder in folders for i in (self.projects if folder == PROJECTS
                                                                     else self.customers))]
         raise unknown_id(" or ".join(_WHAT[folder] for folder in folders), wanted, known)

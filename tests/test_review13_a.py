@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from conftest import CUSTOMER, PROJECT, TEAM, Script, write
+from conftest import CUSTOMER, PROJECT, TEAM, Script, snapshot, write
 from holp.resources import template
 
 PROCESS = template("init", "holp.yaml").read_text(encoding="utf-8")
@@ -88,3 +88,21 @@ def test_validate__a_target_with_a_quarter_and_a_month_says_so_in_words(
         f"team.yaml:{lines + 3}:5: error[bad-target]: expense_budgets.0 must name either a region or a rep, not "
         "both or neither\n"
         "4 files checked: 2 errors.\n")
+
+
+def test_task_add__on_a_linked_project_file_names_the_link_and_writes_nothing(
+        git_repo: Path, tmp_path: Path, holp: Callable[..., Result]) -> None:
+    outside = write(tmp_path / "outside.yaml", PROJECT)
+    (git_repo / PATH).unlink()
+    (git_repo / PATH).symlink_to(outside)
+    before = snapshot(git_repo)
+    for args in (("task", "add", "P-2026-001", "提交方案", "--due", "2026-12-01"),
+                 ("expense", "add", "P-2026-001", "--kind", "travel", "--amount", "100", "--note", "差旅"),
+                 ("show", "P-2026-001")):
+        result = holp(*args)
+        assert result.exit_code == 1, args
+        assert result.output == (
+            f"{PATH}:1:1: error[symlink]: a symbolic link: holp never follows links; put the file itself here\n"
+            "holp: project P-2026-001 cannot be read\n")
+    assert outside.read_text(encoding="utf-8") == PROJECT
+    assert snapshot(git_repo) == before
