@@ -106,3 +106,33 @@ def test_task_add__on_a_linked_project_file_names_the_link_and_writes_nothing(
             "holp: project P-2026-001 cannot be read\n")
     assert outside.read_text(encoding="utf-8") == PROJECT
     assert snapshot(git_repo) == before
+
+
+@pytest.mark.parametrize(("stage", "extra", "message"), [
+    ("lost", "lost: {reason: price}\n",
+     "holp: P-2026-001 is lost: an approval is given on a deal in the process (`holp reopen P-2026-001` first, if "
+     "it is alive again)\n"),
+    ("entry", "",
+     "holp: P-2026-001 is at entry: proposal_reviewed is an item of proposal, which it has not reached; approve it "
+     "once the project is there\n"),
+])
+def test_approve__refuses_a_lost_deal_and_an_item_of_a_stage_not_reached(
+        repo: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch,
+        stage: str, extra: str, message: str) -> None:
+    write(repo / PATH, PROJECT.replace("stage: entry", f"stage: {stage}") + extra)
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "li.na@example.com")
+    before = snapshot(repo)
+    result = holp("approve", "P-2026-001", "proposal_reviewed", "--no-commit")
+    assert result.exit_code == 1, result.output
+    assert result.output == message
+    assert snapshot(repo) == before
+
+
+def test_approve__an_item_of_a_stage_passed_may_still_be_approved(
+        repo: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    write(repo / PATH, AT_PROPOSAL.replace("stage: proposal", "stage: bidding"))
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "li.na@example.com")
+    result = holp("approve", "P-2026-001", "proposal_reviewed", "--no-commit")
+    assert result.exit_code == 0, result.output
+    assert (repo / PATH).read_text(encoding="utf-8").endswith(
+        "approvals:\n  - {item: proposal_reviewed, by: li.na, date: 2026-11-24, verdict: approved}\n")
