@@ -144,6 +144,11 @@ class Repository:
         """The one way a command finds the record an id names, in the first of ``folders`` that holds it: an id
         in no file is a usage error naming the closest ids (exit 2); a file holding it that cannot be read, or
         two files holding it, is a problem of the files (exit 1)."""
+        both = [f"{_WHAT[folder]} {records[wanted].path}" for folder in folders
+                for records in [self.projects if folder == PROJECTS else self.customers] if wanted in records]
+        if len(both) > 1:
+            raise HolpError(f"id {wanted} is both a {' and a '.join(both)}: give the customer its own id first",
+                            FAILED)
         for folder in folders:
             records: Mapping[str, Project | Customer] = self.projects if folder == PROJECTS else self.customers
             what = _WHAT[folder]

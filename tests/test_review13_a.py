@@ -136,3 +136,24 @@ def test_approve__an_item_of_a_stage_passed_may_still_be_approved(
     assert result.exit_code == 0, result.output
     assert (repo / PATH).read_text(encoding="utf-8").endswith(
         "approvals:\n  - {item: proposal_reviewed, by: li.na, date: 2026-11-24, verdict: approved}\n")
+
+
+def test_an_id_that_is_a_customer_and_a_project_is_one_problem_and_no_command_picks_one(
+        git_repo: Path, holp: Callable[..., Result]) -> None:
+    write(git_repo / "customers/east/P-2026-001.yaml",
+          CUSTOMER.replace("id: C-0001", "id: P-2026-001").replace("name: 华东某钢铁集团", "name: 另一家客户"))
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert result.output == (
+        "customers/east/P-2026-001.yaml:2:5: error[duplicate-id]: customer id P-2026-001 is also the id of project "
+        f"{PATH}: a command given that id could not tell them apart; give the customer its own id\n"
+        "5 files checked: 1 error.\n")
+    before = snapshot(git_repo)
+    for args in (("task", "add", "P-2026-001", "提交方案", "--due", "2026-12-01"),
+                 ("expense", "add", "P-2026-001", "--kind", "travel", "--amount", "100", "--note", "差旅")):
+        result = holp(*args)
+        assert result.exit_code == 1, args
+        assert result.output == (
+            f"holp: id P-2026-001 is both a project {PATH} and a customer customers/east/P-2026-001.yaml: give the "
+            "customer its own id first\n")
+    assert snapshot(git_repo) == before
