@@ -157,3 +157,19 @@ def test_an_id_that_is_a_customer_and_a_project_is_one_problem_and_no_command_pi
             f"holp: id P-2026-001 is both a project {PATH} and a customer customers/east/P-2026-001.yaml: give the "
             "customer its own id first\n")
     assert snapshot(git_repo) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("agenda", "--days", "100000000"),
+     "Usage: main agenda [OPTIONS]\nTry 'main agenda --help' for help.\n\n"
+     "Error: Invalid value for '--days': 100000000 is not in the range 0<=x<=3660.\n"),
+    (("agenda", "--as-of", "9999-12-30"), "holp: --as-of 9999-12-30: after 2999-12-31, surely a typo\n"),
+    (("report", "week", "--week", "9999-W52"), "holp: --week 9999-W52: after 2999-12-31, surely a typo\n"),
+    (("report", "kpi", "--period", "year", "--as-of", "9999-12-31"),
+     "holp: --as-of 9999-12-31: after 2999-12-31, surely a typo\n"),
+])
+def test_far_dates_on_the_command_line_are_a_usage_error_not_an_internal_error(
+        git_repo: Path, holp: Callable[..., Result], args: tuple[str, ...], message: str) -> None:
+    result = holp(*args)
+    assert result.exit_code == 2
+    assert result.output == message
