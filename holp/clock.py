@@ -8,7 +8,6 @@ import os
 from holp.errors import HolpError
 from holp.model import as_date
 
-
 LAST_DAY = dt.date(2999, 12, 31)  # a later day on the command line is a typo (and periods after it overflow)
 
 
