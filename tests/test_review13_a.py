@@ -173,3 +173,27 @@ def test_far_dates_on_the_command_line_are_a_usage_error_not_an_internal_error(
     result = holp(*args)
     assert result.exit_code == 2
     assert result.output == message
+
+
+def test_validate__a_mistyped_kpi_id_is_one_problem(repo: Path, holp: Callable[..., Result]) -> None:
+    old = "{id: won, weight: 0.35}"
+    write(repo / "holp.yaml", PROCESS.replace(old, "{id: wonn, weight: 0.35}"))
+    line = PROCESS[:PROCESS.index(old)].count("\n") + 1
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"holp.yaml:{line}:10: error[bad-value]: kpis.0.id is 'wonn'; it must be one of: won, profit, growth, "
+        "new_customers, visits, satisfaction, completeness\n"
+        "4 files checked: 1 error.\n")
+
+
+def test_validate__a_kpi_weight_of_zero_is_said_in_words(repo: Path, holp: Callable[..., Result]) -> None:
+    old = "{id: won, weight: 0.35}"
+    write(repo / "holp.yaml", PROCESS.replace(old, "{id: won, weight: 0}"))
+    line = PROCESS[:PROCESS.index(old)].count("\n") + 1
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"holp.yaml:{line - 1}:1: error[kpi-weights]: kpis: the weights sum to 0.65, not 1\n"
+        f"holp.yaml:{line}:23: error[bad-value]: kpis.0.weight is 0; it must be more than 0\n"
+        "4 files checked: 2 errors.\n")

@@ -117,6 +117,11 @@ def _translate(doc: Document, error: Any, kind: str) -> Iterator[Problem]:
     if validator in ("minimum", "maximum"):
         yield doc.problem(path, "bad-value", f"{what} is {_show(error.instance)}; {error.message.split(' is ', 1)[-1]}")
         return
+    if validator in ("exclusiveMinimum", "exclusiveMaximum"):
+        side = "more" if validator == "exclusiveMinimum" else "less"
+        yield doc.problem(path, "bad-value", f"{what} is {_show(error.instance)}; it must be {side} than "
+                          f"{_show(error.validator_value)}")
+        return
     if validator == "anyOf" and last == "by":
         yield doc.problem(path, "bad-type", f"{what} must be a rep id or a list of rep ids")
         return
