@@ -183,11 +183,11 @@ class Repository:
         customer = self.customer_of(project)
         return customer.region if customer else None
 
-    def region_unknown(self, project: Project) -> bool:
-        """Whether the project's region cannot be known: it has none of its own and its customer is no record holp
-        read (unknown, unreadable, or a duplicate id; validate reports that on its own). A rule that depends on the
-        region (who may approve) then has nothing to say."""
-        return not project.region and self.customer_of(project) is None
+    def region_unknown(self, region: str | None) -> bool:
+        """Whether a record's region (``region_of`` a project, a customer's own) is none of team.yaml's: its
+        customer is no record holp read, or it names no region (validate reports either on its own). A rule that
+        depends on the region (who may approve) then has nothing to say."""
+        return region is None or self.team.region(region) is None
 
     def documents(self) -> Iterator[yaml.Document]:
         yield self.config

@@ -22,7 +22,7 @@ def check_approvals(repo: Repository, wanted: Wanted = everything) -> Iterator[P
     items = approval_items(repo.process)
     for project, doc in projects(repo, wanted):
         region = repo.region_of(project)
-        region_unknown = repo.region_unknown(project)
+        region_unknown = repo.region_unknown(region)
         for i, approval in enumerate(project.approvals):
             what = f"approval {i + 1} of {approval.item}"
             if approval.item is not None and approval.item not in items:

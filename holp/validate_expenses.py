@@ -42,11 +42,12 @@ def _records(repo: Repository, wanted: Wanted) -> Iterator[tuple[tuple[Expense, 
     for project in repo.projects.values():
         doc = repo.document(project.path)
         if wanted(doc.path) and project.expenses:
-            yield project.expenses, repo.region_of(project), repo.region_unknown(project), doc
+            region = repo.region_of(project)
+            yield project.expenses, region, repo.region_unknown(region), doc
     for customer in repo.customers.values():
         doc = repo.document(customer.path)
         if wanted(doc.path) and customer.expenses:
-            yield customer.expenses, customer.region, False, doc
+            yield customer.expenses, customer.region, repo.region_unknown(customer.region), doc
 
 
 def check_expenses(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:

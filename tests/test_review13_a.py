@@ -197,3 +197,18 @@ def test_validate__a_kpi_weight_of_zero_is_said_in_words(repo: Path, holp: Calla
         f"holp.yaml:{line - 1}:1: error[kpi-weights]: kpis: the weights sum to 0.65, not 1\n"
         f"holp.yaml:{line}:23: error[bad-value]: kpis.0.weight is 0; it must be more than 0\n"
         "4 files checked: 2 errors.\n")
+
+
+def test_validate__a_customer_in_an_unknown_region_is_one_problem_not_wrong_approvers(
+        repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / "customers/east/C-0001.yaml", CUSTOMER.replace("region: east", "region: eastt"))
+    write(repo / PATH, AT_PROPOSAL + (
+        "approvals:\n"
+        "  - {item: proposal_reviewed, by: li.na, date: 2026-11-21, verdict: approved}\n"
+        "expenses:\n"
+        "  - {date: 2026-11-20, kind: hospitality, amount: 12000, by: zhang.wei, approved_by: li.na, note: 晚宴}\n"))
+    result = holp("validate")
+    assert result.exit_code == 1
+    assert result.output == (
+        "customers/east/C-0001.yaml:5:9: error[unknown-region]: region 'eastt' does not exist (did you mean east?)\n"
+        "4 files checked: 1 error.\n")
