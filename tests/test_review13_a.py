@@ -25,11 +25,14 @@ def test_review__flags_an_approval_a_rep_committed_under_the_managers_author_ema
     files = {"holp.yaml": PROCESS, "team.yaml": TEAM, "customers/east/C-0001.yaml": CUSTOMER, PATH: AT_PROPOSAL}
     script.commit("li.na", "2026-11-20T09:00:00+08:00", "start", files)
     script.git("switch", "-q", "-c", "proposal")
-    script.as_("li.na", "2026-11-21T10:00:00+08:00")
-    monkeypatch.setenv("GIT_COMMITTER_NAME", "张伟")
-    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zhang.wei@example.com")
-    result = holp("approve", "P-2026-001", "proposal_reviewed", "--date", "2026-11-21")
-    assert result.exit_code == 0, result.output
+    # by hand (holp approve refuses it): the rep writes the manager's approval, sets her as the author, commits
+    write(script.root / PATH, AT_PROPOSAL + (
+        "approvals:\n  - {item: proposal_reviewed, by: li.na, date: 2026-11-21, verdict: approved}\n"))
+    script.git("add", PATH)
+    script.as_("zhang.wei", "2026-11-21T10:00:00+08:00")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "李娜")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "li.na@example.com")
+    script.git("commit", "-q", "-m", "P-2026-001: proposal_reviewed approved by li.na")
     forged = script.head()
     assert script.git("log", "-1", "--format=%ae %ce", forged) == "li.na@example.com zhang.wei@example.com\n"
     result = holp("review", "main")
@@ -212,3 +215,4 @@ def test_validate__a_customer_in_an_unknown_region_is_one_problem_not_wrong_appr
     assert result.output == (
         "customers/east/C-0001.yaml:5:9: error[unknown-region]: region 'eastt' does not exist (did you mean east?)\n"
         "4 files checked: 1 error.\n")
+
