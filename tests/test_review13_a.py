@@ -216,3 +216,14 @@ def test_validate__a_customer_in_an_unknown_region_is_one_problem_not_wrong_appr
         "customers/east/C-0001.yaml:5:9: error[unknown-region]: region 'eastt' does not exist (did you mean east?)\n"
         "4 files checked: 1 error.\n")
 
+
+
+def test_validate__a_task_due_before_its_start_is_a_warning(repo: Path, holp: Callable[..., Result]) -> None:
+    write(repo / PATH, PROJECT + "tasks:\n  - {what: 方案, who: zhang.wei, start: 2026-12-10, due: 2026-12-04}\n")
+    line = PROJECT.count("\n") + 2
+    result = holp("validate")
+    assert result.exit_code == 0
+    assert result.output == (
+        f"{PATH}:{line}:56: warning[task-due-before-start]: task 1 is due 2026-12-04, before its start 2026-12-10: "
+        "one of the two days is mistyped\n"
+        "4 files checked: 1 warning.\n")
