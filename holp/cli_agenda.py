@@ -9,6 +9,8 @@ import click
 
 from holp.cli_options import Options, change_options, lang_option, pass_options
 
+MAX_DAYS = 3660  # ten years ahead: far enough for any plan, and a date holp can still count to
+
 
 @click.group()
 def task() -> None:
@@ -70,8 +72,8 @@ def done(options: Options, record_id: str, number: int, date: str | None, dry_ru
 @click.command()
 @click.option("--owner", metavar="MEMBER", help="Only this member's: tasks by who does them, deals by owner.")
 @click.option("--region", help="Only the deals and customers of this region.")
-@click.option("--days", type=click.IntRange(min=0), default=7, show_default=True,
-              help="What is due up to today + DAYS (and everything overdue).")
+@click.option("--days", type=click.IntRange(min=0, max=MAX_DAYS), default=7, show_default=True,
+              help="What is due up to today + DAYS (and everything overdue); at most ten years.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "ics"]), default="table", show_default=True,
               help="ics: an iCalendar file a calendar app subscribes to.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")

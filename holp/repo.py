@@ -144,6 +144,11 @@ class Repository:
         """The one way a command finds the record an id names, in the first of ``folders`` that holds it: an id
         in no file is a usage error naming the closest ids (exit 2); a file holding it that cannot be read, or
         two files holding it, is a problem of the files (exit 1)."""
+        both = [f"{_WHAT[folder]} {records[wanted].path}" for folder in folders
+                for records in [self.projects if folder == PROJECTS else self.customers] if wanted in records]
+        if len(both) > 1:
+            raise HolpError(f"id {wanted} is both a {' and a '.join(both)}: give the customer its own id first",
+                            FAILED)
         for folder in folders:
             records: Mapping[str, Project | Customer] = self.projects if folder == PROJECTS else self.customers
             what = _WHAT[folder]
@@ -156,6 +161,10 @@ class Repository:
             unread = self.unreadable_file(wanted, folder)
             if unread is not None:
                 raise HolpError(f"{what} {wanted} cannot be read", FAILED, [self.unreadable[unread]])
+            never_read = next((p for p in self.entry_problems if fileset.folder_of(p.path) == folder
+                               and Path(p.path).stem == wanted), None)
+            if never_read is not None:  # a link or a hidden copy named for the id: holp neither reads nor writes it
+                raise HolpError(f"{what} {wanted} cannot be read", FAILED, [never_read])
         known = [*also_known, *(i for folder in folders for i in (self.projects if folder == PROJECTS
                                                                     else self.customers))]
         raise unknown_id(" or ".join(_WHAT[folder] for folder in folders), wanted, known)
@@ -173,6 +182,12 @@ class Repository:
             return project.region
         customer = self.customer_of(project)
         return customer.region if customer else None
+
+    def region_unknown(self, region: str | None) -> bool:
+        """Whether a record's region (``region_of`` a project, a customer's own) is none of team.yaml's: its
+        customer is no record holp read, or it names no region (validate reports either on its own). A rule that
+        depends on the region (who may approve) then has nothing to say."""
+        return region is None or self.team.region(region) is None
 
     def documents(self) -> Iterator[yaml.Document]:
         yield self.config

@@ -54,8 +54,9 @@ class MoveReview:
 
 @dataclass(frozen=True)
 class ApprovalByOther:
-    """An approval entry a commit of the branch added whose author (as team.yaml maps the email) is not its ``by``:
-    an approval is given by the approver, committing as themselves (`holp approve`)."""
+    """An approval entry a commit of the branch added whose author (as team.yaml maps the email) is not its ``by``,
+    or whose committer is another member of team.yaml (an author's email is only what the committer wrote): an
+    approval is given by the approver, committing as themselves (`holp approve`)."""
 
     commit: str
     project: str
@@ -65,16 +66,19 @@ class ApprovalByOther:
     author: str  # as git has it
     email: str
     member: str | None  # the team member with that email, if any
+    committer: str | None = None  # the team member who committed it, when another than the approver
 
     def as_text(self) -> str:
         who = self.member or f"{self.author} <{self.email}>, no member of team.yaml"
+        if self.committer is not None and self.member == self.by:
+            who = f"{self.committer} (authored as {self.member})"
         return (f"approval {self.number} of {self.item} on {self.project} names {self.by} as approver but was "
                 f"committed by {who} (commit {self.commit[:8]}): the approver commits it, with `holp approve`")
 
     def as_dict(self) -> dict[str, object]:
         return {"commit": self.commit, "project": self.project, "number": self.number, "item": self.item,
                 "by": self.by, "author": self.author, "email": self.email, "member": self.member,
-                "message": self.as_text()}
+                "committer": self.committer, "message": self.as_text()}
 
 
 def approvals_by_others(root: Path, team: Team, base: str, head: str) -> list[ApprovalByOther]:
@@ -98,12 +102,15 @@ def approvals_by_others(root: Path, team: Team, base: str, head: str) -> list[Ap
         project_id, after = _approvals_in(blobs.get(new), path)
         known = [_said(a) for a in _approvals_in(blobs.get(old), path)[1]]
         member = team.rep_by_email(commit.email)
+        committer = team.rep_by_email(commit.committer_email)
         for number, approval in enumerate(after, 1):
             if _said(approval) in known:
                 known.remove(_said(approval))
-            elif member is None or member.id != approval.by:
+            elif member is None or member.id != approval.by or (committer is not None and committer.id != approval.by):
                 found.append(ApprovalByOther(commit.sha, project_id or path, number, approval.item, approval.by,
-                                             commit.author, commit.email, member.id if member else None))
+                                             commit.author, commit.email, member.id if member else None,
+                                             committer.id if committer is not None and committer.id != approval.by
+                                             else None))
     return found
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from holp import fileset, git, reading, yaml
 from holp.cache import Cache
-from holp.clock import today
+from holp.clock import today, within_reach
 from holp.errors import FAILED, HolpError
 from holp.files import sweep
 from holp.fileset import CUSTOMERS, FOLDERS, PROJECTS, Entry
@@ -197,6 +197,7 @@ def resolve_as_of(root: Path, value: str, option: str = "--as-of") -> tuple[str,
         raise HolpError(f"{option}: the repository has no commits yet")
     day = as_date(value)
     if day is not None:
+        within_reach(day, option, value)
         sha = commit_on_or_before(root, day)
         if not sha:
             raise HolpError(f"{option} {value}: the history starts after that day")

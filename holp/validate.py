@@ -85,6 +85,12 @@ def check_ids(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem
                 yield repo.document(record.path).problem(
                     ["id"], "id-filename", f"the file is named {stem} but holds {what} {record.id}: "
                     f"name it {record.id}.yaml", WARNING)
+    for customer in repo.customers.values():
+        project = repo.projects.get(customer.id)
+        if project is not None and (wanted(repo.document(customer.path).path) or wanted(repo.document(project.path).path)):
+            yield repo.document(customer.path).problem(
+                ["id"], "duplicate-id", f"customer id {customer.id} is also the id of project {project.path}: a "
+                "command given that id could not tell them apart; give the customer its own id")
 
 
 def name_key(name: str) -> str:

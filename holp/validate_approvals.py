@@ -23,6 +23,7 @@ def check_approvals(repo: Repository, wanted: Wanted = everything) -> Iterator[P
     items = approval_items(repo.process)
     for project, doc in projects(repo, wanted):
         region = repo.region_of(project)
+        region_unknown = repo.region_unknown(region)
         for i, approval in enumerate(project.approvals):
             what = f"approval {i + 1} of {approval.item}"
             if approval.item is not None and approval.item not in items:
@@ -35,7 +36,7 @@ def check_approvals(repo: Repository, wanted: Wanted = everything) -> Iterator[P
             if approval.by not in members:
                 yield doc.problem(["approvals", i, "by"], "unknown-rep",
                                   f"{what}: '{approval.by}' is no member of team.yaml{closest(approval.by, members)}")
-            elif not may_approve(team, approval.by, region, "manager"):
+            elif not region_unknown and not may_approve(team, approval.by, region, "manager"):
                 yield doc.problem(["approvals", i, "by"], "approver-not-allowed",
                                   f"{what} by {approval.by}: only {who_may_approve(team, region, 'manager')} "
                                   "approves")

@@ -42,26 +42,28 @@ def expense_approval_problem(repo: Repository, expense: Expense, region: str | N
     return why
 
 
-def _records(repo: Repository, wanted: Wanted) -> Iterator[tuple[tuple[Expense, ...], str | None, Document]]:
+def _records(repo: Repository, wanted: Wanted) -> Iterator[tuple[tuple[Expense, ...], str | None, bool, Document]]:
+    """Each record with expenses: its expenses, its region, whether that region cannot be known, its document."""
     for project in repo.projects.values():
         doc = repo.document(project.path)
         if wanted(doc.path) and project.expenses:
-            yield project.expenses, repo.region_of(project), doc
+            region = repo.region_of(project)
+            yield project.expenses, region, repo.region_unknown(region), doc
     for customer in repo.customers.values():
         doc = repo.document(customer.path)
         if wanted(doc.path) and customer.expenses:
-            yield customer.expenses, customer.region, doc
+            yield customer.expenses, customer.region, repo.region_unknown(customer.region), doc
 
 
 def check_expenses(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
     members = repo.team.rep_ids
     now = today()
-    for expenses, region, doc in _records(repo, wanted):
+    for expenses, region, region_unknown, doc in _records(repo, wanted):
         for i, expense in enumerate(expenses):
             if expense.by is not None and expense.by not in members:
                 yield doc.problem(["expenses", i, "by"], "unknown-rep",
                                   f"rep '{expense.by}' is not in team.yaml{closest(expense.by, members)}")
-            why = expense_approval_problem(repo, expense, region)
+            why = None if region_unknown else expense_approval_problem(repo, expense, region)
             if why is not None:
                 at = "approved_by" if expense.approved_by is not None else "amount"
                 yield doc.problem(["expenses", i, at], "expense-not-approved",

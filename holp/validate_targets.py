@@ -19,6 +19,7 @@ from holp.checking import Wanted, everything, projects
 from holp.output import money
 from holp.problems import WARNING, Problem
 from holp.repo import Repository, closest
+from holp.vocabulary import KPI_KINDS
 from holp.yaml import Document
 
 NEEDS_NO_TARGET = frozenset({"won"})  # measured against team.yaml's targets
@@ -118,7 +119,7 @@ def check_kpis(repo: Repository, wanted: Wanted = everything) -> Iterator[Proble
                               f"kpis: '{kpi.id}' is listed twice (first at line {seen[kpi.id]}): list each KPI once")
             continue
         seen[kpi.id] = line
-        if kpi.id not in NEEDS_NO_TARGET and kpi.target is None:
+        if kpi.id in KPI_KINDS and kpi.id not in NEEDS_NO_TARGET and kpi.target is None:  # an unknown id: the schema's
             yield doc.problem(["kpis", i], "kpi-no-target", f"kpis: '{kpi.id}' needs a target to be scored against")
     total = sum((k.weight for k in kpis), Decimal(0))
     if total != 1:

@@ -2,7 +2,7 @@
 
 A task's `who` and a contact's `counterpart` must be in team.yaml (any role:
 engineers and presales hold tasks and keep contacts too), an error like any
-unknown rep. A task done before its start is a warning (one of the two days
+unknown rep. A task due or done before its start is a warning (one of the two days
 is mistyped); a visit's next step due before the visit itself is an error.
 """
 
@@ -32,6 +32,10 @@ def check_tasks(repo: Repository, wanted: Wanted = everything) -> Iterator[Probl
             if task.who is not None and task.who not in members:
                 yield doc.problem(["tasks", i, "who"], "unknown-rep",
                                   f"task {i + 1}: '{task.who}' is not in team.yaml{closest(task.who, members)}")
+            if task.due is not None and task.start is not None and task.due < task.start:
+                yield doc.problem(["tasks", i, "due"], "task-due-before-start",
+                                  f"task {i + 1} is due {task.due}, before its start {task.start}: one of the two "
+                                  "days is mistyped", WARNING)
             if task.done is not None and task.start is not None and task.done < task.start:
                 yield doc.problem(["tasks", i, "done"], "task-done-before-start",
                                   f"task {i + 1} was done {task.done}, before its start {task.start}: one of the two "

@@ -242,9 +242,13 @@ def test_check_ids__duplicate_customer() -> None:
                 "customer id C-0001 is also used by customers/north/C-0001.yaml")]
 
 
-def test_check_ids__a_customer_and_a_project_may_share_an_id() -> None:
+def test_check_ids__a_customer_and_a_project_may_not_share_an_id() -> None:
+    # task add, expense add and export take an id of either: a shared one could not tell them apart
     other = "id: P-2026-001\nname: 同号客户\nregion: east\nowner: li.na\n"
-    assert run(check_ids, **{"customers/east/P-2026-001.yaml": other}) == []
+    assert run(check_ids, **{"customers/east/P-2026-001.yaml": other}) == [
+        Problem("customers/east/P-2026-001.yaml", 1, 5, ERROR, "duplicate-id",
+                "customer id P-2026-001 is also the id of project projects/east/P-2026-001.yaml: a command given "
+                "that id could not tell them apart; give the customer its own id")]
 
 
 def test_check_ids__file_named_otherwise_than_its_id() -> None:

@@ -17,7 +17,7 @@ from holp.change import Change, apply
 from holp.clock import date_or_today, today
 from holp.commands import print_applied
 from holp.errors import FAILED, HolpError
-from holp.model import Project
+from holp.model import LOST, Project
 from holp.repo import Repository, closest
 
 
@@ -36,6 +36,15 @@ def run(root: Path, project_id: str, item: str, *, verdict: str, note: str | Non
             have = ", ".join(items) or "none (no checklist item's evidence reads approvals)"
             raise HolpError(f"{item} is not a checklist item that takes an approval{closest(item, items)}: "
                             f"the items that do: {have}")
+        at, of = repo.process.stage(project.stage), repo.process.stage(items[item])
+        if project.stage == LOST:
+            raise HolpError(f"{project.id} is lost: an approval is given on a deal in the process "
+                            f"(`holp reopen {project.id}` first, if it is alive again)", FAILED)
+        if at is None:
+            raise HolpError(f"{project.id} is at {project.stage}, which the process does not have", FAILED)
+        if of is not None and of.index > at.index:
+            raise HolpError(f"{project.id} is at {at.id}: {item} is an item of {of.id}, which it has not reached; "
+                            "approve it once the project is there", FAILED)
         email = git.author_email(root)
         member = repo.team.rep_by_email(email) if email else None
         if member is None:

@@ -13,16 +13,17 @@ from holp.git import NO_HOOKS, PLAIN_PATHS, _env, _git
 ZERO = "0" * 40
 # git parses the trailers itself (the rules `git interpret-trailers` uses): each "Key<GS>value", joined by RS.
 _TRAILERS = "%(trailers:only,unfold,separator=%x1e,key_value_separator=%x1d)"
-_LOG_FORMAT = f"--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f{_TRAILERS}%x1f%B%x02"
+_LOG_FORMAT = f"--format=%x01%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%ce%x1f{_TRAILERS}%x1f%B%x02"
 
 
 class Commit:
-    __slots__ = ("_trailers", "author", "date", "email", "message", "parents", "sha")
+    __slots__ = ("_trailers", "author", "committer_email", "date", "email", "message", "parents", "sha")
 
     def __init__(self, sha: str, parents: list[str], author: str, email: str, date: str, message: str,
-                 trailers: dict[str, str] | None = None) -> None:
+                 trailers: dict[str, str] | None = None, committer_email: str | None = None) -> None:
         self.sha, self.parents, self.author, self.email, self.date, self.message = (
             sha, parents, author, email, date, message)
+        self.committer_email = email if committer_email is None else committer_email
         self._trailers = trailers or {}
 
     def trailers(self) -> dict[str, str]:
@@ -89,7 +90,8 @@ def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Co
 
 def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
     header, _, raw = part.partition(b"\x02")
-    sha, parents, author, email, date, trailers, message = header.decode("utf-8", "replace").split("\x1f", 6)
+    sha, parents, author, email, date, committer, trailers, message = (
+        header.decode("utf-8", "replace").split("\x1f", 7))
     fields = raw.lstrip(b"\x00\n").split(b"\x00")
     changes: list[Change] = []
     for i in range(0, len(fields) - 1, 2):
@@ -101,7 +103,7 @@ def _parse_log_entry(part: bytes) -> tuple[Commit, list[Change]]:
         modes, shas = words[:parents_count + 1], words[parents_count + 1: 2 * parents_count + 2]
         changes.append(Change(tuple(shas[:-1]), shas[-1], words[-1][:1], fields[i + 1].decode("utf-8", "replace"),
                               tuple(modes[:-1]), modes[-1]))
-    return Commit(sha, parents.split(), author, email, date, message, _trailers(trailers)), changes
+    return Commit(sha, parents.split(), author, email, date, message, _trailers(trailers), committer), changes
 
 
 class Unread(bytes):

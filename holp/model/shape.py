@@ -117,14 +117,23 @@ def _translate(doc: Document, error: Any, kind: str) -> Iterator[Problem]:
     if validator in ("minimum", "maximum"):
         yield doc.problem(path, "bad-value", f"{what} is {_show(error.instance)}; {error.message.split(' is ', 1)[-1]}")
         return
+    if validator in ("exclusiveMinimum", "exclusiveMaximum"):
+        side = "more" if validator == "exclusiveMinimum" else "less"
+        yield doc.problem(path, "bad-value", f"{what} is {_show(error.instance)}; it must be {side} than "
+                          f"{_show(error.validator_value)}")
+        return
     if validator == "anyOf" and last == "by":
         yield doc.problem(path, "bad-type", f"{what} must be a rep id or a list of rep ids")
         return
     if validator == "anyOf" and len(path) == 2 and path[0] == "competitors":
         yield doc.problem(path, "bad-type", f"{what} must be a name or a mapping with a name")
         return
-    if validator == "oneOf" and kind == "team" and path[:1] == ["targets"]:
-        yield doc.problem(path, "bad-target", f"{what} must name either a region or a rep, not both or neither")
+    if validator in ("oneOf", "not") and kind == "team" and path[:1] in (["targets"], ["expense_budgets"]):
+        if validator == "oneOf":
+            message = f"{what} must name either a region or a rep, not both or neither"
+        else:
+            message = f"{what} names both a quarter and a month: write one, or neither for the whole year"
+        yield doc.problem(path, "bad-target", message)
         return
     if validator == "minLength":
         yield doc.problem(path, "empty-value", f"{what} must not be empty")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from holp.clock import within_reach
 from holp.errors import HolpError
 from holp.model.coerce import iso
 from holp.output import money_plain
@@ -84,6 +85,7 @@ def period_of(as_of: dt.date, kind: str | None, week: str | None) -> Period:
             start = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
             raise HolpError(f"--week {week}: no such ISO week; write the year and the week, as 2026-W48") from None
+        within_reach(start, "--week", week)
     elif kind == "week":
         start = as_of - dt.timedelta(days=as_of.weekday())
     if kind == "week":
