@@ -146,7 +146,10 @@ def test_report_expenses__the_list_names_who_spent_and_who_approved_as_team_yaml
 
 def test_approve__a_manager_cannot_approve_the_proposal_of_her_own_project(
         example: Path, holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
-    # lin.xiaoyan, manager of south, owns P-2026-022 and ticked its 方案经销售经理审核 herself
+    # lin.xiaoyan, manager of south, owns P-2026-022; it has reached the proposal stage (committed)
+    path = example / "projects/south/P-2026-022.yaml"
+    write(path, path.read_text(encoding="utf-8").replace("stage: prospecting\n", "stage: proposal\n", 1))
+    git(example, "commit", "-qam", "P-2026-022 reached the proposal stage")
     as_member(monkeypatch, "林晓燕", "lin.xiaoyan@holp.example")
     before = snapshot(example)
     result = holp("approve", "P-2026-022", "proposal_reviewed")
