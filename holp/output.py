@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any
@@ -41,14 +42,58 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str] = (), align: Seq
 
     tabulate.PRESERVE_WHITESPACE = False
     tabulate.WIDE_CHARS_MODE = True  # wcwidth: a Chinese character takes two columns
+    limits = list(widths or ()) + [None] * (len(rows[0]) if rows else 0)
+
+    def cell(value: Any, column: int) -> str:
+        text = "" if value is None else one_line(value)
+        limit = limits[column]
+        return wrap(text, limit) if limit else text
+
     return tabulate.tabulate(
-        [["" if c is None else one_line(c) for c in row] for row in rows],
+        [[cell(c, i) for i, c in enumerate(row)] for row in rows],
         headers=[one_line(h) for h in headers],
         tablefmt="simple" if headers else "plain",
         colalign=list(align) if align else None,
         disable_numparse=True,
-        maxcolwidths=list(widths) if widths and rows else None,
     )
+
+
+_NO_LINE_START = frozenset("，。、；：？！）》」』】〉,.;:?!)]}%…·")  # punctuation a line never starts with
+_TOKEN = re.compile(r"[A-Za-z0-9_.,:/@%+\-]+|\s+|.", re.DOTALL)
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` terminal columns, joined by newlines: Chinese breaks between any two
+    characters but never before closing punctuation (the character before it goes down too), Latin words and
+    numbers stay whole unless longer than a line, blanks collapse."""
+    width = max(width, 2)
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(text):
+        if token.isspace():
+            line += " " if line and not line.endswith(" ") else ""
+            continue
+        pieces = [token]
+        if display_width(token) > width:  # a word longer than a line: cut it
+            pieces, piece = [], ""
+            for char in token:
+                if display_width(piece + char) > width:
+                    pieces.append(piece)
+                    piece = ""
+                piece += char
+            pieces.append(piece)
+        for piece in pieces:
+            if line.strip() and display_width(line + piece) > width:
+                carry = ""
+                if (piece in _NO_LINE_START and len(line.rstrip()) > 1 and not line.endswith(" ")
+                        and display_width(line[-1] + piece) <= width):
+                    carry, line = line[-1], line[:-1]
+                lines.append(line.rstrip())
+                line = carry
+            line += piece
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def checklist_line(s: ItemStatus, lang: str) -> str:
