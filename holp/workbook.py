@@ -174,52 +174,69 @@ def write(sheets: Sequence[Sheet], currency: str, notes: Sequence[tuple[str, Seq
                                                                                                               Written]:
     """The workbook of ``sheets`` as .xlsx bytes, and what it wrote otherwise than asked.
 
-    ``notes``: (a sheet's title, its lines) of a last sheet of plain lines, for what the tables cannot say (a
-    report's notes, "history incomplete"), when there are any.
+    ``notes``: (a sheet's title, its lines) of sheets of plain lines after the tables, for what the tables cannot
+    say (a report's notes, the files left out of its figures). Written row by row (openpyxl's write-only mode):
+    each table's cells are made first, for the widths its columns need before its first row is written.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     written = Written()
     names = sheet_names([s.title for s in sheets] + [title for title, _ in notes])
     bold = Font(bold=True)
     for sheet, name in zip(sheets, names, strict=False):
         ws = book.create_sheet(name)
-        widths = [display_width(terminal(h)) for h in sheet.headers]
-        for column, header in enumerate(sheet.headers, 1):
-            c = ws.cell(row=1, column=column, value=terminal(header))
-            c.data_type = "s"
-            c.font = bold
+        letters = [get_column_letter(i) for i in range(1, len(sheet.headers) + 1)]
+        widths = [_width(terminal(h)) for h in sheet.headers]
+        rows: list[list[Any]] = [[_text(ws, terminal(h), bold) for h in sheet.headers]]
         for r, row in enumerate(sheet.rows, 2):
-            for column, (value, kind) in enumerate(zip(row, sheet.kinds, strict=True), 1):
+            cells = []
+            for column, (value, kind) in enumerate(zip(row, sheet.kinds, strict=True)):
                 shown_value, style, shown = cell(value, kind, currency)
-                where = f"{name}!{get_column_letter(column)}{r}"
                 if isinstance(shown_value, str) and len(shown_value) > MOST_TEXT:
                     shown_value = shown = shown_value[:MOST_TEXT - 1] + "…"
-                    written.cut.append(where)
+                    written.cut.append(f"{name}!{letters[column]}{r}")
                 elif kind == "money" and isinstance(shown_value, str) and _decimal(value) is not None:
-                    written.as_text.append(where)
-                c = ws.cell(row=r, column=column, value=shown_value)
+                    written.as_text.append(f"{name}!{letters[column]}{r}")
                 if isinstance(shown_value, str):
-                    c.data_type = "s"  # text, never a formula: "=HYPERLINK(...)" in a note stays what it says
-                if style is not None:
-                    c.number_format = style
-                longest = max((display_width(line) for line in shown.split("\n")), default=0)
-                widths[column - 1] = max(widths[column - 1], longest)
-        for column, width in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(column)].width = min(width + 2, WIDEST)
+                    cells.append(_text(ws, shown_value))
+                else:
+                    c = WriteOnlyCell(ws, value=shown_value)
+                    if style is not None:
+                        c.number_format = style
+                    cells.append(c)
+                widths[column] = max(widths[column], max(_width(line) for line in shown.split("\n")))
+            rows.append(cells)
+        for letter, width in zip(letters, widths, strict=True):
+            ws.column_dimensions[letter].width = min(width + 2, WIDEST)
         ws.freeze_panes = "A2"
-        last = get_column_letter(max(len(sheet.headers), 1))
-        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
+        ws.auto_filter.ref = f"A1:{letters[-1] if letters else 'A'}{len(sheet.rows) + 1}"
+        for cells in rows:
+            ws.append(cells)
     for (_, lines), name in zip(notes, names[len(sheets):], strict=True):
         ws = book.create_sheet(name)
-        for r, line in enumerate(lines, 1):
-            c = ws.cell(row=r, column=1, value=terminal(line))
-            c.data_type = "s"
         ws.column_dimensions["A"].width = WIDEST
+        for line in lines:
+            ws.append([_text(ws, terminal(line))])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), written
+
+
+def _text(ws: Any, value: str, font: Any = None) -> Any:
+    """A cell of text: a string, never a formula (openpyxl takes "=..." for one: "=HYPERLINK(...)" in a note
+    stays what it says)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    c = WriteOnlyCell(ws, value=value)
+    c.data_type = "s"
+    if font is not None:
+        c.font = font
+    return c
+
+
+def _width(text: str) -> int:
+    return len(text) if text.isascii() else display_width(text)
