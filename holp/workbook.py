@@ -32,6 +32,7 @@ LARGEST = Decimal(10) ** 13  # an amount of 15 digits in cents is the most a spr
 WIDEST = 60
 MOST_TEXT = 32767  # the characters Excel keeps in a cell
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # not in a sheet's name
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
@@ -78,12 +79,18 @@ def money_format(currency: str) -> str:
 
 def sheet_names(titles: Sequence[str]) -> list[str]:
     """Valid sheet names for ``titles``, in order: none of []:*?/\\, at most 31 characters, not starting or
-    ending with an apostrophe, unique whatever the case (Excel's rules); a repeated one gets " (2)", " (3)" ..."""
+    ending with an apostrophe, unique whatever the case (Excel's rules); a repeated one gets " (2)", " (3)" ...
+
+    A long title loses its parenthesised asides first, the last first, then is cut with "…"."""
     names: list[str] = []
     taken: set[str] = set()
     for title in titles:
         base = terminal(_FORBIDDEN.sub("-", title)).replace("\n", " ").replace("\t", " ").strip().strip("'")
         base = base.strip() or "Sheet"
+        while len(base) > 31 and (asides := list(_ASIDE.finditer(base))):  # "周报 2026-W49 (11-30 – 12-06) · 张伟"
+            base = base[:asides[-1].start()] + base[asides[-1].end():]
+        if len(base) > 31:
+            base = base[:30].rstrip() + "…"
         name, n = base[:31].rstrip().strip("'"), 1
         while name.casefold() in taken:
             n += 1

@@ -226,9 +226,12 @@ def test_workbook__every_amount_of_up_to_fifteen_digits_reads_back_exact(tmp_pat
 
 
 def test_workbook__sheet_names_valid_short_and_unique() -> None:
+    assert sheet_names(["周报 2026-W49 (2026-11-30 – 2026-12-06) · 华东 (east) · 张伟",
+                        "下期到期的任务 (2026-12-07 – 2026-12-13)", "An English caption much longer than thirty-one"]) == [
+        "周报 2026-W49 · 华东 · 张伟", "下期到期的任务", "An English caption much longer…"]
     assert sheet_names(["销售漏斗", "a/b:c*d?e[f]g\\h", "'quoted'", "x" * 40, "X" * 40, "Funnel", "funnel", "",
                         "x" * 40]) == [
-        "销售漏斗", "a-b-c-d-e-f-g-h", "quoted", "x" * 31, "X" * 27 + " (2)", "Funnel", "funnel (2)", "Sheet",
+        "销售漏斗", "a-b-c-d-e-f-g-h", "quoted", "x" * 30 + "…", "X" * 27 + " (2)", "Funnel", "funnel (2)", "Sheet",
         "x" * 27 + " (3)"]
 
 
@@ -326,3 +329,15 @@ def test_report_xlsx__files_left_out_said_in_the_workbook(repo: Path, holp: Call
     about = [r[0] for r in openpyxl.load_workbook(out)["About"].iter_rows(values_only=True)]
     assert about[3] == "Files left out of every figure:"
     assert about[4].startswith("projects/east/P-2026-009.yaml")
+
+
+def test_report_xlsx__week_a_shortened_sheet_name_and_its_caption_in_full(example: Path, holp: Callable[..., Result],
+                                                                         tmp_path: Path) -> None:
+    out = tmp_path / "week.xlsx"
+    assert holp("report", "week", "--week", "2026-W47", "-o", str(out)).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "周报 2026-W47 · 厚尔普"
+    assert book.sheetnames[-2] == "下期到期的任务"
+    about = [r[0] for r in book["说明"].iter_rows(values_only=True)]
+    assert about[-3:] == ["工作表的完整标题:", "周报 2026-W47 · 厚尔普: 周报 2026-W47 (2026-11-16 – 2026-11-22) · 厚尔普",
+                          "下期到期的任务: 下期到期的任务 (2026-11-23 – 2026-11-29)"]
