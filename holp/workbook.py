@@ -191,6 +191,7 @@ def write(sheets: Sequence[Sheet], currency: str, notes: Sequence[tuple[str, Seq
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
+    book.properties.creator = "holp"
     written = Written()
     names = sheet_names([s.title for s in sheets] + [title for title, _ in notes])
     bold = Font(bold=True)

@@ -304,6 +304,10 @@ def test_report_xlsx__all_a_sheet_per_table_every_name_valid(example: Path, holp
     assert [(r[1], Decimal(repr(r[2]))) for r in rows[:len(funnel["stages"])]] == [
         (s["count"], Decimal(s["amount"])) for s in funnel["stages"]]
     assert CalamineWorkbook.from_path(str(out)).sheet_names == names
+    assert book.properties.creator == "holp"
+    default = tmp_path / "default.xlsx"  # a workbook, like the page, holds every report unless one is named
+    assert holp("report", "--lang", "en", "-o", str(default)).exit_code == 0
+    assert openpyxl.load_workbook(default).sheetnames == names
 
 
 def test_report_xlsx__needs_a_file(example: Path, holp: Callable[..., Result]) -> None:
