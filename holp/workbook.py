@@ -26,13 +26,15 @@ from holp.output import cents, display_width, money, money_plain
 
 # What a column holds: money; a share written 0.35 (percent: shown 35.0%); a number; a date; text; or, for
 # the tables of a report, "figure" (an int, a number, "12.3%", "1.25×" or "—" as report tables write them) and
-# "any" (text, where a whole ISO date is a date).
+# "any" (text, where a whole ISO date is a date). Either keeps a report's mark after a figure ("95.7% †") in the
+# cell's format, the figure a number.
 KINDS = ("money", "percent", "number", "date", "text", "figure", "any")
 LARGEST = Decimal(10) ** 13  # an amount of 15 digits in cents is the most a spreadsheet number keeps exactly
 WIDEST = 60
 MOST_TEXT = 32767  # the characters Excel keeps in a cell
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # not in a sheet's name
 _ASIDE = re.compile(r"\s*\([^()]*\)")
+_MARKED = re.compile(r"(.*\S) ([!†*])")  # a figure with a report's mark after it
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
@@ -148,6 +150,11 @@ def cell(value: Any, kind: str, currency: str) -> tuple[Any, str | None, str]:
         number = _decimal(value)
         if number is not None:
             return (int(number) if isinstance(value, int) else number), None, str(value)
+    if kind in ("figure", "any") and isinstance(value, str) and (marked := _MARKED.fullmatch(value)):
+        inner, mark = marked.groups()  # "95.7% †" (a partial score), "2026-09-28 !" (a review overdue)
+        found, style, shown = cell(inner, kind, currency)
+        if not isinstance(found, str | None):
+            return found, f'{style or "General"} "{mark}"', f"{shown} {mark}"
     if kind == "figure":
         return _figure(value)
     if kind in ("date", "any"):

@@ -345,3 +345,30 @@ def test_report_xlsx__week_a_shortened_sheet_name_and_its_caption_in_full(exampl
     about = [r[0] for r in book["说明"].iter_rows(values_only=True)]
     assert about[-3:] == ["工作表的完整标题:", "周报 2026-W47 · 厚尔普: 周报 2026-W47 (2026-11-16 – 2026-11-22) · 厚尔普",
                           "下期到期的任务: 下期到期的任务 (2026-11-23 – 2026-11-29)"]
+
+
+def test_report_xlsx__a_marked_figure_is_a_number_its_mark_in_the_format(example: Path, holp: Callable[..., Result],
+                                                                         tmp_path: Path) -> None:
+    out = tmp_path / "risks.xlsx"
+    assert holp("report", "risks", "-o", str(out)).exit_code == 0
+    data = json.loads(holp("report", "risks", "--format", "json").stdout)
+    high = list(openpyxl.load_workbook(out)["高风险"].iter_rows(min_row=2))
+    assert len(high) == len(data["high"])
+    for row, risk in zip(high, data["high"], strict=True):
+        reviewed = row[5]
+        assert (reviewed.value.date().isoformat(), reviewed.number_format) == (
+            risk["reviewed"], 'yyyy-mm-dd "!"' if risk["review_overdue"] else "yyyy-mm-dd")
+    assert any(r["review_overdue"] for r in data["high"]) and not all(r["review_overdue"] for r in data["high"])
+    other = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("高风险").to_python()[1:]
+    assert [row[5].isoformat() for row in other] == [r["reviewed"] for r in data["high"]]
+    kpi = tmp_path / "kpi.xlsx"
+    assert holp("report", "kpi", "-o", str(kpi)).exit_code == 0
+    scores = json.loads(holp("report", "kpi", "--format", "json").stdout)["reps"]
+    ranking = list(openpyxl.load_workbook(kpi).worksheets[0].iter_rows(min_row=2))
+    assert len(ranking) == len(scores)
+    for row, score in zip(ranking, scores, strict=True):
+        # the table's figure (95.7%, one place: what a manager reads) as a number, its † kept in the format; the
+        # JSON's three places and the table's one are each rounded from the score (0.0625: 0.063 and 6.2%)
+        assert abs(Decimal(repr(row[2].value)) - Decimal(score["score"])) <= Decimal("0.001")
+        assert row[2].number_format == ('0.0% "†"' if Decimal(score["scored_weight"]) < 1 else "0.0%")
+    assert {r[2].number_format for r in ranking} == {'0.0% "†"', "0.0%"}
