@@ -28,7 +28,6 @@ from holp.output import cents, display_width, money, money_plain
 # the tables of a report, "figure" (an int, a number, "12.3%", "1.25×" or "—" as report tables write them) and
 # "any" (text, where a whole ISO date is a date). Either keeps a report's mark after a figure ("95.7% †") in the
 # cell's format, the figure a number.
-KINDS = ("money", "percent", "number", "date", "text", "figure", "any")
 LARGEST = Decimal(10) ** 13  # an amount of 15 digits in cents is the most a spreadsheet number keeps exactly
 WIDEST = 60
 MOST_TEXT = 32767  # the characters Excel keeps in a cell

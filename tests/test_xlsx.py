@@ -372,3 +372,16 @@ def test_report_xlsx__a_marked_figure_is_a_number_its_mark_in_the_format(example
         assert abs(Decimal(repr(row[2].value)) - Decimal(score["score"])) <= Decimal("0.001")
         assert row[2].number_format == ('0.0% "†"' if Decimal(score["scored_weight"]) < 1 else "0.0%")
     assert '0.0% "†"' in {r[2].number_format for r in ranking}
+
+
+def test_export_xlsx__a_text_longer_than_a_cell_holds_is_cut_and_said(repo: Path, holp: Callable[..., Result],
+                                                                      tmp_path: Path) -> None:
+    path = repo / "projects/east/P-2026-001.yaml"
+    long = "很长的说明" * 8000  # 40,000 characters; a cell holds 32,767
+    write(path, path.read_text(encoding="utf-8").replace("purpose: 技术交流", f"purpose: {long}"))
+    out = tmp_path / "sales.xlsx"
+    result = holp("export", "--format", "xlsx", "-o", str(out))
+    assert (result.exit_code, result.stderr) == (
+        0, "holp: warning: visits!E2: a text longer than a cell holds (32,767 characters) is cut short\n")
+    purpose = openpyxl.load_workbook(out)["visits"]["E2"].value
+    assert purpose == long[:32766] + "…" and len(purpose) == 32767
