@@ -101,8 +101,9 @@ def codeowners(options: Options, check: bool) -> None:
 @click.option("--owner", metavar="REP", help="Only this member's deals and work (a team.yaml id).")
 @click.option("--region", metavar="REGION", help="Only this region's deals and work.")
 @click.option("--week", metavar="YYYY-Www", help="For `week`: the ISO week, e.g. 2026-W48 (default: this week).")
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html"]),
-              help="table (default), or what -o's suffix says: .md, .csv, .json, .html.")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "csv", "json", "html", "xlsx"]),
+              help="table (default), or what -o's suffix says: .md, .csv, .json, .html, .xlsx (a workbook, one "
+                   "sheet per table; needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not stdout.")
 @lang_option
 @pass_options
@@ -111,7 +112,7 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
             output: Path | None, lang: str | None) -> None:
     """Reports from the files and their history: funnel (default), forecast, conversion, aging, stalled, reps,
     receivables, changes, service, risks, week (周报/月报), kpi, expenses, sources; `all` (the default for
-    --format html) puts the pipeline's on one page.
+    --format html and xlsx) puts the pipeline's on one page, or in one workbook.
 
     \b
     Example:
@@ -123,12 +124,13 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
       holp report kpi --period quarter
       holp report --as-of 2026-06-30 --format markdown >> "$GITHUB_STEP_SUMMARY"
       holp report --format html -o report.html      # every report and its charts on one page
+      holp report forecast -o forecast.xlsx         # a workbook: a sheet per table
     """
     from holp.commands import report as command
 
     if fmt is None:
         suffixes = {".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json", ".html": "html",
-                    ".htm": "html"}
+                    ".htm": "html", ".xlsx": "xlsx"}
         fmt = suffixes.get(output.suffix.lower(), "table") if output else "table"
     sys.exit(command.run(options.root(), kind, by=by, as_of=as_of, since=since, period=period, fmt=fmt,
                          output=output, lang=lang, use_cache=not options.no_cache, owner=owner, region=region,
@@ -136,9 +138,9 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "sqlite"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "sqlite", "xlsx"]), required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="A folder for csv (one file per table), a file for jsonl and sqlite.")
+              help="A folder for csv (one file per table), a file for jsonl, sqlite and xlsx (one sheet per table).")
 @pass_options
 def export(options: Options, fmt: str, output: Path) -> None:
     """Export projects, customers, contacts, visits, payments and stage transitions for BI tools.
@@ -148,6 +150,7 @@ def export(options: Options, fmt: str, output: Path) -> None:
       holp export --format sqlite -o sales.db
       holp export --format csv -o export/        # projects.csv, customers.csv, ...
       holp export --format jsonl -o sales.jsonl
+      holp export --format xlsx -o sales.xlsx    # a workbook: one sheet per table
     """
     from holp.commands import export as command
 

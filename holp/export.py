@@ -23,6 +23,7 @@ from holp.model.coerce import iso
 from holp.output import cents, money_plain
 from holp.pipeline import probability, weighted
 from holp.repo import Repository
+from holp.workbook import Sheet
 
 TABLES: dict[str, tuple[str, ...]] = {
     "projects": ("id", "name", "customer", "owner", "region", "business_line", "stage", "amount", "probability",
@@ -50,6 +51,12 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 MONEY = frozenset(["amount", "weighted", "received_amount", "paid", "outstanding", "savings_amount", "cost",
                    "gross_profit"])
+# what a workbook writes as dates, shares (0.35, shown 35.0%) and numbers; the rest is text, as in CSV
+DATES = frozenset(["due", "received", "invoiced", "expected_close", "date", "issued", "until", "reviewed", "start",
+                   "done", "next_step_due", "resolved"])  # transitions' date is a commit's time: it stays ISO text
+SHARES = frozenset(["probability", "margin"])
+NUMBERS = frozenset(["index", "payment", "receipt", "action", "satisfaction", "closeness", "trust", "savings_kwh",
+                     "payback_years"])
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -172,6 +179,25 @@ def rows(repo: Repository, history: History | None, team: Team) -> Iterator[tupl
         if t.field == "stage":
             record = t.as_dict(team)
             yield "transitions", {key: record[key] for key in TABLES["transitions"]}
+
+
+def by_table(records: Iterator[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The records of each table, every table present (empty ones too), in TABLES' order."""
+    found: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+    for table, record in records:
+        found[table].append(record)
+    return found
+
+
+def sheets(tables: dict[str, list[dict[str, Any]]]) -> list[Sheet]:
+    """One workbook sheet per table, named as the table, the columns of its CSV file."""
+    found = []
+    for table, items in tables.items():
+        columns = TABLES[table]
+        kinds = ["money" if c in MONEY else "date" if c in DATES else "percent" if c in SHARES
+                 else "number" if c in NUMBERS else "text" for c in columns]
+        found.append(Sheet(table, columns, [[item.get(c) for c in columns] for item in items], kinds))
+    return found
 
 
 def write_sqlite(path: str, records: Iterator[tuple[str, dict[str, Any]]]) -> None:

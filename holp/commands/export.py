@@ -6,11 +6,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from holp import git, history
+from holp import git, history, workbook
 from holp import repo as repository
 from holp.commands import echo, warn_left_out
 from holp.errors import HolpError
-from holp.export import TABLES, rows, write_sqlite
+from holp.export import TABLES, by_table, rows, sheets, write_sqlite
 from holp.files import refuse_tracked, write_atomic
 
 
@@ -27,10 +27,7 @@ def run(root: Path, fmt: str, output: Path, use_cache: bool) -> int:
         if output.exists() and not output.is_dir():
             raise HolpError(f"{output} is a file: csv export writes one file per table into a folder")
         output.mkdir(parents=True, exist_ok=True)
-        buffers: dict[str, list[dict[str, object]]] = {t: [] for t in TABLES}
-        for table, record in records:
-            buffers[table].append(record)
-        for table, items in buffers.items():
+        for table, items in by_table(records).items():
             lines: list[str] = []
             out = _Lines(lines)
             writer = csv.DictWriter(out, fieldnames=list(TABLES[table]), lineterminator="\r\n")
@@ -39,6 +36,13 @@ def run(root: Path, fmt: str, output: Path, use_cache: bool) -> int:
             # a BOM: Excel, which most sales teams open CSV with, then reads the Chinese right
             write_atomic(output / f"{table}.csv", "".join(lines).encode("utf-8-sig"))
             counts[table] = len(items)
+    elif fmt == "xlsx":
+        tables = by_table(records)
+        data, written = workbook.write(sheets(tables), repo.process.currency)
+        write_atomic(output, data)
+        counts = {t: len(items) for t, items in tables.items()}
+        for warning in written.warnings():
+            echo(f"holp: warning: {warning}", err=True)
     elif fmt == "jsonl":
         lines = []
         for table, record in records:

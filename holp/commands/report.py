@@ -9,12 +9,13 @@ from holp import git, history, snapshot
 from holp.cache import Cache
 from holp.commands import echo, emit, warn_left_out
 from holp.errors import HolpError
+from holp.files import refuse_tracked, write_atomic
 from holp.labels import Labels
 from holp.labels import load as load_labels
 from holp.model import as_date
 from holp.output import shallow_warning
 from holp.pipeline import open_weighted
-from holp.reports import PAGE, REPORTS, Inputs, render
+from holp.reports import PAGE, REPORTS, Inputs, render, sheets
 from holp.reports.common import Report, state, weighted_open_pipeline
 
 ALL = "all"
@@ -108,7 +109,10 @@ def build(root: Path, kind: str, snap: snapshot.Snapshot, label: Labels, hist: h
 def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, since: str | None, period: str | None,
         fmt: str, output: Path | None, lang: str | None, use_cache: bool, owner: str | None = None,
         region: str | None = None, week: str | None = None) -> int:
-    kind = kind or (ALL if fmt == "html" else "funnel")
+    kind = kind or (ALL if fmt in ("html", "xlsx") else "funnel")
+    if fmt == "xlsx" and output is None:
+        raise HolpError("--format xlsx writes a workbook, which is no text for a terminal: name the file with "
+                        "-o FILE.xlsx")
     if kind == ALL and fmt in ("json", "csv"):
         raise HolpError("--format json and csv take one report: name it (funnel, forecast, ...)")
     revision, day = snapshot.resolve_as_of(root, as_of) if as_of else (None, None)
@@ -134,6 +138,15 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     # a shallow history is said in the figures too (history_incomplete), never silently wrong
     reports = build(root, kind, snap, label, hist, by=by, period=period, since=since, cache=cache, owner=owner,
                     region=region, week=week)
+    name = render.title(reports[0], label) if len(reports) == 1 else label("report_funnel")
+    if fmt == "xlsx" and output is not None:  # (none is refused above)
+        data, written = sheets.workbook(reports, label, f"{snap.process.company} · {name}", unread)
+        refuse_tracked(output)
+        write_atomic(output, data)
+        for warning in written.warnings():
+            echo(f"holp: warning: {warning}", err=True)
+        echo(f"wrote {output}", err=True)
+        return 1 if left_out else 0
     if fmt == "json":
         text = render.as_json(reports[0])
     elif fmt == "csv":
@@ -141,7 +154,6 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     elif fmt == "markdown":
         text = render.markdown(reports, label, unread)
     elif fmt == "html":
-        name = render.title(reports[0], label) if len(reports) == 1 else label("report_funnel")
         title = f"{snap.process.company} · {name}"
         points = series(root, snap, cache) if in_git and hist is not None else None
         text = render.page(reports, label, title, points, label.lang, unread)
