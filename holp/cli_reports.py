@@ -94,7 +94,8 @@ def codeowners(options: Options, check: bool) -> None:
 @click.option("--by", type=click.Choice(reports.BY), help="Group the funnel by this.")
 @click.option("--as-of", "as_of", metavar="DATE|REV", help="The repository as it stood then, read from git.")
 @click.option("--since", metavar="DATE|REV",
-              help="For `changes`: what changed after this day (DATE), or in the commits after this one (REV).")
+              help="For `changes`: what changed after this day (DATE), or in the commits after this one (REV); "
+                   "for the dashboard (--format html): the cards' change since then (default: 30 days before).")
 @click.option("--period", type=click.Choice(reports.PERIODS),
               help="forecast: bucket by quarter (default) or month; week: the week (default) or the month; "
                    "kpi: the month, quarter or year.")
