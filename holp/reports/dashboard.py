@@ -270,11 +270,12 @@ def funnel_html(stages: Sequence[StageTotals], moved_on: dict[str, Decimal | Non
 
     rows = []
     for i, s in enumerate(shown):
-        w = width(s)
-        narrower = width(shown[i + 1]) if i + 1 < len(shown) else w * 0.8
-        inset = max(0.0, (w - narrower) / 2 / w * 100)
-        share = float(s.totals.weighted / s.totals.amount * 100) if s.totals.amount else 0.0
-        shape = f"clip-path: polygon(0 0, 100% 0, {100 - inset:.1f}% 100%, {inset:.1f}% 100%)"
+        top = width(s)  # a row's top edge is as wide as its amount, its bottom edge as the next row's top
+        bottom = width(shown[i + 1]) if i + 1 < len(shown) else top * 0.7
+        w = max(top, bottom)
+        shape = (f"clip-path: polygon({(w - top) / 2 / w * 100:.1f}% 0, {100 - (w - top) / 2 / w * 100:.1f}% 0, "
+                 f"{100 - (w - bottom) / 2 / w * 100:.1f}% 100%, {(w - bottom) / 2 / w * 100:.1f}% 100%)")
+        share = float(s.totals.weighted / biggest * 100) / w * 100
         figures_ = (f"{s.totals.count} · {show.with_unit(s.totals.amount)} "
                     f"({label('dash_weighted_label')} {show.amount(s.totals.weighted)})")
         inner = (f'<span class="stage-name">{esc(s.label)}</span>'
@@ -381,7 +382,7 @@ def dashboard(root: Path, snap: Snapshot, label: Labels, hist: History | None, c
              f'<figure class="panel"><figcaption>{esc(label("dash_forecast"))} {ahead.year}</figcaption>'
              f"{forecast_html(ahead, show, label, links)}</figure>"]
     if points:
-        parts.append(f'<figure class="panel wide"><figcaption>{esc(label("dash_trend"))}</figcaption>'
+        parts.append(f'<figure class="panel"><figcaption>{esc(label("dash_trend"))}</figcaption>'
                      f"{trend_html(points, show, label)}</figure>")
     parts.append("</div>")
     return f'<section class="dashboard">{"".join(parts)}</section>'
