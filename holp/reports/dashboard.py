@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -112,13 +112,13 @@ def figures(snap: Snapshot, hist: History | None, lang: str) -> Figures:
 
 
 def before(root: Path, day: dt.date, cache: Cache, lang: str) -> Figures | None:
-    """The figures as the repository stood at the end of ``day`` (its last commit then); None outside git.
-    A history that starts later compares with nothing: every figure zero."""
+    """The figures as the repository stood at the end of ``day`` (its last commit then); None outside git or when
+    the history starts later (no change is shown then, rather than every figure as new)."""
     if git.toplevel(root, optional=True) is None or git.rev_parse(root, "HEAD") is None:
         return None
     sha = snapshot.commit_on_or_before(root, day)
     if sha is None:
-        return Figures(ZERO, 0, None, ZERO, 0, ZERO, 0, 0, ZERO, 0, 0)
+        return None
     then = snapshot.load(root, sha, as_of=day, cache=cache)
     return figures(then, history.read(root, revisions=[sha], cache=cache), lang)
 
@@ -145,8 +145,8 @@ def ticks(top: Decimal) -> list[Decimal]:
     raw = top / 5
     power = Decimal(1).scaleb(raw.adjusted())
     step = next(power * m for m in (1, 2, 5, 10) if power * m >= raw)
-    count = -(-top // step)  # ceiling
-    return [(step * i).normalize() for i in range(int(count) + 1)]
+    count = int((top / step).to_integral_value(rounding=ROUND_CEILING))
+    return [(step * i).normalize() for i in range(count + 1)]
 
 
 def tick_text(value: Decimal) -> str:
