@@ -3,6 +3,7 @@ collapsed, highlights said with a symbol, money in the display unit, values esca
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -10,11 +11,12 @@ import subprocess
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
-from conftest import git, require_chromium, write
 
+from conftest import git, require_chromium, write
 from holp.cache import Cache
 from holp.labels import load as load_labels
 from holp.reports.dashboard import dashboard, tick_text, ticks
@@ -48,10 +50,11 @@ def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def _json(holp: Callable[..., Result], *args: str) -> dict:  # type: ignore[type-arg]
+def _json(holp: Callable[..., Result], *args: str) -> dict[str, Any]:
     result = holp("report", *args, "--format", "json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    found: dict[str, Any] = json.loads(result.stdout)
+    return found
 
 
 def _wan(value: Decimal) -> str:
@@ -130,7 +133,7 @@ def test_dashboard__axis_ticks_are_round() -> None:
         found = ticks(Decimal(top))
         step = found[1] - found[0]
         assert found[0] == 0 and found[-1] >= Decimal(top) > found[-2] and len(found) <= 7, (top, found)
-        assert all(b - a == step for a, b in zip(found, found[1:], strict=False))
+        assert all(b - a == step for a, b in itertools.pairwise(found))
         mantissa = step.scaleb(-step.adjusted())
         assert mantissa in (1, 2, 5), (top, step)
     assert [tick_text(t) for t in ticks(Decimal("1600.975"))] == ["0", "500", "1,000", "1,500", "2,000"]

@@ -302,7 +302,9 @@ def forecast_html(ahead: Forecast, show: Display, label: Labels, links: Links | 
         return min(100.0, float(value / biggest * 100))
 
     rows = []
-    for t in ahead.targets:
+    for n, t in enumerate(ahead.targets):
+        if n == 0 or ahead.targets[n - 1].kind != t.kind:
+            rows.append(f'<div class="group">{esc(label(t.kind))}</div>')
         below = t.forecast < t.target
         mark = f'<span class="flag">▼ {esc(label("dash_below_target"))}</span>' if below else ""
         numbers = (f"{label('dash_won_label')} {show.amount(t.won)} / {show.with_unit(t.target)} "
@@ -340,8 +342,9 @@ def trend_html(points: Sequence[tuple[dt.date, Decimal]], show: Display, label: 
     line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
     grid = "".join(f'<span class="tick" style="bottom:{float(t / top * 100):.1f}%"><span>{esc(tick_text(t))}</span>'
                    f"</span>" for t in axis)
-    every = 3 if len(points) > 7 else 1
-    months = "".join(f'<span class="month" style="left:{i * 100 / n:.1f}%">{day.strftime("%Y-%m")}</span>'
+    every = 3 if len(points) > 7 else 1  # a phone shows every other one of these (CSS hides the minor ones)
+    months = "".join(f'<span class="month{" minor" if i % (2 * every) else ""}" style="left:{i * 100 / n:.1f}%">'
+                     f'{day.strftime("%Y-%m")}</span>'
                      for i, (day, _) in enumerate(points) if i % every == 0 and i < len(points) - 1)
     last_day, last = points[-1]
     dots = "".join(f'<span class="dot" style="left:{i * 100 / n:.1f}%;bottom:{float(v / top * 100):.1f}%" '
@@ -462,7 +465,8 @@ td.num, th.num { text-align: right; }
   .conv { margin-left: 9em; margin-right: 19em; }
   .target { grid-template-columns: 9em 1fr; }
 }
-@media (max-width: 600px) { body { padding: 8px; font-size: 13px; } th, td { padding: 4px 5px; }
+.group { font-size: 13px; color: var(--muted); border-bottom: 1px solid var(--line); margin: 8px 0 6px; }
+@media (max-width: 600px) { body { padding: 8px; font-size: 13px; } th, td { padding: 4px 5px; } .minor { display: none; }
   .figure { font-size: 22px; } .cards { grid-template-columns: 1fr 1fr; gap: 8px; } .card { padding: 8px 10px; } }
 @media print { body { padding: 0; font-size: 11px; } h2 { break-after: avoid; } .scroll { overflow: visible; }
   .panel, .card { border-color: #999; } .panels { display: block; } .panel { margin-bottom: 10px; }
