@@ -112,7 +112,8 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
             output: Path | None, lang: str | None) -> None:
     """Reports from the files and their history: funnel (default), forecast, conversion, aging, stalled, reps,
     receivables, changes, service, risks, week (周报/月报), kpi, expenses, sources; `all` (the default for
-    --format html) puts the pipeline's on one page.
+    --format html) is the dashboard (headline cards with their change since --since, default 30 days; the funnel,
+    forecast against target, the pipeline's trend; money in holp.yaml's display_unit) over the pipeline's reports.
 
     \b
     Example:
@@ -123,7 +124,7 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
       holp report week --owner zhang.wei --format markdown   # this week's 周报
       holp report kpi --period quarter
       holp report --as-of 2026-06-30 --format markdown >> "$GITHUB_STEP_SUMMARY"
-      holp report --format html -o report.html      # every report and its charts on one page
+      holp report --format html -o report.html      # the dashboard, every report below it
     """
     from holp.commands import report as command
 

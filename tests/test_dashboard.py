@@ -126,6 +126,9 @@ def test_dashboard__since_a_day_or_a_commit(example: Path, holp: Callable[..., R
     assert holp("report", "--format", "html", "--since", first, "--lang", "en").stdout == page
     before = holp("report", "--format", "html", "--since", "2026-09-01", "--lang", "en").stdout
     assert _card(before, "won")[2] == ""  # no history then: no change said, rather than everything as new
+    wrong = holp("report", "--format", "html", "--since", "nonsense")
+    assert (wrong.exit_code, wrong.stdout) == (2, "")
+    assert wrong.stderr == "holp: --since nonsense: neither a date (YYYY-MM-DD) nor a revision of this repository\n"
 
 
 def test_dashboard__axis_ticks_are_round() -> None:
@@ -174,6 +177,7 @@ def test_dashboard__stages_and_rows_with_nothing_are_one_line(repo: Path, holp: 
     assert re.search(r'<p class="none">\d+ rows of zeros not shown</p>', forecast)
     single = holp("report", "funnel", "--format", "html").stdout
     assert "另有 4 个阶段没有项目" in single and '<div class="cards">' not in single
+    assert "<title>厚尔普 · 销售漏斗</title>" in single and '<th class="num">加权金额 (万元)</th>' in single
 
 
 def _commit_plain(root: Path) -> None:
