@@ -82,7 +82,7 @@ def _card(page: str, key: str) -> tuple[str, str, str]:
     found = re.search(rf'id="card-{key}">.*?<div class="figure">(.*?)</div><div class="detail">(.*?)</div>'
                       rf'(?:<div class="change[^"]*">(.*?)</div>)?</(?:div|a)>', page)
     assert found, key
-    return found.group(1), found.group(2), found.group(3) or ""
+    return found.group(1), found.group(2), re.sub(r"<[^>]*>", "", found.group(3) or "")
 
 
 def _signed(value: Decimal, show: Callable[[Decimal], str]) -> str:

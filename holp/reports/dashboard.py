@@ -183,7 +183,7 @@ class _Card:
 
 
 def _change(card: _Card, label: Labels, since: dt.date) -> str:
-    when = esc(_fill(label("dash_since"), day=since.isoformat()))
+    when = f'<span class="when">{esc(_fill(label("dash_since"), day=since.isoformat()))}</span>'
     if card.change is None:
         return ""
     if card.change == 0:
@@ -411,6 +411,7 @@ h3 { font-size: 15px; margin: 16px 0 6px; color: var(--muted); }
 .card-title { color: var(--muted); font-size: 14px; }
 .figure { font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.3; }
 .detail, .change { font-size: 13px; color: var(--muted); }
+.when { white-space: nowrap; }
 .change.good { color: var(--good); } .change.bad { color: var(--bad); }
 .flag { color: var(--bad); font-weight: 600; }
 .panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); gap: 16px; }
