@@ -94,7 +94,8 @@ def codeowners(options: Options, check: bool) -> None:
 @click.option("--by", type=click.Choice(reports.BY), help="Group the funnel by this.")
 @click.option("--as-of", "as_of", metavar="DATE|REV", help="The repository as it stood then, read from git.")
 @click.option("--since", metavar="DATE|REV",
-              help="For `changes`: what changed after this day (DATE), or in the commits after this one (REV).")
+              help="For `changes`: what changed after this day (DATE), or in the commits after this one (REV); "
+                   "for the dashboard (--format html): the cards' change since then (default: 30 days before).")
 @click.option("--period", type=click.Choice(reports.PERIODS),
               help="forecast: bucket by quarter (default) or month; week: the week (default) or the month; "
                    "kpi: the month, quarter or year.")
@@ -112,7 +113,9 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
             output: Path | None, lang: str | None) -> None:
     """Reports from the files and their history: funnel (default), forecast, conversion, aging, stalled, reps,
     receivables, changes, service, risks, week (周报/月报), kpi, expenses, sources; `all` (the default for
-    --format html and xlsx) puts the pipeline's on one page, or in one workbook.
+    --format html) is the dashboard (headline cards with their change since --since, default 30 days; the funnel,
+    forecast against target, the pipeline's trend; money in holp.yaml's display_unit) over the pipeline's reports;
+    with --format xlsx, one workbook of them.
 
     \b
     Example:
@@ -123,7 +126,7 @@ def report_(options: Options, kind: str | None, by: str | None, as_of: str | Non
       holp report week --owner zhang.wei --format markdown   # this week's 周报
       holp report kpi --period quarter
       holp report --as-of 2026-06-30 --format markdown >> "$GITHUB_STEP_SUMMARY"
-      holp report --format html -o report.html      # every report and its charts on one page
+      holp report --format html -o report.html      # the dashboard, every report below it
       holp report forecast -o forecast.xlsx         # a workbook: a sheet per table
     """
     from holp.commands import report as command

@@ -355,7 +355,7 @@ def main() -> int:
     holp(dest, "report", "week", "--week", LAST_WEEK)  # the 周报 of the history's last full week
     page = dest / "report.html"
     holp(dest, "report", "--format", "html", "-o", str(page))
-    print(f"\nthe HTML report (every report and its charts): {page}")
+    print(f"\nthe dashboard (every report below it): {page}")
     return failed
 
 

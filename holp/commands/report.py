@@ -16,23 +16,9 @@ from holp.model import as_date
 from holp.output import shallow_warning
 from holp.pipeline import open_weighted
 from holp.reports import PAGE, REPORTS, Inputs, render, sheets
-from holp.reports.common import Report, state, weighted_open_pipeline
+from holp.reports.common import Report, state
 
 ALL = "all"
-
-
-def series(root: Path, snap: snapshot.Snapshot, cache: Cache, months: int = 12) -> list[tuple[dt.date, Decimal]]:
-    """Weighted open pipeline at the end of each of the last months, read from git; the last point is now."""
-    points: list[tuple[dt.date, Decimal]] = []
-    first = snap.as_of.replace(day=1)
-    for back in range(months, 0, -1):
-        year, month = divmod(first.year * 12 + first.month - 1 - back + 1, 12)
-        day = dt.date(year, month + 1, 1) - dt.timedelta(days=1)
-        sha = snapshot.commit_on_or_before(root, day)
-        if sha is not None:
-            points.append((day, open_weighted(snap.process, history.summaries_at(root, sha, cache=cache))))
-    points.append((snap.as_of, weighted_open_pipeline(snap)))
-    return points
 
 
 def new_customers(root: Path, snap: snapshot.Snapshot) -> dict[str, int]:
@@ -154,9 +140,16 @@ def run(root: Path, kind: str | None, *, by: str | None, as_of: str | None, sinc
     elif fmt == "markdown":
         text = render.markdown(reports, label, unread)
     elif fmt == "html":
-        title = f"{snap.process.company} · {name}"
-        points = series(root, snap, cache) if in_git and hist is not None else None
-        text = render.page(reports, label, title, points, label.lang, unread)
+        from holp.display import display
+        from holp.reports.dashboard import dashboard
+
+        show = display(snap.process.display_unit, label.lang, snap.process.currency)
+        name = render.title(reports[0], label) if kind != ALL else label("dashboard")
+        top = ""
+        if kind == ALL:  # the dashboard, its cards' changes since --since (default 30 days before)
+            sha, day, after = since_point(root, since, snap.revision) if since else (None, None, None)
+            top = dashboard(root, snap, label, hist, cache, since=day, since_commit=sha if after else None)
+        text = render.page(reports, label, f"{snap.process.company} · {name}", show, label.lang, unread, top)
     else:
         text = render.text(reports, label)
     code = emit(text, output)

@@ -1,27 +1,30 @@
-"""Writing reports: terminal tables, Markdown, CSV, JSON, and one self-contained HTML page with SVG charts.
+"""Writing reports: terminal tables, Markdown, CSV, JSON, and one self-contained HTML page (the dashboard).
 
 Every format is written from a report's own `json()`, `tables()` and
 `notes()`, so the figures read the same in each; money becomes text here and
-in `json()` only, two places, rounded once, half up. The HTML page carries its
-own styles and inline SVG: no scripts, fonts or anything else from a network,
-so it opens the same from a CI artifact, an email or a phone, and prints on A4.
+in `json()` only, rounded once, half up: two places in the currency, and on
+the HTML page in holp.yaml's display unit (万元). The HTML page carries its own
+styles (the dashboard's, `holp.reports.dashboard`): no scripts, fonts or
+anything else from a network, so it opens the same from a CI artifact, an
+email or a phone, and prints on A4.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from holp.display import Display
 from holp.inert import markdown as md
 from holp.labels import Labels
 from holp.output import fit, money, money_plain, table
-from holp.reports.charts import esc, forecast_svg, funnel_svg, line_svg
+from holp.reports.charts import esc
 from holp.reports.common import Report, Table
+from holp.reports.dashboard import CSS, forecast_html, funnel_html
 from holp.reports.forecast import Forecast
 from holp.reports.funnel import Funnel
 
@@ -110,70 +113,59 @@ def as_csv(report: Report, label: Labels) -> str:
 
 # -- HTML ----------------------------------------------------------------------------------
 
-CSS = """
-:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --bar: #2f80ed; --won: #27ae60; --lost: #c0392b;
-        --soft: #e8f0fe; --target: #f2994a; }
-* { box-sizing: border-box; }
-body { margin: 0; padding: 16px; color: var(--ink); background: #fff;
-       font: 14px/1.5 -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",
-             "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
-main { max-width: 1100px; margin: 0 auto; }
-h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
-h3 { font-size: 15px; margin: 16px 0 6px; color: var(--muted); }
-.meta { color: var(--muted); margin-bottom: 12px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 480px), 1fr)); gap: 16px; }
-figure { margin: 0; padding: 12px; border: 1px solid var(--line); border-radius: 8px; break-inside: avoid; }
-figcaption { font-weight: 600; margin-bottom: 8px; }
-svg { width: 100%; height: auto; display: block; }
-svg text { font-size: 14px; fill: var(--ink); }
-.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
-table { border-collapse: collapse; width: 100%; margin: 4px 0 12px; font-variant-numeric: tabular-nums; }
-th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; text-align: left; }
-th { background: #f5f7fa; font-weight: 600; }
-td.num, th.num { text-align: right; }
-.note { color: var(--muted); font-style: italic; }
-.warning { border-left: 4px solid var(--target); padding: 4px 12px; margin: 8px 0; overflow-wrap: anywhere; }
-@media (max-width: 600px) { body { padding: 8px; font-size: 13px; } th, td { padding: 4px 5px; } }
-@media print { body { padding: 0; font-size: 11px; } h2 { break-after: avoid; } .scroll { overflow: visible; }
-               figure { border: none; } @page { size: A4; margin: 14mm; } }
-"""
+
+def _zero(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, (int, Decimal)) and value == 0)
 
 
-def _html_table(t: Table, report: Report) -> str:
+def _html_table(t: Table, report: Report, show: Display, label: Labels) -> str:
+    """A table with money in the display unit; rows of nothing but zeros are said in one line, not listed."""
     align = _align(t)
+    figures = t.money | t.numbers
+    keep = [row for row in t.rows
+            if not t.money or not all(_zero(v) for i, v in enumerate(row) if i in figures)]
+    headers = [f"{h} ({show.unit})" if i in t.money else h for i, h in enumerate(t.headers)]
     head = "".join(f'<th class="{"num" if a == "right" else ""}">{esc(h)}</th>'
-                   for h, a in zip(_headers(t, report), align, strict=True))
-    body = "".join("<tr>" + "".join(f'<td class="{"num" if a == "right" else ""}">{esc(_cell(v, i, t))}</td>'
+                   for h, a in zip(headers, align, strict=True))
+
+    def cell(value: Any, column: int) -> Any:
+        if column in t.money and isinstance(value, Decimal):
+            return show.amount(value)
+        return _cell(value, column, t)
+
+    body = "".join("<tr>" + "".join(f'<td class="{"num" if a == "right" else ""}">{esc(cell(v, i))}</td>'
                                     for i, (v, a) in enumerate(zip(row, align, strict=True))) + "</tr>"
-                   for row in t.rows)
+                   for row in keep)
+    left = len(t.rows) - len(keep)
+    key = "dash_stages_none" if t.headers and t.headers[0] == label("stage") else "dash_rows_none"
+    none = f'<p class="none">{esc(label(key).replace("{n}", str(left)))}</p>' if left else ""
     return f'<h3>{esc(t.caption)}</h3><div class="scroll"><table><thead><tr>{head}</tr></thead>' \
-           f"<tbody>{body}</tbody></table></div>"
+           f"<tbody>{body}</tbody></table></div>{none}"
 
 
-def page(reports: Sequence[Report], label: Labels, heading: str, series: list[tuple[dt.date, Decimal]] | None,
-         lang: str, left_out: Sequence[str] = ()) -> str:
-    """One page of ``reports`` under ``heading``, with the funnel, the forecast and ``series`` (the weighted
-    pipeline at month ends) drawn, after the files ``left_out`` of every figure."""
+def page(reports: Sequence[Report], label: Labels, heading: str, show: Display, lang: str,
+         left_out: Sequence[str] = (), top: str = "") -> str:
+    """One page of ``reports`` under ``heading``, money in ``show``'s unit, after the files ``left_out`` of every
+    figure and ``top`` (the dashboard, `holp.reports.dashboard`); a funnel or a forecast alone is drawn too."""
     charts = []
-    for report in reports:
-        if isinstance(report, Funnel):
-            charts.append(("funnel_chart", funnel_svg(report.block.stages, label)))
-        if isinstance(report, Forecast) and report.targets:
-            charts.append(("report_forecast", forecast_svg(report.targets, label)))
-    if series:
-        charts.append(("pipeline_over_time", line_svg(series, label)))
+    if not top:
+        for report in reports:
+            if isinstance(report, Funnel):
+                charts.append((label("dash_funnel"), funnel_html(report.block.stages, {}, show, label, None)))
+            if isinstance(report, Forecast) and report.targets:
+                charts.append((f"{label('dash_forecast')} {report.year}", forecast_html(report, show, label, None)))
     first = reports[0]
     sections = []
     for report in reports:
-        body = "".join(_html_table(t, report) for t in report.tables(label) if t.rows)
+        body = "".join(_html_table(t, report, show, label) for t in report.tables(label) if t.rows)
         notes = "".join(f'<p class="note">{esc(n)}</p>' for n in report.notes(label))
         sections.append(f"<section><h2>{esc(title(report, label))}</h2>{body}{notes}</section>")
-    figures = "".join(f"<figure><figcaption>{esc(label(key))}</figcaption>{svg}</figure>" for key, svg in charts)
+    figures = "".join(f'<figure class="panel"><figcaption>{esc(caption)}</figcaption>{html}</figure>'
+                      for caption, html in charts)
     warning = (f'<div class="warning">⚠️ {esc(label("left_out"))}:<ul>'
                + "".join(f"<li>{esc(line)}</li>" for line in left_out) + "</ul></div>") if left_out else ""
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(heading)}</title><style>{CSS}</style></head><body><main>"
-            f"<h1>{esc(heading)}</h1><div class=\"meta\">{esc(_meta(first, label))}</div>{warning}"
-            f'<div class="charts">{figures}</div>{"".join(sections)}</main></body></html>\n')
+            f"<h1>{esc(heading)}</h1><div class=\"meta\">{esc(_meta(first, label))}</div>{warning}{top}"
+            f'<div class="panels">{figures}</div>{"".join(sections)}</main></body></html>\n')
