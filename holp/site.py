@@ -63,7 +63,7 @@ def check_output(root: Path, out: Path) -> None:
     resolved, top = out.resolve(), root.resolve()
     if resolved == top or resolved in top.parents:
         raise HolpError(f"{out} holds the repository: write the site into a folder of its own")
-    if out.is_dir() and git.toplevel(out, optional=True) is not None and git.is_tracked(out, out):
+    if out.is_dir() and git.toplevel(resolved, optional=True) is not None and git.is_tracked(resolved, resolved):
         raise HolpError(f"{out} holds files git keeps: write the site somewhere else (a folder git ignores)")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise HolpError(f"{out} is not empty and holds no site of holp ({MANIFEST}): name an empty folder")
@@ -179,8 +179,9 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
                            "projects": sum(1 for p in repo.projects.values() if p.customer == c.id)}
                           for c in customers])
     ticks = week_log.ticks(root, snap.revision, dt.date.min, dt.date.max) if hist is not None else []
+    order = {sha: n for n, (sha, _, _) in enumerate(git.commits(root, "HEAD"))} if hist is not None else {}
     for project in sorted(repo.projects.values(), key=lambda p: p.id):
-        entries = timeline(project.id, hist, ticks, snap, label, shown)
+        entries = timeline(project.id, hist, ticks, snap, label, shown, order)
         yield page(f"projects/{slug(project.id)}.html", "site/project.html.j2", title=f"{project.id} {project.name}",
                    **project_page(repo, snap, project, label, shown, entries))
     for customer in customers:
@@ -239,8 +240,10 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
         before = {}
     finally:  # a build that stopped half way keeps what it wrote: the next one goes on from there
         kept = {**{k: "" for k in before}, **after}  # pages not reached: no hash, so written again
-        write_atomic(out / MANIFEST, (json.dumps({"holp": __version__, "pages": kept}, indent=1, sort_keys=True)
-                                      + "\n").encode("utf-8"))
+        data = (json.dumps({"holp": __version__, "pages": kept}, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        manifest = out / MANIFEST
+        if manifest.is_symlink() or not manifest.is_file() or manifest.read_bytes() != data:
+            write_atomic(manifest, data)
     return Built(written, unchanged, removed)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -170,11 +170,13 @@ class Entry:
     text: str
     author: str
     commit: str
+    rank: int = 0  # within one commit: created first, then the ticks in the process's order, then the rest
 
 
 def timeline(project_id: str, hist: History | None, ticks: Iterable[Tick], snap: Snapshot,
-             label: Labels, shown: Display) -> list[Entry]:
-    """A project's history, oldest first: its moves and changed fields (holp.history) and its ticks (holp.week_log)."""
+             label: Labels, shown: Display, order: Mapping[str, int]) -> list[Entry]:
+    """A project's history, oldest first: its moves and changed fields (holp.history) and its ticks (holp.week_log);
+    ``order`` is each commit's place in the history (oldest 0), for commits of one second."""
     process, lang = snap.process, label.lang
     entries: list[Entry] = []
     for t in (hist.transitions if hist else []):
@@ -190,16 +192,18 @@ def timeline(project_id: str, hist: History | None, ticks: Iterable[Tick], snap:
             kind = label(t.field)
             text = f"{_field(t.source, t.field, shown)} → {_field(t.target, t.field, shown)}"
         extra = "; ".join(x for x in (t.reason, t.note) if x)
-        entries.append(Entry(t.date, kind, f"{text} ({extra})" if extra else text, author, t.commit))
+        entries.append(Entry(t.date, kind, f"{text} ({extra})" if extra else text, author, t.commit,
+                             0 if t.source is None and t.field == "stage" else 1 << 30))
     texts = {(s.id, i.id): i.text.get(lang) for s in process.stages for i in s.checklist}
+    places = {key: n for n, key in enumerate(texts, start=1)}
     for tick in ticks:
         if tick.project != project_id:
             continue
         rep = snap.team.rep_by_email(tick.email)
         entries.append(Entry(tick.date, label("site_tick"),
                              f"{process.stage_label(tick.stage, lang)}: {texts.get((tick.stage, tick.item), tick.item)}",
-                             rep.name if rep else tick.author, tick.commit))
-    return sorted(entries, key=lambda e: (dt.datetime.fromisoformat(e.date), e.kind))
+                             rep.name if rep else tick.author, tick.commit, places.get((tick.stage, tick.item), 1 << 29)))
+    return sorted(entries, key=lambda e: (dt.datetime.fromisoformat(e.date), order.get(e.commit, 0), e.rank))
 
 
 def _field(value: str | None, field: str, shown: Display) -> str:
@@ -217,6 +221,11 @@ def project_page(repo: Repository, snap: Snapshot, project: Project, label: Labe
                  entries: Sequence[Entry]) -> dict[str, Any]:
     """The variables of a project's page: the form's context (holp.forms) and what the site adds to it."""
     variables = form_context(repo, project, label)
+    # what the page does not show of other records stays out, so their changes do not rewrite this page
+    if variables["customer"] is not None:
+        variables["customer"] = {k: v for k, v in variables["customer"].items() if k != "projects"}
+    variables["project"] = {k: v for k, v in variables["project"].items()
+                            if k not in ("customer", "matching_cases")}
     process, team, lang = repo.process, repo.team, label.lang
     customer = repo.customer_of(project)
     gates = []
