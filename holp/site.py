@@ -34,7 +34,17 @@ from holp.render import folders, render
 from holp.reports import PAGE, REPORTS, Inputs
 from holp.reports import render as report_render
 from holp.reports.common import state
-from holp.site_pages import Links, customer_page, deal_lists, deal_rows, project_page, slug, tables, timeline
+from holp.site_pages import (
+    Links,
+    customer_page,
+    deal_lists,
+    deal_rows,
+    project_page,
+    rep_name,
+    slug,
+    tables,
+    timeline,
+)
 
 MANIFEST = ".holp-site.json"
 ASSETS = ("site.css", "site.js")
@@ -174,7 +184,7 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
     customers = sorted(repo.customers.values(), key=lambda c: c.id)
     yield page("lists/customers.html", "site/customers.html.j2", title=label("site_customers"),
                customers=[{"id": c.id, "name": c.name, "owner": c.owner or "",
-                           "owner_name": team.rep(c.owner).name if c.owner and team.rep(c.owner) else (c.owner or ""),
+                           "owner_name": rep_name(team, c.owner),
                            "owner_known": bool(c.owner and team.rep(c.owner)),
                            "projects": sum(1 for p in repo.projects.values() if p.customer == c.id)}
                           for c in customers])

@@ -21,8 +21,8 @@ from holp.gates import gate
 from holp.history import History
 from holp.labels import Labels
 from holp.model import Customer, Project, Team
-from holp.reports.common import Report, Table, state, won_dates
 from holp.repo import Repository
+from holp.reports.common import Report, Table, state, won_dates
 from holp.snapshot import Deal, Snapshot
 from holp.week_log import Tick
 
@@ -77,7 +77,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _rep_name(team: Team, rep_id: str | None) -> str:
+def rep_name(team: Team, rep_id: str | None) -> str:
     rep = team.rep(rep_id) if rep_id else None
     return rep.name if rep else (rep_id or "")
 
@@ -151,7 +151,7 @@ def deal_rows(snap: Snapshot, deals: Sequence[tuple[Deal, str]], label: Labels, 
         rows.append({"id": deal.id, "name": deal.name, "customer": deal.customer or "",
                      "customer_name": account.name if account else (deal.customer or ""),
                      "customer_known": account is not None, "owner": deal.owner or "",
-                     "owner_name": _rep_name(snap.team, deal.owner),
+                     "owner_name": rep_name(snap.team, deal.owner),
                      "owner_known": bool(deal.owner and snap.team.rep(deal.owner)),
                      "stage_label": snap.process.stage_label(deal.stage, label.lang),
                      "amount": shown.amount(deal.amount), "amount_sort": _text(deal.amount),
@@ -182,7 +182,7 @@ def timeline(project_id: str, hist: History | None, ticks: Iterable[Tick], snap:
     for t in (hist.transitions if hist else []):
         if t.project != project_id:
             continue
-        author = _rep_name(snap.team, rep.id) if (rep := snap.team.rep_by_email(t.email)) else t.author
+        author = rep_name(snap.team, rep.id) if (rep := snap.team.rep_by_email(t.email)) else t.author
         if t.field == "stage":
             kind = label("site_created") if t.source is None else label("move")
             before = process.stage_label(t.source, lang) if t.source else ""
@@ -246,12 +246,12 @@ def project_page(repo: Repository, snap: Snapshot, project: Project, label: Labe
                       "amount": shown.amount(p.amount), "paid": shown.amount(p.paid),
                       "outstanding": shown.amount(p.outstanding),
                       "late": bool(p.due and p.outstanding and p.due < snap.as_of),
-                      "collector": _rep_name(team, p.collector), "note": _text(p.note)}
+                      "collector": rep_name(team, p.collector), "note": _text(p.note)}
                      for n, p in enumerate(project.payments, start=1)],
-        "tasks": [{"what": _text(t.what), "who": _rep_name(team, t.who), "due": _text(t.due), "done": _text(t.done),
+        "tasks": [{"what": _text(t.what), "who": rep_name(team, t.who), "due": _text(t.due), "done": _text(t.done),
                    "late": bool(t.due and not t.done and t.due < snap.as_of)} for t in project.tasks],
         "expenses": [{"date": _text(e.date), "kind": label(f"expense_{e.kind}") if e.kind else "",
-                      "amount": shown.amount(e.amount), "by": _rep_name(team, e.by), "note": _text(e.note)}
+                      "amount": shown.amount(e.amount), "by": rep_name(team, e.by), "note": _text(e.note)}
                      for e in project.expenses],
         "timeline": [{"date": e.date[:10], "kind": e.kind, "text": e.text, "author": e.author,
                       "commit": e.commit[:8], "url": commit_url(process.repository_url, e.commit)} for e in entries],

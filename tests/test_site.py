@@ -252,3 +252,20 @@ def test_site__pages_in_either_language(repo: Path, holp: Callable[..., Result],
     site = tmp_path / lang
     assert holp("site", "-o", str(site), "--lang", lang).exit_code == 0
     assert f"<h2>{heading}</h2>" in (site / "projects/P-2026-001.html").read_text(encoding="utf-8")
+
+
+def test_site__the_workflow_publishes_it_on_pages_only_when_asked(tmp_path: Path, holp: Callable[..., Result]) -> None:
+    from holp.yaml import read
+
+    assert holp("init", str(tmp_path / "sales")).exit_code == 0
+    path = tmp_path / "sales/.github/workflows/holp.yml"
+    job = read(str(path), path.read_bytes()).tree["jobs"]["site"]
+    assert job["if"] == ("github.event_name == 'push' && github.ref_name == github.event.repository.default_branch\n"
+                         "&& vars.HOLP_SITE == 'true'")
+    assert job["environment"] == {"name": "github-pages", "url": "${{ steps.deploy.outputs.page_url }}"}
+    assert [s.get("name") or s["uses"] for s in job["steps"]] == [
+        "actions/checkout@v5", "actions/setup-python@v6", "install holp", "the site",
+        "actions/upload-pages-artifact@v4", "actions/deploy-pages@v5"]
+    assert job["steps"][3]["run"] == 'holp site -o "$RUNNER_TEMP/holp-site"'
+    assert job["steps"][4]["with"] == {"path": "${{ runner.temp }}/holp-site"}
+    assert job["steps"][5]["id"] == "deploy"
