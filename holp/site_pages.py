@@ -217,10 +217,16 @@ def _field(value: str | None, field: str, shown: Display) -> str:
     return value
 
 
+def _page_context(repo: Repository, record: Project | Customer, label: Labels) -> dict[str, Any]:
+    """The form's variables (holp.forms) without the day and the labels (the site passes its own once): a page
+    changes when what it shows changes, not every morning."""
+    return {k: v for k, v in form_context(repo, record, label).items() if k not in ("today", "L")}
+
+
 def project_page(repo: Repository, snap: Snapshot, project: Project, label: Labels, shown: Display,
                  entries: Sequence[Entry]) -> dict[str, Any]:
     """The variables of a project's page: the form's context (holp.forms) and what the site adds to it."""
-    variables = form_context(repo, project, label)
+    variables = _page_context(repo, project, label)
     # what the page does not show of other records stays out, so their changes do not rewrite this page
     if variables["customer"] is not None:
         variables["customer"] = {k: v for k, v in variables["customer"].items() if k != "projects"}
@@ -261,7 +267,7 @@ def project_page(repo: Repository, snap: Snapshot, project: Project, label: Labe
 
 def customer_page(repo: Repository, snap: Snapshot, customer: Customer, label: Labels,
                   shown: Display) -> dict[str, Any]:
-    variables = form_context(repo, customer, label)
+    variables = _page_context(repo, customer, label)
     mine = [(d, "") for d in sorted(snap.deals, key=lambda d: d.id) if d.customer == customer.id]
     variables["site"] = {"owner": customer.owner or "",
                          "owner_known": bool(customer.owner and repo.team.rep(customer.owner)),

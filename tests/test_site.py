@@ -269,3 +269,18 @@ def test_site__the_workflow_publishes_it_on_pages_only_when_asked(tmp_path: Path
     assert job["steps"][3]["run"] == 'holp site -o "$RUNNER_TEMP/holp-site"'
     assert job["steps"][4]["with"] == {"path": "${{ runner.temp }}/holp-site"}
     assert job["steps"][5]["id"] == "deploy"
+
+
+def test_site__a_new_day_rewrites_only_the_pages_that_show_the_day(repo: Path, holp: Callable[..., Result],
+                                                                    tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _history(repo, holp, monkeypatch)
+    site = tmp_path / "site"
+    assert holp("site", "-o", str(site)).exit_code == 0
+    before = _hashes(site)
+    monkeypatch.setenv("HOLP_TODAY", "2026-11-25")
+    assert holp("site", "-o", str(site)).exit_code == 0
+    after = _hashes(site)
+    assert "index.html" in {p for p in after if after[p] != before[p]}  # the dashboard says its day
+    for page in ("projects/P-2026-001.html", "customers/C-0001.html", "lists/stage-entry.html", "site.css"):
+        assert after[page] == before[page], page
