@@ -30,7 +30,7 @@ from holp.errors import HolpError
 from holp.files import write_atomic
 from holp.labels import Labels
 from holp.labels import load as load_labels
-from holp.render import folders, render
+from holp.render import BATCH, folders, render, render_many
 from holp.reports import PAGE, REPORTS, Inputs
 from holp.reports import render as report_render
 from holp.reports.common import state
@@ -233,15 +233,27 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
             else:
                 unchanged += 1
             after[asset] = sources
+        pending: list[tuple[Page, str, Path]] = []
+
+        def flush() -> int:
+            texts = render_many(root, [(page.template, page.variables) for page, _, _ in pending])
+            for (page, digest, target), text in zip(pending, texts, strict=True):
+                write_atomic(target, text.encode("utf-8"))
+                after[page.path] = digest
+            done = len(pending)
+            pending.clear()
+            return done
+
         for page in pages(root, snap, repo, hist, label):
             digest = _hash(sources, page)
             target = _safe_target(out, page.path)
             if before.get(page.path) != digest or not target.is_file():
-                write_atomic(target, render(root, page.template, page.variables).encode("utf-8"))
-                written += 1
+                pending.append((page, digest, target))
+                written += flush() if len(pending) >= BATCH else 0
             else:
                 unchanged += 1
-            after[page.path] = digest
+                after[page.path] = digest
+        written += flush()
         for path in sorted(set(before) - set(after)):
             target = _safe_target(out, path)
             if target.is_file():

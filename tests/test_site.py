@@ -284,3 +284,16 @@ def test_site__a_new_day_rewrites_only_the_pages_that_show_the_day(repo: Path, h
     assert "index.html" in {p for p in after if after[p] != before[p]}  # the dashboard says its day
     for page in ("projects/P-2026-001.html", "customers/C-0001.html", "lists/stage-entry.html", "site.css"):
         assert after[page] == before[page], page
+
+
+def test_site__a_repositorys_own_template_is_used_and_its_errors_are_one_line(
+        repo: Path, holp: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(repo / "templates/site/customer.html.j2", "<p>{{ customer.name }} · {{ links.index() }}</p>\n")
+    _history(repo, holp, monkeypatch)
+    site = tmp_path / "site"
+    assert holp("site", "-o", str(site)).exit_code == 0
+    assert (site / "customers/C-0001.html").read_text(encoding="utf-8") == "<p>华东某钢铁集团 · ../index.html</p>\n"
+    write(repo / "templates/site/customer.html.j2", "{{ no_such_value }}\n")
+    result = holp("site", "-o", str(site))
+    assert (result.exit_code, result.stderr) == (
+        1, "holp: template site/customer.html.j2:1: undefined: 'no_such_value' is undefined\n")
