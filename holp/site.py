@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,6 +48,7 @@ from holp.site_pages import (
 )
 
 MANIFEST = ".holp-site.json"
+_PAGE = re.compile(r"(?:(?:projects|customers|reps|lists)/[A-Za-z0-9_][A-Za-z0-9._-]*|index)\.html|site\.(?:css|js)")
 ASSETS = ("site.css", "site.js")
 
 
@@ -100,8 +102,11 @@ def _read_manifest(out: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     pages = data.get("pages") if isinstance(data, dict) else None
-    return {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(pages, dict) \
-        else {}
+    if not isinstance(pages, dict):
+        return {}
+    # only names a build writes: a manifest edited by hand cannot make a build remove anything else
+    return {k: v for k, v in pages.items() if isinstance(k, str) and isinstance(v, str) and _PAGE.fullmatch(k)
+            and ".." not in k}
 
 
 def _sources(root: Path) -> str:

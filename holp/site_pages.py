@@ -118,7 +118,7 @@ def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Displ
     found = [DealList(f"stage-{s.id}", f"{label('stage')}: {s.label.get(lang)}",
                       tuple((d, "") for d in deals if d.stage == s.id)) for s in process.stages]
     won = won_dates(process, hist, snap)
-    for year in sorted({day.year for day in won.values()}):
+    for year in sorted({day.year for day in won.values()} | {snap.as_of.year}):  # this year's, even empty
         found.append(DealList(f"won-{year}", f"{label('won')} {year}",
                               tuple((by_id[i], won[i].isoformat()) for i in sorted(won) if won[i].year == year
                                     and i in by_id)))

@@ -297,3 +297,21 @@ def test_site__a_repositorys_own_template_is_used_and_its_errors_are_one_line(
     result = holp("site", "-o", str(site))
     assert (result.exit_code, result.stderr) == (
         1, "holp: template site/customer.html.j2:1: undefined: 'no_such_value' is undefined\n")
+
+
+def test_site__without_git_and_with_a_manifest_edited_by_hand(repo: Path, holp: Callable[..., Result],
+                                                             tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = holp("site", "-o", str(site))
+    assert result.exit_code == 0, result.output
+    project = (site / "projects/P-2026-001.html").read_text(encoding="utf-8")
+    assert '<h2>项目经历</h2>\n<p class="none">无</p>' in project  # no history without git
+    assert (site / "lists/won-2026.html").is_file()  # this year's wins, even none
+    manifest = site / ".holp-site.json"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(
+        '"pages": {', '"pages": {"../victim.txt": "x", "projects/../../victim.txt": "x",'), encoding="utf-8")
+    total = int(result.output.split()[1])
+    assert holp("site", "-o", str(site)).output == f"wrote 0 pages, {total} unchanged: {site}\n"
+    assert victim.read_text() == "keep me"
