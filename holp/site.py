@@ -204,6 +204,7 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
                    title=f"{customer.id} {customer.name}", **customer_page(repo, snap, customer, label, shown))
     added = {path: dt.datetime.fromisoformat(stamp).date() for path, stamp in git.added(root, ["customers"]).items()} \
         if hist is not None else {}
+    known = {**{a: "customer" for a in snap.accounts}, **{d.id: "project" for d in snap.deals}}
     for rep in team.reps:
         mine = [(d, "") for d in sorted(snap.deals, key=lambda d: d.id)
                 if d.owner == rep.id and state(process, d) == "open"]
@@ -211,8 +212,8 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
         yield page(f"reps/{slug(rep.id)}.html", "site/rep.html.j2", title=rep.name,
                    rep={"id": rep.id, "name": rep.name, "role": rep.role},
                    deals=deal_rows(snap, mine, label, shown),
-                   agenda=tables(agenda(snap, lang, hist, days=14, owner=rep.id), label, shown),
-                   kpis=tables(scores, label, shown) if scores else [])
+                   agenda=tables(agenda(snap, lang, hist, days=14, owner=rep.id), label, shown, known),
+                   kpis=tables(scores, label, shown, known) if scores else [])
 
 
 def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = True) -> Built:

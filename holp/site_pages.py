@@ -82,19 +82,18 @@ def rep_name(team: Team, rep_id: str | None) -> str:
     return rep.name if rep else (rep_id or "")
 
 
-def tables(report: Report, label: Labels, shown: Display) -> list[dict[str, Any]]:
-    """A report's tables as text cells (money in the display unit), for a template to lay out."""
-    found = []
-    for t in report.tables(label):
-        found.append(_table(t, label, shown))
-    return found
+def tables(report: Report, label: Labels, shown: Display, known: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A report's tables as text cells (money in the display unit), for a template to lay out; a cell that is the
+    id of a record in ``known`` (id → "project" or "customer") links to its page."""
+    return [_table(t, shown, known) for t in report.tables(label)]
 
 
-def _table(t: Table, label: Labels, shown: Display) -> dict[str, Any]:
+def _table(t: Table, shown: Display, known: Mapping[str, str]) -> dict[str, Any]:
     right = set(t.money) | set(t.numbers)
     headers = [f"{h} ({shown.unit})" if i in t.money else h for i, h in enumerate(t.headers)]
-    rows = [[shown.amount(v) if i in t.money and isinstance(v, Decimal) else _text(v) for i, v in enumerate(row)]
-            for row in t.rows]
+    rows = [[{"text": text, "kind": known.get(text, "")}
+             for text in (shown.amount(v) if i in t.money and isinstance(v, Decimal) else _text(v)
+                          for i, v in enumerate(row))] for row in t.rows]
     return {"caption": t.caption, "headers": headers, "rows": rows,
             "right": [i in right for i in range(len(t.headers))]}
 
