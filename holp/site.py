@@ -13,6 +13,7 @@ or a folder of something else (not empty and without the manifest); no write fol
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -154,8 +155,31 @@ def _embed(page: str) -> tuple[str, str]:
     return style, body.replace("<main>", "<div>", 1).replace("</main>", "</div>", 1)
 
 
+TICKS = "site_ticks"  # the cache's meta key of every tick up to a head
+
+
+def _ticks(root: Path, cache: Cache) -> list[week_log.Tick]:
+    """Every tick of HEAD's history (holp.week_log), kept in holp's cache with the head they go up to: the next
+    build reads only the commits after it (all again when that head is no longer in HEAD's history)."""
+    head = git.rev_parse(root, "HEAD")
+    if head is None:
+        return []
+    saved = cache.meta(TICKS)
+    known: list[week_log.Tick] = []
+    after = saved.get("head") if isinstance(saved, dict) else None
+    if isinstance(after, str) and isinstance(saved.get("ticks"), list) and git.is_ancestor(root, after, head):
+        known = [week_log.Tick(*t) for t in saved["ticks"]]
+        if after == head:
+            return known
+    else:
+        after = None
+    found = known + week_log.ticks(root, head, dt.date.min, dt.date.max, exclude=after)
+    cache.set_meta(TICKS, {"head": head, "ticks": [dataclasses.astuple(t) for t in found]})
+    return found
+
+
 def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist: history.History | None,
-          label: Labels) -> Iterator[Page]:
+          label: Labels, cache: Cache) -> Iterator[Page]:
     """Every page of the site with its variables."""
     from holp.reports.agenda import agenda
     from holp.reports.aging import stalled
@@ -193,7 +217,7 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
                            "owner_known": bool(c.owner and team.rep(c.owner)),
                            "projects": sum(1 for p in repo.projects.values() if p.customer == c.id)}
                           for c in customers])
-    ticks = week_log.ticks(root, snap.revision, dt.date.min, dt.date.max) if hist is not None else []
+    ticks = _ticks(root, cache) if hist is not None else []
     order = {sha: n for n, (sha, _, _) in enumerate(git.commits(root, "HEAD"))} if hist is not None else {}
     for project in sorted(repo.projects.values(), key=lambda p: p.id):
         entries = timeline(project.id, hist, ticks, snap, label, shown, order)
@@ -250,7 +274,7 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
             pending.clear()
             return done
 
-        for page in pages(root, snap, repo, hist, label):
+        for page in pages(root, snap, repo, hist, label, cache):
             digest = _hash(sources, page)
             target = _safe_target(out, page.path)
             if before.get(page.path) != digest or not target.is_file():

@@ -315,3 +315,21 @@ def test_site__without_git_and_with_a_manifest_edited_by_hand(repo: Path, holp: 
     total = int(result.output.split()[1])
     assert holp("site", "-o", str(site)).output == f"wrote 0 pages, {total} unchanged: {site}\n"
     assert victim.read_text() == "keep me"
+
+
+def test_site__ticks_read_after_the_cached_head_equal_a_build_without_cache(
+        repo: Path, holp: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _history(repo, holp, monkeypatch)
+    site = tmp_path / "site"
+    assert holp("site", "-o", str(site)).exit_code == 0  # keeps the ticks up to HEAD in holp's cache
+    path = repo / "projects/east/P-2026-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\nassessment:\n", "\n  proposal:\n    needs_understood: 三次技术交流后确认\nassessment:\n"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "P-2026-001: needs understood")
+    assert holp("site", "-o", str(site)).exit_code == 0  # reads the ticks of the one new commit only
+    fresh = tmp_path / "fresh"
+    assert holp("site", "-o", str(fresh), "--no-cache").exit_code == 0
+    page = (site / "projects/P-2026-001.html").read_text(encoding="utf-8")
+    assert page == (fresh / "projects/P-2026-001.html").read_text(encoding="utf-8")
+    assert page.count('<span class="kind">勾选</span>') == 10
+    assert '<span class="kind">勾选</span> <span class="what">提案阶段: 通过有效询问了解客户需求</span>' in page
