@@ -28,6 +28,7 @@ from holp import (
     cli_records,
     cli_reports,
     cli_service,
+    cli_site,
 )
 from holp.cli_options import Options, options_of
 from holp.errors import HolpError
@@ -104,6 +105,7 @@ for command in (cli_agenda.task, cli_agenda.agenda):  # tasks (任务) and the a
     main.add_command(command)
 main.add_command(cli_approvals.approve)
 main.add_command(cli_expenses.expense)  # sales expenses (销售费用)
+main.add_command(cli_site.site)  # the static site
 
 
 def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -220,13 +220,14 @@ def _where(error: BaseException, name: str) -> str:
     return f"template {name}{f':{line}' if line else ''}"
 
 
-def _render_here(root: Path | None, name: str, variables: dict[str, Any], seconds: float) -> str:
-    """Render in this process; every way the template can fail is one HolpError naming it (and the line)."""
+def _render_here(root: Path | None, name: str, variables: dict[str, Any], seconds: float, env: Any = None) -> str:
+    """Render in this process (with ``env``, one environment for many pages, else a new one); every way the
+    template can fail is one HolpError naming it (and the line)."""
     import jinja2
     from jinja2.sandbox import SecurityError
 
     try:
-        env = environment(root)
+        env = env or environment(root)
         pieces, size = [], 0
         with _limited(seconds):
             template = env.get_template(name)
@@ -293,12 +294,13 @@ def _child(out: int, root: Path | None, name: str, variables: dict[str, Any], se
         os._exit(0)
 
 
-def _answer(pid: int, pipe: int, name: str, seconds: float) -> dict[str, Any]:
-    """Read the child's answer (at most until the time limit and a grace), reap it, and make sense of its end."""
+def _answer(pid: int, pipe: int, name: str, seconds: float, count: int = 1) -> dict[str, Any]:
+    """Read the child's answer (at most until the time limit and a grace), reap it, and make sense of its end;
+    ``count`` templates may each take the time limit and give the most output."""
     chunks: list[bytes] = []
-    deadline, ended, size = time.monotonic() + seconds + GRACE, False, 0
+    deadline, ended, size = time.monotonic() + seconds * count + GRACE, False, 0
     try:
-        while size <= 8 * MAX_OUTPUT:
+        while size <= 8 * MAX_OUTPUT * count:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([pipe], [], [], left)[0]:
                 break
@@ -346,3 +348,51 @@ def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
         raise HolpError(answer["error"], answer["exit"])
     text: str = answer["text"]
     return text
+
+
+def _child_many(out: int, root: Path | None, jobs: list[tuple[str, dict[str, Any]]], seconds: float) -> None:
+    """The forked renderer of several templates, one environment for all (each compiled once). Never returns."""
+    try:
+        try:
+            _limit_memory()
+            env = environment(root)
+            answer: dict[str, Any] = {"texts": [_render_here(root, name, variables, seconds, env)
+                                                for name, variables in jobs]}
+        except HolpError as e:
+            answer = {"error": e.message, "exit": e.exit_code}
+        except BaseException:  # a bug of holp's, or Ctrl-C: the parent reports it
+            answer = {"bug": traceback.format_exc()}
+        data = json.dumps(answer).encode("ascii")
+        while data:
+            data = data[os.write(out, data):]
+    finally:
+        os._exit(0)
+
+
+BATCH = 16  # pages one child renders: each within the time limit and output cap, together within MEMORY
+
+
+def render_many(root: Path | None, jobs: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Render several templates as `render` does one, in a child each BATCH (the site's pages: a template is
+    compiled once a batch, not once a page). The first failure is one HolpError naming its template."""
+    import jinja2.sandbox  # noqa: F401  imported once here, not again in every child
+
+    seconds = _seconds()
+    if not sys.platform.startswith("linux"):
+        return [_render_here(root, name, variables, seconds) for name, variables in jobs]
+    texts: list[str] = []
+    for start in range(0, len(jobs), BATCH):
+        batch = jobs[start:start + BATCH]
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            _child_many(write_end, root, batch, seconds)
+        os.close(write_end)
+        answer = _answer(pid, read_end, batch[0][0], seconds, len(batch))
+        if "bug" in answer:
+            raise RuntimeError(f"rendering {batch[0][0]} failed:\n{answer['bug']}")
+        if "error" in answer:
+            raise HolpError(answer["error"], answer["exit"])
+        texts += answer["texts"]
+    return texts

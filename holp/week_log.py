@@ -58,15 +58,16 @@ def _ticked(project: Project) -> set[tuple[str, str]]:
             if tick(value) is not None}
 
 
-def ticks(root: Path, revision: str | None, start: dt.date, until: dt.date) -> list[Tick]:
-    """The ticks made by the commits of ``revision`` (HEAD) whose author day is from ``start`` to ``until``."""
+def ticks(root: Path, revision: str | None, start: dt.date, until: dt.date, *, exclude: str | None = None) -> list[Tick]:
+    """The ticks made by the commits of ``revision`` (HEAD) whose author day is from ``start`` to ``until`` (and,
+    with ``exclude``, that are not in that commit's history)."""
     tip = revision or git.rev_parse(root, "HEAD")
     if tip is None:
         return []
     prefix = git.show_prefix(root)
     wanted: list[tuple[git.Commit, list[tuple[list[str], str | None, str]]]] = []
     blobs: dict[str, str] = {}  # blob → the file it was, for the problems reading names
-    for commit, changes in git.log(root, [tip], [PROJECTS]):
+    for commit, changes in git.log(root, [tip, *([f"^{exclude}"] if exclude else [])], [PROJECTS]):
         if not start <= _day(commit.date) <= until:
             continue
         listed = []

@@ -33,7 +33,7 @@ def test_workflow__untrusted_pull_requests_get_a_read_only_token_a_time_limit_an
     assert f"#   ./tools/holp-{__version__}-py3-none-any.whl " in text
     assert f"#   holp @ git+https://github.com/OWNER/holp@v{__version__} " in text
     jobs = workflow["jobs"]
-    assert list(jobs) == ["check", "comment", "report"]
+    assert list(jobs) == ["check", "comment", "report", "site"]
     for name, job in jobs.items():
         assert 0 < job["timeout-minutes"] <= 15, name
         steps = job["steps"]
@@ -42,9 +42,11 @@ def test_workflow__untrusted_pull_requests_get_a_read_only_token_a_time_limit_an
         installs = [(s["name"], s["run"]) for s in steps if "pip" in s.get("run", "")]
         assert installs == ([] if name == "comment" else [("install holp", 'python -m pip install "$HOLP_INSTALL"')]), name
     assert "${{" not in "".join(s.get("run", "") for job in jobs.values() for s in job["steps"])
-    # only the opt-in comment job may write, and it checks nothing out
+    # only the opt-in comment job may write to pull requests, and it checks nothing out; only the opt-in site
+    # job, on a push to the default branch, may deploy to Pages
     assert [(name, job.get("permissions")) for name, job in jobs.items() if "permissions" in job] \
-        == [("comment", {"pull-requests": "write"})]
+        == [("comment", {"pull-requests": "write"}),
+            ("site", {"contents": "read", "pages": "write", "id-token": "write"})]
     assert jobs["comment"]["needs"] == "check"
     assert jobs["comment"]["if"].startswith("always() && vars.HOLP_PR_COMMENT == 'true'")
     assert jobs["report"]["if"] == "github.event_name == 'push' && github.ref_name == github.event.repository.default_branch"
