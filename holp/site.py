@@ -138,14 +138,19 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} in a page's variables")
 
 
-def dashboard(root: Path, snap: snapshot.Snapshot, hist: history.History | None, label: Labels,
-              links: Links) -> str:
-    """The dashboard, a whole HTML page (until holp.reports.dashboard is in: the page of `report --format html`).
-    The one call to swap."""
+def dashboard(root: Path, snap: snapshot.Snapshot, hist: history.History | None, label: Labels, links: Links,
+              cache: Cache) -> str:
+    """The dashboard (`holp.reports.dashboard`, every figure linked to its deals) over the pipeline's reports, as
+    `holp report --format html` makes it: a whole HTML page."""
+    from holp.display import display
+    from holp.reports.dashboard import dashboard as cards
+
     inputs = Inputs(label.lang, hist)
     reports = [REPORTS[name].build(snap, inputs) for name in PAGE]
-    return report_render.page(reports, label, f"{snap.process.company} · {label('report_funnel')}", None,
-                              label.lang)
+    show = display(snap.process.display_unit, label.lang, snap.process.currency)
+    top = cards(root, snap, label, hist, cache, links=links)
+    return report_render.page(reports, label, f"{snap.process.company} · {label('dashboard')}", show, label.lang,
+                              top=top)
 
 
 def _embed(page: str) -> tuple[str, str]:
@@ -202,7 +207,7 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
                        [(o.project, o.days_overdue, o.outstanding) for o in late.overdue])
     from markupsafe import Markup
 
-    style, body = _embed(dashboard(root, snap, hist, label, Links(0)))
+    style, body = _embed(dashboard(root, snap, hist, label, Links(0), cache))
     yield page("index.html", "site/index.html.j2", dashboard_style=Markup(style), dashboard=Markup(body),
                lists=[{"name": x.name, "title": x.title, "count": len(x.deals)} for x in lists],
                reps=[{"id": r.id, "name": r.name} for r in team.reps],

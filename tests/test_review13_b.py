@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 import shutil
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -84,20 +81,6 @@ def test_validate__an_expense_approved_by_who_spent_it_is_an_error(example: Path
     assert (f"projects/east/P-2026-009.yaml:{line}:{column}: error[expense-not-approved]: expense 2 (6,800 sample) "
             "needs the approval of the manager of east (li.na) or a director, not of who spent it; approved_by li.na "
             "is its by") in result.output.splitlines()
-
-
-def test_html_pipeline_chart__month_labels_do_not_run_together() -> None:
-    # twelve months and today: "2025-12" ran into "2026-02" and "2026-10" into "2026-12" under the chart
-    from holp.labels import load
-    from holp.reports.charts import line_svg
-
-    series = [(dt.date(2025 + (11 + m) // 12, (11 + m) % 12 + 1, 1), Decimal(1000 * m)) for m in range(13)]
-    svg = line_svg(series, load("zh"))
-    found = re.findall(r'<text x="([0-9.]+)" y="230" text-anchor="(\w+)">(\d{4}-\d\d)</text>', svg)
-    assert [(anchor, month) for _, anchor, month in found] == [
-        ("start", "2025-12"), ("middle", "2026-03"), ("middle", "2026-06"), ("middle", "2026-09"), ("end", "2026-12")]
-    xs = [float(x) for x, _, _ in found]
-    assert all(b - a >= 96 for a, b in pairwise(xs))
 
 
 def test_new__a_lead_gets_its_source_and_class_when_it_is_created(git_repo: Path, holp: Callable[..., Result]) -> None:
