@@ -229,6 +229,14 @@ def deleted(root: Path, folder: str) -> list[str]:
     return [p for p in out.split("\0") if p]
 
 
+def changed(root: Path, folder: str) -> set[str]:
+    """The files under ``folder`` that differ from HEAD (staged or not), relative to ``root``: one git run for
+    all of them."""
+    out = run(["diff", "--name-only", "-z", "--relative", "--no-renames", "HEAD", "--", literal(folder)], root,
+              check=False)
+    return {p for p in out.split("\0") if p}
+
+
 def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[str, str] | None = None) -> str:
     """Commit just ``paths`` as they are in the work tree; other staged work stays staged. Returns the sha.
 

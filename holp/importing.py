@@ -1,0 +1,664 @@
+"""`holp import`: customers or projects from a spreadsheet, checked row by row before anything is written.
+
+A mapping (a YAML file, or guessed from the headers) names the column of each field, maps a column's values to
+holp's (stage names to stage ids, reps' names to their ids) and gives defaults. Each row is read into a record:
+a value that is no amount, date, stage, rep, region … is a problem naming the sheet, the row and the column.
+A row then matches a record already in the repository — by holp id, by `external_id`, or by name (customers:
+their name as `holp validate` compares names; projects: their customer and name) — and updates it (only the fields
+that differ, with `holp.edit`, so the file keeps its comments and order), or makes a new one as `holp new` does.
+The new and edited files are then validated as `holp validate` would, scoped to them. `holp.commands.import_`
+writes them all in one commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from holp import edit, yaml
+from holp import repo as repository
+from holp.clock import today
+from holp.errors import USAGE, HolpError
+from holp.fileset import CUSTOMERS, PROJECTS, Entry
+from holp.inert import one_line
+from holp.model import LOST, Customer, Project, coerce
+from holp.model.fields import mapping_of
+from holp.new_record import fresh_ids, new_file, next_customer_id, next_project_id, record_path
+from holp.problems import ERROR
+from holp.sheets import NO_VALUE, Sheet
+from holp.validate import name_key, validate
+from holp.vocabulary import CLASSES
+
+KINDS = ("customers", "projects")
+# field → what its value is; the order is the order of a template mapping
+FIELDS: dict[str, dict[str, str]] = {
+    "customers": {"id": "id", "external_id": "text", "name": "text", "short_name": "text", "industry": "text",
+                  "region": "region", "owner": "rep", "credit": "text", "class": "class", "source": "source",
+                  "address": "text", "website": "text", "size": "text", "notes": "text"},
+    "projects": {"id": "id", "external_id": "text", "name": "text", "customer": "customer", "owner": "rep",
+                 "business_line": "business_line", "region": "region", "amount": "amount", "cost": "amount",
+                 "margin": "fraction", "source": "source", "expected_close": "date", "stage": "stage",
+                 "lost_reason": "lost_reason", "notes": "text"},
+}
+REQUIRED = {"customers": ("name",), "projects": ("name", "customer")}
+# the headers a column of each field is often called (compared as customer names are: width, case, blanks aside);
+# holp's own export names its columns by the field, so an export reads back with no mapping
+HEADERS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "external_id": ("external_id", "external id", "外部编号", "crm id", "record id", "deal id", "company id",
+                    "客户编号", "项目编号", "编号", "序号id"),
+    "name": ("name", "名称", "company", "company name", "organization", "客户名称", "客户", "公司", "公司名称",
+             "单位名称", "deal", "deal name", "deal title", "title", "项目名称", "项目", "商机名称", "商机"),
+    "customer": ("customer", "customer name", "company", "company name", "organization", "account", "客户",
+                 "客户名称", "公司", "公司名称", "单位名称"),
+    "short_name": ("short_name", "简称", "客户简称", "short name"),
+    "industry": ("industry", "行业", "所属行业"),
+    "region": ("region", "区域", "大区", "地区", "片区"),
+    "owner": ("owner", "负责人", "销售", "销售人员", "业务员", "销售代表", "deal owner", "company owner",
+              "sales rep", "rep", "owner name"),
+    "credit": ("credit", "信用等级", "信用", "信誉"),
+    "class": ("class", "客户分类", "客户等级", "分类"),
+    "source": ("source", "来源", "客户来源", "线索来源", "lead source"),
+    "address": ("address", "地址"),
+    "website": ("website", "网址", "官网"),
+    "size": ("size", "规模", "企业规模"),
+    "notes": ("notes", "备注", "note", "说明"),
+    "business_line": ("business_line", "业务版块", "业务线", "产品线", "business line", "pipeline"),
+    "amount": ("amount", "金额", "合同金额", "预计金额", "项目金额", "商机金额", "value", "deal value",
+               "deal amount"),
+    "cost": ("cost", "成本"),
+    "margin": ("margin", "毛利率"),
+    "expected_close": ("expected_close", "预计签约", "预计签约日期", "预计成交日期", "签约日期", "close date",
+                       "expected close", "expected close date"),
+    "stage": ("stage", "阶段", "销售阶段", "商机阶段", "deal stage", "pipeline stage"),
+    "lost_reason": ("lost_reason", "丢单原因", "输单原因", "lost reason", "closed lost reason"),
+}
+# what a field is written as in a record file, where it is not the field's name
+KEYS = {"lost_reason": ("lost", "reason")}
+_ID = {"customers": re.compile(r"C-\d+\Z"), "projects": re.compile(r"P-\d{4}-\d+\Z")}
+
+
+class RowProblem(Exception):
+    """A value of a row that cannot be taken in: the message without the place."""
+
+
+# -- the mapping -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    values: dict[str, str] = field(default_factory=dict)  # a cell's text (folded) → holp's value
+
+
+@dataclass(frozen=True)
+class Mapping:
+    kind: str
+    columns: dict[str, Column]  # field → its column
+    defaults: dict[str, str]
+    sheet: str | None = None
+
+
+def fold(text: str) -> str:
+    """A header or a value as compared: full-width and half-width alike, case and blanks aside (`name_key`)."""
+    return name_key(text)
+
+
+def guess(kind: str, headers: list[str]) -> dict[str, str]:
+    """field → header, for the headers that name a field plainly (the first such header of each field)."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    folded = [(fold(h), h) for h in headers if h]
+    for name, synonyms in ((f, HEADERS.get(f, (f,))) for f in FIELDS[kind]):
+        wanted = [fold(s) for s in synonyms]
+        for synonym in wanted:  # the field's own name first, then the likelier headers
+            header = next((h for key, h in folded if key == synonym and h not in taken), None)
+            if header is not None:
+                found[name] = header
+                taken.add(header)
+                break
+    return found
+
+
+def guessed_mapping(kind: str, sheet: Sheet) -> Mapping:
+    columns = {f: Column(h) for f, h in guess(kind, sheet.headers).items()}
+    missing = [f for f in REQUIRED[kind] if f not in columns]
+    if missing:
+        raise HolpError(f"{sheet.where(sheet.header_row)}: no column is plainly the {' or '.join(missing)} of a "
+                        f"{kind[:-1]} (headers: {', '.join(h for h in sheet.headers if h)}): write a mapping with "
+                        f"`holp import --template {sheet.file}` and pass it with --map", USAGE)
+    return Mapping(kind, columns, {})
+
+
+def read_mapping(path: Path, kind: str) -> Mapping:
+    """A mapping file, checked as a whole first: every problem names the file and the line."""
+    shown = repository.display_path(path)
+    if not path.is_file():
+        raise HolpError(f"--map {shown}: no such file", USAGE)
+    doc = repository.read_document(path)
+    if doc.problems:
+        raise HolpError(f"{shown} cannot be read as a mapping", USAGE, doc.problems)
+    data = mapping_of(doc)
+    problems = []
+
+    def bad(where: tuple[Any, ...], message: str) -> None:
+        problems.append(doc.problem(where, "bad-mapping", message))
+
+    if data is None:
+        raise HolpError(f"{shown} is not a mapping: it needs `fields:` (field: column header)", USAGE)
+    for key in data:
+        if key not in ("fields", "defaults", "sheet", "kind"):
+            bad((key,), f"unknown key {key!r} (a mapping has fields, defaults, sheet and kind)")
+    if data.get("kind") not in (None, kind):
+        bad(("kind",), f"this mapping is for {data.get('kind')}, not {kind}")
+    sheet = data.get("sheet")
+    if sheet is not None and not isinstance(sheet, str):
+        bad(("sheet",), "sheet is the name of a sheet")
+    columns: dict[str, Column] = {}
+    fields = data.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        bad(("fields",) if "fields" in data else (), "`fields:` names the column of each field (name: 客户名称)")
+        fields = {}
+    for name, given in fields.items():
+        if name not in FIELDS[kind]:
+            bad(("fields", name), f"{name!r} is not a field of {kind} (known: {', '.join(FIELDS[kind])})")
+        elif isinstance(given, str) and given.strip():
+            columns[name] = Column(given.strip())
+        elif isinstance(given, dict) and isinstance(given.get("column"), str) and given["column"].strip():
+            values = given.get("values") or {}
+            unknown = [k for k in given if k not in ("column", "values")]
+            if unknown:
+                bad(("fields", name, unknown[0]), f"unknown key {unknown[0]!r} (a column has column and values)")
+            if not isinstance(values, dict) or not all(isinstance(v, str | int) for v in values.values()):
+                bad(("fields", name, "values"), "values maps what the sheet says to holp's value (方案: proposal)")
+                values = {}
+            columns[name] = Column(given["column"].strip(), {fold(str(k)): str(v) for k, v in values.items()})
+        else:
+            bad(("fields", name), f"{name}: a column header, or {{column: header, values: {{...}}}}")
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        bad(("defaults",), "defaults maps a field to its value (region: east)")
+        defaults = {}
+    for name, value in defaults.items():
+        if name not in FIELDS[kind]:
+            bad(("defaults", name), f"{name!r} is not a field of {kind}")
+        elif not isinstance(value, str | int | Decimal):
+            bad(("defaults", name), f"the default {name} is one value")
+    for name in REQUIRED[kind]:
+        if name not in columns and name in FIELDS[kind] and fields:
+            bad(("fields",), f"no column for {name}: every {kind[:-1]} needs one")
+    if problems:
+        raise HolpError(f"{shown} is not a mapping holp can use", USAGE, problems)
+    return Mapping(kind, columns, {k: str(v) for k, v in defaults.items()}, sheet)
+
+
+def check_mapping(mapping: Mapping, sheet: Sheet, values: Callable[[str, str], Any]) -> None:
+    """Refuse a mapping whose columns the sheet does not have, or whose value maps and defaults are no values of
+    holp's (a stage id that holp.yaml does not define)."""
+    headers = set(sheet.headers)
+    said = []
+    for name, column in mapping.columns.items():
+        if column.header not in headers:
+            said.append(f"the column {column.header!r} of {name} is not in {sheet.where(sheet.header_row)} "
+                        f"(its headers: {', '.join(h for h in sheet.headers if h)})")
+        for given in column.values.values():
+            try:
+                values(name, given)
+            except RowProblem as e:
+                said.append(f"{name} values: {e}")
+    for name, given in mapping.defaults.items():
+        try:
+            values(name, given)
+        except RowProblem as e:
+            said.append(f"defaults {name}: {e}")
+    if said:
+        raise HolpError("the mapping does not fit: " + "; ".join(said), USAGE)
+
+
+def template(kind: str, sheet: Sheet, lang: str, comment: Callable[[str], str]) -> str:
+    """A starter mapping for ``sheet``: the columns holp recognises filled in, the others listed to fill in."""
+    found = guess(kind, sheet.headers)
+    lines = [f"# {comment('import_template')}", f"kind: {kind}"]
+    if sheet.name is not None:
+        lines.append(f"sheet: {yaml.scalar(sheet.name)}")
+    lines.append("fields:")
+    for name in FIELDS[kind]:
+        if name in found:
+            lines.append(f"  {name}: {yaml.scalar(found[name])}")
+        else:
+            lines.append(f"  # {name}:")
+    rest = [h for h in sheet.headers if h and h not in found.values()]
+    if rest:
+        lines.append(f"# {comment('import_unmapped')}: " + ", ".join(rest))
+    lines += [f"# {comment('import_values')}", "#   stage: {column: 阶段, values: {方案: proposal}}",
+              "defaults:", "  # region: east", "  # owner: zhang.wei"]
+    del lang
+    return "\n".join(lines) + "\n"
+
+
+# -- values ------------------------------------------------------------------------------------------------------
+
+_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000), "百万": Decimal(1_000_000),
+          "k": Decimal(1_000), "m": Decimal(1_000_000), "w": Decimal(10_000)}
+_AMOUNT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(百万|万|亿|千|k|m|w)?\Z")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?\Z")
+
+
+def text_of(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def amount(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise RowProblem(f"{value!r} is not an amount")
+    if isinstance(value, int | float):
+        found: Decimal | None = Decimal(repr(value))
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip().casefold()
+        text = "".join(text.split())
+        for sign in ("rmb", "cny", "¥", "$", "元"):
+            text = text.removeprefix(sign)
+        text = text.removesuffix("元")
+        match = _AMOUNT.match(text)
+        found = None
+        if match:
+            found = Decimal(match.group(1).replace(",", "") + (match.group(2) or ""))
+            found *= _UNITS.get(match.group(3) or "", Decimal(1))
+    if found is None or coerce.money(found) is None:
+        raise RowProblem(f"{one_line(text_of(value))!r} is not an amount")
+    return found.normalize() if found == found.to_integral_value() else found
+
+
+def fraction(value: Any) -> Decimal:
+    text = unicodedata.normalize("NFKC", text_of(value)).strip()
+    try:
+        found = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+    except InvalidOperation:
+        found = None
+    if found is None or coerce.fraction(found) is None:
+        raise RowProblem(f"{one_line(text_of(value))!r} is not a share from 0 to 1 (or 0% to 100%)")
+    return found
+
+
+def date(value: Any) -> str:
+    """A date cell, an Excel serial number in a numeric cell, or text: 2026-03-05, 2026/3/5, 2026年3月5日."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel's days: 1900-01-01 to 9999-12-31
+            from openpyxl.utils.datetime import from_excel
+
+            found = from_excel(value)
+            return (found.date() if isinstance(found, dt.datetime) else found).isoformat()
+        raise RowProblem(f"{text_of(value)!r} is not a date")
+    text = unicodedata.normalize("NFKC", str(value)).strip().casefold()
+    match = _DATE.match(text)
+    if match:
+        try:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+        except ValueError:
+            pass
+    raise RowProblem(f"{one_line(text_of(value))!r} is not a date (2026-03-05, 2026/3/5 or 2026年3月5日)")
+
+
+# -- rows to records ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """One record the import makes or updates."""
+
+    row: int
+    record_id: str
+    relative: str
+    new: bool
+    name: str
+    changed: list[str]  # the fields an update changes (all that are set, for a new record)
+    old: bytes | None
+    text: bytes = b""
+
+
+@dataclass
+class Plan:
+    kind: str
+    sheet: Sheet
+    records: list[Planned] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # rows left out (--skip-invalid)
+    rows: int = 0
+
+    @property
+    def created(self) -> int:
+        return sum(1 for p in self.records if p.new)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for p in self.records if not p.new)
+
+
+class _Values:
+    """The values of holp.yaml and team.yaml a cell may name: by id, or by label / rep name (folded)."""
+
+    def __init__(self, repo: repository.Repository, kind: str) -> None:
+        process, team = repo.process, repo.team
+        self.repo, self.kind = repo, kind
+        self.lang = process.language
+
+        def table(choices: Any, extra: Callable[[Any], list[str]]) -> dict[str, str]:
+            found: dict[str, str] = {}
+            for c in choices:
+                for key in [c.id, *extra(c)]:
+                    found.setdefault(fold(key), c.id)
+            return found
+
+        def labels(choice: Any) -> list[str]:
+            return [choice.label.zh, choice.label.en]
+
+        self.tables = {
+            "stage": table(process.stages, labels),
+            "region": table(team.regions, labels),
+            "rep": table(team.reps, lambda r: [r.name]),
+            "business_line": table(process.business_lines, labels),
+            "source": table(process.sources, labels),
+            "lost_reason": table(process.lost_reasons, labels),
+            "class": {fold(c): c for c in CLASSES},
+        }
+        self.tables["stage"].update({fold(LOST): LOST, fold(process.lost_label.zh): LOST,
+                                     fold(process.lost_label.en): LOST})
+        self.shown = {
+            "stage": [f"{s.label.get(self.lang)} ({s.id})" for s in process.stages]
+                     + [f"{process.lost_label.get(self.lang)} ({LOST})"],
+            "region": [f"{r.label.get(self.lang)} ({r.id})" for r in team.regions],
+            "rep": [f"{r.name} ({r.id})" for r in team.reps],
+            "business_line": [f"{c.label.get(self.lang)} ({c.id})" for c in process.business_lines],
+            "source": [f"{c.label.get(self.lang)} ({c.id})" for c in process.sources],
+            "lost_reason": [f"{c.label.get(self.lang)} ({c.id})" for c in process.lost_reasons],
+            "class": list(CLASSES),
+        }
+        self.what = {"stage": "a stage", "region": "a region in team.yaml", "rep": "a rep in team.yaml",
+                     "business_line": "a business line", "source": "a source of leads in holp.yaml",
+                     "lost_reason": "a lost reason in holp.yaml", "class": "a customer class"}
+
+    def __call__(self, name: str, value: Any) -> Any:
+        what = FIELDS[self.kind][name]
+        if what == "amount":
+            return amount(value)
+        if what == "fraction":
+            return fraction(value)
+        if what == "date":
+            return date(value)
+        text = text_of(value)
+        if what in self.tables:
+            found = self.tables[what].get(fold(text))
+            if found is None:
+                known = ", ".join(self.shown[what]) or "none defined"
+                raise RowProblem(f"{one_line(text)!r} is not {self.what[what]} (known: {known})")
+            return found
+        if what == "id" and not _ID[self.kind].match(text):
+            raise RowProblem(f"{one_line(text)!r} is not a holp {self.kind[:-1]} id")
+        return text
+
+
+def _cell(mapping: Mapping, name: str, values: list[Any], index: dict[str, int]) -> Any:
+    column = mapping.columns.get(name)
+    if column is None:
+        return None
+    at = index[column.header]
+    value = values[at] if at < len(values) else None
+    if value is NO_VALUE:
+        raise RowProblem("a formula without a value (open the workbook in Excel and save it, so that the value "
+                         "is saved with the formula)")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if column.values:
+        mapped = column.values.get(fold(text_of(value)))
+        if mapped is not None:
+            return mapped
+    return value
+
+
+@dataclass
+class _Index:
+    """The records already in the repository, by what a row may match them by; no scan per row."""
+
+    by_id: dict[str, Customer | Project]
+    by_external: dict[str, Customer | Project]
+    by_name: dict[Any, Customer | Project]
+
+
+def _index(repo: repository.Repository, kind: str) -> _Index:
+    records: dict[str, Customer | Project] = dict(repo.customers if kind == "customers" else repo.projects)
+    external = {r.external_id: r for r in records.values() if r.external_id}
+    if kind == "customers":
+        named: dict[Any, Customer | Project] = {name_key(r.name): r for r in records.values() if r.name}
+    else:
+        named = {(r.customer, name_key(r.name)): r for r in records.values()  # type: ignore[union-attr]
+                 if r.name}
+    return _Index(records, external, named)
+
+
+def _customer_lookup(repo: repository.Repository) -> Callable[[str], str]:
+    by_external = {c.external_id: c.id for c in repo.customers.values() if c.external_id}
+    by_name = {name_key(c.name): c.id for c in repo.customers.values() if c.name}
+
+    def find(text: str) -> str:
+        if text in repo.customers:
+            return text
+        found = by_external.get(text) or by_name.get(name_key(text))
+        if found is None:
+            raise RowProblem(f"{one_line(text)!r} is no customer of the repository (by id, external_id or name): "
+                             "import the customers first (holp import customers)")
+        return found
+
+    return find
+
+
+def _current(record: Customer | Project, name: str) -> Any:
+    if name == "lost_reason":
+        return getattr(record, "lost_reason", None)
+    value = getattr(record, "class_" if name == "class" else name, None)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, Decimal) and isinstance(new, Decimal):
+        return old == new
+    return old == new
+
+
+def _text_for(relative: str, raw: bytes, values: list[tuple[str, Any]]) -> bytes:
+    """``raw`` with ``values`` set (a field's key, or its nested keys), verified with holp's reader."""
+    def textual(source: edit.Source) -> str:
+        for name, value in values:
+            source = edit.Source(source.path, source.bom, edit.set_value(source, KEYS.get(name, (name,)), value))
+        return source.text
+
+    def expect(data: Any) -> None:
+        for name, value in values:
+            keys = KEYS.get(name, (name,))
+            node = data
+            for key in keys[:-1]:
+                if not isinstance(node.get(key), dict):
+                    node[key] = {}
+                node = node[key]
+            node[keys[-1]] = yaml.read("", yaml.scalar(value).encode()).tree
+
+    return edit.change(relative, raw, textual, expect)
+
+
+def _template_values(kind: str, record: dict[str, Any], repo: repository.Repository) -> dict[str, Any]:
+    if kind == "customers":
+        return {k: record.get(k) for k in ("id", "name", "region", "owner", "industry", "credit")}
+    return {**{k: record.get(k) for k in ("id", "name", "customer", "owner", "business_line", "amount",
+                                          "expected_close", "stage")},
+            "business_lines": [c.id for c in repo.process.business_lines], "currency": repo.process.currency}
+
+
+def plan(repo: repository.Repository, mapping: Mapping, sheet: Sheet, *, skip_invalid: bool) -> Plan:
+    """Every row read, matched and made into its file's new text; problems, not exceptions, for bad rows."""
+    kind = mapping.kind
+    values = _Values(repo, kind)
+    check_mapping(mapping, sheet, values)
+    index = {h: i for i, h in reversed(list(enumerate(sheet.headers))) if h}
+    folder = CUSTOMERS if kind == "customers" else PROJECTS
+    found = _index(repo, kind)
+    customer_of = _customer_lookup(repo)
+    taken = set(found.by_id)
+    ids = fresh_ids(next_customer_id(taken) if kind == "customers" else next_project_id(taken, today().year), taken)
+    result = Plan(kind, sheet)
+    seen: dict[Any, int] = {}  # what a row matched or makes → its row
+    show = repository.displayer(repo.root)
+    for number, cells in sheet.rows:
+        result.rows += 1
+        said: list[str] = []
+        record: dict[str, Any] = {}
+        for name in FIELDS[kind]:
+            column = mapping.columns.get(name)
+            try:
+                value = _cell(mapping, name, cells, index)
+                if value is None and name in mapping.defaults:
+                    value = mapping.defaults[name]
+                if value is None:
+                    continue
+                record[name] = customer_of(text_of(value)) if name == "customer" else values(name, value)
+            except RowProblem as e:
+                said.append(f"{sheet.where(number, column.header if column else None)}: {e}")
+        for name in REQUIRED[kind]:
+            if name not in record and not any(s for s in said if f"column {mapping.columns[name].header}:" in s):
+                said.append(f"{sheet.where(number, mapping.columns[name].header)}: the {name} is empty")
+        matched: Customer | Project | None = None
+        if not said:
+            matched = _match(found, kind, record)
+            key: Any = matched.id if matched else ("name", name_key(record["name"]), record.get("customer"))
+            ext = record.get("external_id")
+            for k in (key, ("external", ext) if ext and not matched else None):
+                if k is not None and k in seen:
+                    said.append(f"{sheet.where(number, mapping.columns['name'].header)}: "
+                                f"{one_line(record['name'])!r} is the same {kind[:-1]} as row {seen[k]}")
+                    break
+            else:
+                seen[key] = number
+                if ext and not matched:
+                    seen[("external", ext)] = number
+        if not said:
+            try:
+                planned = _planned(repo, kind, folder, record, matched, ids, number, show)
+            except (RowProblem, HolpError) as e:
+                said.append(f"{sheet.where(number)}: {e.message if isinstance(e, HolpError) else e}")
+            else:
+                if planned is None:
+                    result.unchanged += 1
+                else:
+                    result.records.append(planned)
+        if said:
+            result.problems.extend(said)
+            result.skipped.append(number)
+        if said and not skip_invalid and len(result.problems) > 1000:
+            result.problems.append("… (more rows not checked: the first thousand problems are enough to start)")
+            break
+    return result
+
+
+def _match(found: _Index, kind: str, record: dict[str, Any]) -> Customer | Project | None:
+    if record.get("id") in found.by_id:
+        return found.by_id[record["id"]]
+    if record.get("external_id") in found.by_external:
+        return found.by_external[record["external_id"]]
+    key = name_key(record["name"]) if kind == "customers" else (record["customer"], name_key(record["name"]))
+    return found.by_name.get(key)
+
+
+def _planned(repo: repository.Repository, kind: str, folder: str, record: dict[str, Any],
+             matched: Customer | Project | None, ids: Iterator[str], row: int,
+             show: Callable[[str], str]) -> Planned | None:
+    if matched is not None:
+        changes = [(n, v) for n, v in record.items() if n != "id" and not _same(_current(matched, n), v)]
+        if isinstance(matched, Project) and record.get("region") == repo.region_of(matched):
+            changes = [(n, v) for n, v in changes if n != "region"]  # its customer's region already
+        if not changes:
+            return None
+        raw = (repo.root / matched.path).read_bytes()
+        text = _text_for(show(matched.path), raw, changes)
+        return Planned(row, matched.id, matched.path, False, matched.name, [n for n, _ in changes], raw, text)
+    record = dict(record)
+    if kind == "customers":
+        if "owner" not in record:
+            raise RowProblem("no owner: give a column or a default (defaults: owner: zhang.wei)")
+        if "region" not in record:
+            rep = repo.team.rep(record["owner"])
+            if rep is None or rep.region is None:
+                raise RowProblem("no region: give a column or a default (defaults: region: east)")
+            record["region"] = rep.region
+        region = record["region"]
+    else:
+        customer = repo.customers[record["customer"]]
+        record.setdefault("owner", customer.owner)
+        record.setdefault("stage", repo.process.stages[0].id)
+        if record.get("region") == customer.region:
+            del record["region"]
+        region = record.get("region") or customer.region or ""
+        if record["owner"] is None:
+            raise RowProblem(f"customer {customer.id} has no owner: give an owner column or a default")
+    record["id"] = record.get("id") or next(ids)
+    path = record_path(repo, folder, region, record["id"])
+    relative = repo.relative(path)
+    variables = _template_values(kind, record, repo)
+    text = new_file(repo, kind[:-1], path, variables).encode()
+    rest = [(n, v) for n, v in record.items() if n not in variables]
+    if rest:
+        text = _text_for(show(relative), text, rest)
+    return Planned(row, record["id"], relative, True, record["name"], list(record), None, text)
+
+
+def check_files(repo: repository.Repository, result: Plan) -> list[str]:
+    """The new and edited files validated as `holp validate` validates them, in a repository that holds them
+    (and no more their old versions): the problems, each naming its row."""
+    if not result.records:
+        return []
+    show = repository.displayer(repo.root)
+    folder = CUSTOMERS if result.kind == "customers" else PROJECTS
+    replaced = {p.relative for p in result.records}
+    kept = [d for d in (repo.customer_docs if folder == CUSTOMERS else repo.project_docs)
+            if d.path not in {show(r) for r in replaced}]
+    gone = {p.record_id for p in result.records}
+    customers = {k: v for k, v in repo.customers.items() if folder == PROJECTS or k not in gone}
+    projects = {k: v for k, v in repo.projects.items() if folder == CUSTOMERS or k not in gone}
+    changed = dataclasses.replace(
+        repo, docs={k: v for k, v in repo.docs.items() if k not in replaced},
+        customer_docs=kept if folder == CUSTOMERS else list(repo.customer_docs),
+        project_docs=kept if folder == PROJECTS else list(repo.project_docs),
+        customers=customers, projects=projects,
+        duplicates=dict(repo.duplicates), unreadable=dict(repo.unreadable), entry_problems=list(repo.entry_problems))
+    rows = {}
+    for p in result.records:
+        changed.add(Entry(folder, p.relative), yaml.read(show(p.relative), p.text))
+        rows[show(p.relative)] = p.row
+    said = []
+    bad_rows: set[int] = set()
+    for problem in validate(changed, lambda path: path in rows):
+        if problem.severity == ERROR:
+            row = rows[problem.path]
+            bad_rows.add(row)
+            said.append(f"{result.sheet.where(row)}: {problem.as_text()}")
+    if bad_rows:
+        result.records = [p for p in result.records if p.row not in bad_rows]
+        result.skipped = sorted({*result.skipped, *bad_rows})
+    return said
