@@ -44,7 +44,7 @@ FIELDS: dict[str, dict[str, str]] = {
                   "address": "text", "website": "text", "size": "text", "notes": "text"},
     "projects": {"id": "id", "external_id": "text", "name": "text", "customer": "customer", "owner": "rep",
                  "business_line": "business_line", "region": "region", "amount": "amount", "cost": "amount",
-                 "margin": "fraction", "source": "source", "expected_close": "date", "stage": "stage",
+                 "margin": "fraction", "probability": "fraction", "source": "source", "expected_close": "date", "stage": "stage",
                  "lost_reason": "lost_reason", "notes": "text"},
 }
 REQUIRED = {"customers": ("name",), "projects": ("name", "customer")}
@@ -77,6 +77,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "margin": ("margin", "毛利率"),
     "expected_close": ("expected_close", "预计签约", "预计签约日期", "预计成交日期", "签约日期", "close date",
                        "expected close", "expected close date"),
+    "probability": ("probability", "赢单概率", "概率", "成交概率", "deal probability"),
     "stage": ("stage", "阶段", "销售阶段", "商机阶段", "deal stage", "pipeline stage"),
     "lost_reason": ("lost_reason", "丢单原因", "输单原因", "lost reason", "closed lost reason"),
 }
@@ -589,6 +590,10 @@ def _match(found: _Index, kind: str, record: dict[str, Any]) -> Customer | Proje
 def _planned(repo: repository.Repository, kind: str, folder: str, record: dict[str, Any],
              matched: Customer | Project | None, ids: Iterator[str], row: int,
              show: Callable[[str], str]) -> Planned | None:
+    stage = repo.process.stage(record.get("stage") or (matched.stage if isinstance(matched, Project) else ""))
+    if stage is not None and record.get("probability") == stage.probability and (
+            matched is None or _current(matched, "probability") is None):
+        del record["probability"]  # the stage's own (an export writes every project's)
     if matched is not None:
         changes = [(n, v) for n, v in record.items() if n != "id" and not _same(_current(matched, n), v)]
         if isinstance(matched, Project) and record.get("region") == repo.region_of(matched):
