@@ -30,7 +30,7 @@ from holp.fileset import CUSTOMERS, PROJECTS, Entry
 from holp.inert import one_line
 from holp.model import LOST, Customer, Project, coerce
 from holp.model.fields import mapping_of
-from holp.new_record import fresh_ids, new_file, next_customer_id, next_project_id, record_path
+from holp.new_record import fresh_ids, new_files, next_customer_id, next_project_id, record_path
 from holp.problems import ERROR
 from holp.sheets import NO_VALUE, Sheet
 from holp.validate import name_key, validate
@@ -44,8 +44,8 @@ FIELDS: dict[str, dict[str, str]] = {
                   "address": "text", "website": "text", "size": "text", "notes": "text"},
     "projects": {"id": "id", "external_id": "text", "name": "text", "customer": "customer", "owner": "rep",
                  "business_line": "business_line", "region": "region", "amount": "amount", "cost": "amount",
-                 "margin": "fraction", "probability": "fraction", "source": "source", "expected_close": "date", "stage": "stage",
-                 "lost_reason": "lost_reason", "notes": "text"},
+                 "margin": "fraction", "probability": "fraction", "source": "source", "expected_close": "date",
+                 "stage": "stage", "lost_reason": "lost_reason", "notes": "text"},
 }
 REQUIRED = {"customers": ("name",), "projects": ("name", "customer")}
 # the headers a column of each field is often called (compared as customer names are: width, case, blanks aside);
@@ -335,6 +335,7 @@ class Planned:
     changed: list[str]  # the fields an update changes (all that are set, for a new record)
     old: bytes | None
     text: bytes = b""
+    making: tuple[Path, dict[str, Any], list[tuple[str, Any]]] | None = None  # a new file: template, then the rest
 
 
 @dataclass
@@ -582,7 +583,29 @@ def plan(repo: repository.Repository, mapping: Mapping, sheet: Sheet, *, skip_in
         if said and not skip_invalid and len(result.problems) > 1000:
             result.problems.append("… (more rows not checked: the first thousand problems are enough to start)")
             break
+    _make_new(repo, result, show)
     return result
+
+
+def _make_new(repo: repository.Repository, result: Plan, show: Callable[[str], str]) -> None:
+    """The new files' text: the template of `holp new` for them all, then the fields it does not write."""
+    new = [p for p in result.records if p.making is not None]
+    texts = new_files(repo, result.kind[:-1], [(p.making[0], p.making[1]) for p in new if p.making])
+    failed: set[int] = set()
+    for planned, text in zip(new, texts, strict=True):
+        assert planned.making is not None
+        planned.text = text.encode()
+        rest = planned.making[2]
+        if rest:
+            try:
+                planned.text = _text_for(show(planned.relative), planned.text, rest)
+            except HolpError as e:
+                result.problems.append(f"{result.sheet.where(planned.row)}: {e.message}")
+                result.skipped.append(planned.row)
+                failed.add(planned.row)
+        planned.making = None
+    if failed:
+        result.records = [p for p in result.records if p.row not in failed]
 
 
 def _match(found: _Index, kind: str, record: dict[str, Any]) -> Customer | Project | None:
@@ -631,13 +654,10 @@ def _planned(repo: repository.Repository, kind: str, folder: str, record: dict[s
             raise RowProblem(f"customer {customer.id} has no owner: give an owner column or a default")
     record["id"] = record.get("id") or next(ids)
     path = record_path(repo, folder, region, record["id"])
-    relative = repo.relative(path)
     variables = _template_values(kind, record, repo)
-    text = new_file(repo, kind[:-1], path, variables).encode()
     rest = [(n, v) for n, v in record.items() if n not in variables]
-    if rest:
-        text = _text_for(show(relative), text, rest)
-    return Planned(row, record["id"], relative, True, record["name"], list(record), None, text)
+    return Planned(row, record["id"], repo.relative(path), True, record["name"], list(record), None,
+                   making=(path, variables, rest))
 
 
 def check_files(repo: repository.Repository, result: Plan) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from holp import repo as repository
 from holp.inert import path_part
-from holp.render import render
+from holp.render import render, render_many
 
 _CUSTOMER_ID = re.compile(r"C-(\d+)\Z")
 
@@ -44,8 +44,16 @@ def record_path(repo: repository.Repository, folder: str, region: str, record_id
     return repo.root / folder / path_part(region, "region") / f"{path_part(record_id, 'id')}.yaml"
 
 
+def _with_schema(repo: repository.Repository, kind: str, path: Path, variables: dict[str, Any]) -> dict[str, Any]:
+    schema_file = repo.root / ".holp" / "schema" / f"{kind}.schema.json"
+    return {**variables, "schema": Path(os.path.relpath(schema_file, path.parent)).as_posix()}
+
+
 def new_file(repo: repository.Repository, kind: str, path: Path, variables: dict[str, Any]) -> str:
     """The text of a new ``kind`` (customer or project) file at ``path``, from templates/new/."""
-    schema_file = repo.root / ".holp" / "schema" / f"{kind}.schema.json"
-    variables["schema"] = Path(os.path.relpath(schema_file, path.parent)).as_posix()
-    return render(repo.root, f"new/{kind}.yaml.j2", variables)
+    return render(repo.root, f"new/{kind}.yaml.j2", _with_schema(repo, kind, path, variables))
+
+
+def new_files(repo: repository.Repository, kind: str, files: list[tuple[Path, dict[str, Any]]]) -> list[str]:
+    """`new_file` for many files at once (an import): the template rendered in batches."""
+    return render_many(repo.root, f"new/{kind}.yaml.j2", [_with_schema(repo, kind, p, v) for p, v in files])

@@ -20,6 +20,7 @@ Templates are untrusted input (a pull request may bring or change them), so:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import select
@@ -222,22 +223,30 @@ def _where(error: BaseException, name: str) -> str:
 
 def _render_here(root: Path | None, name: str, variables: dict[str, Any], seconds: float) -> str:
     """Render in this process; every way the template can fail is one HolpError naming it (and the line)."""
+    return _render_many_here(root, name, [variables], seconds)[0]
+
+
+def _render_many_here(root: Path | None, name: str, many: list[dict[str, Any]], seconds: float) -> list[str]:
+    """Each of ``many`` rendered with one template, compiled once; ``seconds`` for them all."""
     import jinja2
     from jinja2.sandbox import SecurityError
 
     try:
         env = environment(root)
-        pieces, size = [], 0
+        texts = []
         with _limited(seconds):
             template = env.get_template(name)
-            for piece in template.generate(**variables):
-                size += len(piece)
-                if size > MAX_OUTPUT:
-                    raise HolpError(f"template {name}: stopped, its output passed {MAX_OUTPUT >> 20} MB", FAILED)
-                pieces.append(piece)
-        text = "".join(pieces)
-        text.encode("utf-8")
-        return text
+            for variables in many:
+                pieces, size = [], 0
+                for piece in template.generate(**variables):
+                    size += len(piece)
+                    if size > MAX_OUTPUT:
+                        raise HolpError(f"template {name}: stopped, its output passed {MAX_OUTPUT >> 20} MB", FAILED)
+                    pieces.append(piece)
+                text = "".join(pieces)
+                text.encode("utf-8")
+                texts.append(text)
+        return texts
     except HolpError:
         raise
     except Refused as e:
@@ -276,12 +285,12 @@ def _limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child(out: int, root: Path | None, name: str, variables: dict[str, Any], seconds: float) -> None:
+def _child(out: int, work: Callable[[], dict[str, Any]]) -> None:
     """The forked renderer: render under the memory bound, answer through the pipe, exit. Never returns."""
     try:
         try:
             _limit_memory()
-            answer: dict[str, Any] = {"text": _render_here(root, name, variables, seconds)}
+            answer: dict[str, Any] = work()
         except HolpError as e:
             answer = {"error": e.message, "exit": e.exit_code}
         except BaseException:  # a bug of holp's, or Ctrl-C: the parent reports it
@@ -337,7 +346,7 @@ def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _child(write_end, root, name, variables, seconds)
+        _child(write_end, lambda: {"text": _render_here(root, name, variables, seconds)})
     os.close(write_end)
     answer = _answer(pid, read_end, name, seconds)
     if "bug" in answer:
@@ -346,3 +355,38 @@ def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
         raise HolpError(answer["error"], answer["exit"])
     text: str = answer["text"]
     return text
+
+
+BATCH = 1000  # files `render_many` renders in one child process
+
+
+def _texts(root: Path | None, name: str, batch: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+    return {"texts": _render_many_here(root, name, batch, seconds)}
+
+
+def render_many(root: Path | None, name: str, many: list[dict[str, Any]]) -> list[str]:
+    """`render` of one template for many records (the new files of an import): a child process for each BATCH
+    of them, the template compiled once in it and the time limit for the batch; a fork for each file would take
+    longer than the files (100,000 rows)."""
+    import jinja2.sandbox  # noqa: F401  imported once here, not again in every child
+
+    seconds = _seconds()
+    texts: list[str] = []
+    for start in range(0, len(many), BATCH):
+        batch = many[start:start + BATCH]
+        if not sys.platform.startswith("linux"):
+            texts += _render_many_here(root, name, batch, seconds)
+            continue
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_end)
+            _child(write_end, functools.partial(_texts, root, name, batch, seconds))
+        os.close(write_end)
+        answer = _answer(pid, read_end, name, seconds)
+        if "bug" in answer:
+            raise RuntimeError(f"rendering {name} failed:\n{answer['bug']}")
+        if "error" in answer:
+            raise HolpError(answer["error"], answer["exit"])
+        texts += answer["texts"]
+    return texts
