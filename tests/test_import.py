@@ -11,9 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import Result
-from conftest import git, snapshot, write
 
-from holp.resources import template
+from conftest import git, snapshot, write
 
 STAGES = ("开发阶段 (prospecting), 销售进入阶段 (entry), 提案阶段 (proposal), 招投标阶段 (bidding), 商务谈判阶段 "
           "(negotiation), 工程实施阶段 (implementation), 回收项目款项 (collection), 项目实施评估 (evaluation), "
@@ -256,4 +255,3 @@ def test_100k_rows_checked_in_streaming(git_repo: Path, holp: Callable[..., Resu
     assert lines(result)[-1] == ("import big.csv: 100000 customers created, 0 updated, 0 unchanged (dry run: nothing "
                                  "was written)")
     assert took < 120
-    del template
