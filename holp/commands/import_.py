@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from holp import git, importing, labels, sheets, transaction
+from holp import git, import_mapping, importing, labels, sheets, transaction
 from holp import repo as repository
 from holp.commands import echo, emit
 from holp.errors import FAILED, USAGE, HolpError
@@ -18,19 +18,19 @@ def template(root: Path | None, file: Path, kind: str | None, sheet: str | None,
     """A starter mapping from the sheet's headers (its kind guessed from them when not given)."""
     found = _sheet(file, kind, sheet)
     if kind is None:
-        guessed = importing.guess("projects", found.headers)
+        guessed = import_mapping.guess("projects", found.headers)
         kind = "projects" if {"customer", "stage"} & guessed.keys() else "customers"
     zh, en = labels.load("zh", root), labels.load("en", root)
-    return emit(importing.template(kind, found, "zh", lambda key: f"{zh(key)} / {en(key)}"), output)
+    return emit(import_mapping.template(kind, found, "zh", lambda key: f"{zh(key)} / {en(key)}"), output)
 
 
 def run(root: Path, kind: str, file: Path, *, mapping: Path | None, sheet: str | None, dry_run: bool,
         skip_invalid: bool, branch: str | None) -> int:
-    if kind not in importing.KINDS:
-        raise HolpError(f"import {kind}: holp imports {' or '.join(importing.KINDS)}", USAGE)
-    given = importing.read_mapping(mapping, kind) if mapping is not None else None
+    if kind not in import_mapping.KINDS:
+        raise HolpError(f"import {kind}: holp imports {' or '.join(import_mapping.KINDS)}", USAGE)
+    given = import_mapping.read_mapping(mapping, kind) if mapping is not None else None
     found = _sheet(file, kind, sheet or (given.sheet if given else None))
-    chosen = given or importing.guessed_mapping(kind, found)
+    chosen = given or import_mapping.guessed_mapping(kind, found)
     if dry_run:
         repo = repository.load(root)
         return _finish(root, file, importing.plan(repo, chosen, found, skip_invalid=skip_invalid), repo,
