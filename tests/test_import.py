@@ -255,3 +255,45 @@ def test_100k_rows_checked_in_streaming(git_repo: Path, holp: Callable[..., Resu
     assert lines(result)[-1] == ("import big.csv: 100000 customers created, 0 updated, 0 unchanged (dry run: nothing "
                                  "was written)")
     assert took < 120
+
+
+def test_many_files_in_one_commit(git_repo: Path, holp: Callable[..., Result]) -> None:
+    """More files than git is given on its command line (they go on stdin): still one commit, nothing left over."""
+    book(git_repo / "c.xlsx", [["客户名称", "负责人"], *([f"客户{i}", "zhang.wei"] for i in range(150))])
+    result = holp("import", "customers", "c.xlsx")
+    assert result.exit_code == 0, result.output
+    assert git(git_repo, "log", "-1", "--format=%s") == "import c.xlsx: 150 customers created, 0 updated\n"
+    assert len(git(git_repo, "show", "--name-only", "--format=", "HEAD").split()) == 150
+    assert git(git_repo, "status", "--porcelain", "--", "customers") == ""
+
+
+def test_an_export_workbook_reads_with_no_mapping(tmp_path: Path, holp: Callable[..., Result],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook with holp's export sheets and columns (numbers as numbers, dates as dates): each kind its sheet."""
+    import csv
+    import datetime as dt
+
+    monkeypatch.setenv("HOLP_TODAY", "2026-11-20")
+    assert holp("-C", str(EXAMPLE), "export", "--format", "csv", "-o", str(tmp_path / "out")).exit_code == 0
+    wb = openpyxl.Workbook()
+    assert wb.active is not None
+    wb.remove(wb.active)
+    for table in ("projects", "customers"):
+        ws = wb.create_sheet(table)
+        with (tmp_path / "out" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as f:
+            for i, row in enumerate(csv.reader(f)):
+                cells: list[object] = list(row)
+                if i and table == "projects":
+                    cells[7] = float(row[7]) if row[7] else None  # amount as a number
+                    cells[10] = dt.date.fromisoformat(row[10]) if row[10] else None  # expected_close as a date
+                ws.append([c if c != "" else None for c in cells])
+    wb.save(tmp_path / "export.xlsx")
+    fresh = tmp_path / "fresh"
+    assert holp("init", str(fresh)).exit_code == 0
+    shutil.copy(EXAMPLE / "team.yaml", fresh / "team.yaml")
+    git(fresh, "commit", "-qam", "team")
+    monkeypatch.chdir(fresh)
+    assert holp("import", "customers", str(tmp_path / "export.xlsx")).exit_code == 0
+    assert holp("import", "projects", str(tmp_path / "export.xlsx")).exit_code == 0
+    funnel = json.loads(holp("report", "funnel", "--format", "json").output)
+    assert funnel == json.loads(holp("-C", str(EXAMPLE), "report", "funnel", "--format", "json").output)
