@@ -395,8 +395,8 @@ def check_files(repo: repository.Repository, result: Plan) -> list[str]:
     show = repository.displayer(repo.root)
     folder = CUSTOMERS if result.kind == "customers" else PROJECTS
     replaced = {p.relative for p in result.records}
-    kept = [d for d in (repo.customer_docs if folder == CUSTOMERS else repo.project_docs)
-            if d.path not in {show(r) for r in replaced}]
+    shown = {show(r) for r in replaced}
+    kept = [d for d in (repo.customer_docs if folder == CUSTOMERS else repo.project_docs) if d.path not in shown]
     gone = {p.record_id for p in result.records}
     customers = {k: v for k, v in repo.customers.items() if folder == PROJECTS or k not in gone}
     projects = {k: v for k, v in repo.projects.items() if folder == CUSTOMERS or k not in gone}
