@@ -297,3 +297,17 @@ def test_an_export_workbook_reads_with_no_mapping(tmp_path: Path, holp: Callable
     assert holp("import", "projects", str(tmp_path / "export.xlsx")).exit_code == 0
     funnel = json.loads(holp("report", "funnel", "--format", "json").output)
     assert funnel == json.loads(holp("-C", str(EXAMPLE), "report", "funnel", "--format", "json").output)
+
+
+def test_a_refused_commit_leaves_no_new_file(git_repo: Path, holp: Callable[..., Result]) -> None:
+    """A hook that refuses the import's commit: the new files are removed again, none is left in git's index."""
+    hook = git_repo / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho no imports today\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    book(git_repo / "c.xlsx", [["客户名称", "负责人"], ["甲公司", "zhang.wei"]])
+    before = snapshot(git_repo)
+    result = holp("import", "customers", "c.xlsx")
+    assert result.exit_code == 1
+    assert "no imports today" in result.output
+    assert snapshot(git_repo) == before
+    assert git(git_repo, "status", "--porcelain", "--", "customers") == ""
