@@ -299,7 +299,8 @@ def _apply(root: Path, find: Callable[[repository.Repository], R], plan: Callabl
         shown = writes[0].shown
         if dry_run:
             diff = "".join("".join(difflib.unified_diff(
-                w.old.decode("utf-8-sig").splitlines(keepends=True), w.new.decode("utf-8-sig").splitlines(keepends=True),
+                (w.old or b"").decode("utf-8-sig").splitlines(keepends=True),
+                w.new.decode("utf-8-sig").splitlines(keepends=True),
                 fromfile=f"a/{repository.relative_to(root, root / w.relative)}",
                 tofile=f"b/{repository.relative_to(root, root / w.relative)}")) for w in writes)
             return Applied(change.subject, shown, diff=diff)

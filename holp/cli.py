@@ -25,6 +25,7 @@ from holp import (
     cli_cases,
     cli_collection,
     cli_expenses,
+    cli_import,
     cli_records,
     cli_reports,
     cli_service,
@@ -106,6 +107,7 @@ for command in (cli_agenda.task, cli_agenda.agenda):  # tasks (任务) and the a
 main.add_command(cli_approvals.approve)
 main.add_command(cli_expenses.expense)  # sales expenses (销售费用)
 main.add_command(cli_site.site)  # the static site
+main.add_command(cli_import.import_)  # spreadsheets in
 
 
 def _set_directory(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:

@@ -372,26 +372,27 @@ def _child_many(out: int, root: Path | None, jobs: list[tuple[str, dict[str, Any
 BATCH = 16  # pages one child renders: each within the time limit and output cap, together within MEMORY
 
 
-def render_many(root: Path | None, jobs: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    """Render several templates as `render` does one, in a child each BATCH (the site's pages: a template is
-    compiled once a batch, not once a page). The first failure is one HolpError naming its template."""
+def render_many(root: Path | None, jobs: list[tuple[str, dict[str, Any]]], batch: int = BATCH) -> list[str]:
+    """Render several templates as `render` does one, in a child each ``batch`` (the site's pages, an import's new
+    files: a template is compiled once a batch, not once a page; a fork a file would take longer than the files).
+    The first failure is one HolpError naming its template."""
     import jinja2.sandbox  # noqa: F401  imported once here, not again in every child
 
     seconds = _seconds()
     if not sys.platform.startswith("linux"):
         return [_render_here(root, name, variables, seconds) for name, variables in jobs]
     texts: list[str] = []
-    for start in range(0, len(jobs), BATCH):
-        batch = jobs[start:start + BATCH]
+    for start in range(0, len(jobs), batch):
+        part = jobs[start:start + batch]
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
             os.close(read_end)
-            _child_many(write_end, root, batch, seconds)
+            _child_many(write_end, root, part, seconds)
         os.close(write_end)
-        answer = _answer(pid, read_end, batch[0][0], seconds, len(batch))
+        answer = _answer(pid, read_end, part[0][0], seconds, len(part))
         if "bug" in answer:
-            raise RuntimeError(f"rendering {batch[0][0]} failed:\n{answer['bug']}")
+            raise RuntimeError(f"rendering {part[0][0]} failed:\n{answer['bug']}")
         if "error" in answer:
             raise HolpError(answer["error"], answer["exit"])
         texts += answer["texts"]

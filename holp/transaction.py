@@ -48,7 +48,7 @@ INTERRUPTED = 130
 class Write:
     relative: str  # from the sales repository's root, as git is given it
     shown: str  # as messages name it
-    old: bytes
+    old: bytes | None  # None: a new file (`holp import`), which a rollback removes
     new: bytes
 
 
@@ -144,6 +144,11 @@ def _begin(root: Path, pending: Path, writes: list[Write], commit: bool, branch:
     pending.mkdir(parents=True)
     files = []
     for i, w in enumerate(writes):
+        if w.old is None:  # a new file: there must be none yet, and a rollback removes it
+            if os.path.lexists(root / w.relative):
+                raise HolpError(f"{w.shown} was made while holp was making it: nothing was changed")
+            files.append({"path": w.relative, "shown": w.shown, "old": None, "new": _sha(w.new)})
+            continue
         old = pending / f"old-{i}"
         try:
             os.link(root / w.relative, old)  # the old inode outlives the rename that replaces the file
@@ -192,7 +197,8 @@ def _settle(root: Path, pending: Path, intent: dict[str, Any], *, after_failure:
     files = intent["files"]
     current = [_read(root / f["path"]) for f in files]
     new = [_sha(c) == f["new"] for c, f in zip(current, files, strict=True)]
-    old = [c == (pending / f["old"]).read_bytes() for c, f in zip(current, files, strict=True)]
+    old = [c is None if f["old"] is None else c == (pending / f["old"]).read_bytes()
+           for c, f in zip(current, files, strict=True)]
     committed = [bool(intent["commit"]) and n and not git.has_changes(root, Path(f["path"]))
                  for n, f in zip(new, files, strict=True)]
     head_moved = intent["commit"] and git.rev_parse(root, "HEAD") != intent["head"]
@@ -211,7 +217,9 @@ def _settle(root: Path, pending: Path, intent: dict[str, Any], *, after_failure:
         _end(pending)
         return
     for f, is_old in zip(files, old, strict=True):
-        if not is_old:
+        if not is_old and f["old"] is None:
+            (root / f["path"]).unlink()  # a file the change made
+        elif not is_old:
             write_atomic(root / f["path"], (pending / f["old"]).read_bytes(), shown=f["shown"])
     made = intent["branch"]
     if made and git.head_name(root) == made and git.rev_parse(root, made) in (intent["head"], None):

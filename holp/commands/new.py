@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -16,21 +14,8 @@ from holp.inert import path_part
 from holp.model import coerce
 from holp.model.schema import schema
 from holp.model.shape import schema_problems, schema_validator
-from holp.render import render
+from holp.new_record import new_file, next_customer_id, next_project_id, record_path
 from holp.validate import same_name
-
-_CUSTOMER_ID = re.compile(r"C-(\d+)\Z")
-
-
-def next_customer_id(ids: set[str]) -> str:
-    numbers = [int(m.group(1)) for m in map(_CUSTOMER_ID.match, ids) if m]
-    return f"C-{max(numbers, default=0) + 1:04d}"
-
-
-def next_project_id(ids: set[str], year: int) -> str:
-    pattern = re.compile(rf"P-{year}-(\d+)\Z")
-    numbers = [int(m.group(1)) for m in map(pattern.match, ids) if m]
-    return f"P-{year}-{max(numbers, default=0) + 1:03d}"
 
 
 def _choose_id(given: str | None, taken: set[str], make: str) -> str:
@@ -44,11 +29,8 @@ def _choose_id(given: str | None, taken: set[str], make: str) -> str:
 
 def _write(repo: repository.Repository, kind: str, folder: str, region: str, record_id: str,
            variables: dict[str, Any]) -> int:
-    # both name the file: a region written in team.yaml or a customer's file must not make it a path elsewhere
-    path = repo.root / folder / path_part(region, "region") / f"{path_part(record_id, 'id')}.yaml"
-    schema_file = repo.root / ".holp" / "schema" / f"{kind}.schema.json"
-    variables["schema"] = Path(os.path.relpath(schema_file, path.parent)).as_posix()
-    text = render(repo.root, f"new/{kind}.yaml.j2", variables)
+    path = record_path(repo, folder, region, record_id)
+    text = new_file(repo, kind, path, variables)
     doc = yaml.read(repository.display_path(path), text.encode())
     problems = doc.problems + list(schema_problems(doc, schema_validator(schema(kind, repo.process)), kind))
     if problems:

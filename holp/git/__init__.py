@@ -229,6 +229,14 @@ def deleted(root: Path, folder: str) -> list[str]:
     return [p for p in out.split("\0") if p]
 
 
+def changed(root: Path, folder: str) -> set[str]:
+    """The files under ``folder`` that differ from HEAD (staged or not), relative to ``root``: one git run for
+    all of them."""
+    out = run(["diff", "--name-only", "-z", "--relative", "--no-renames", "HEAD", "--", literal(folder)], root,
+              check=False)
+    return {p for p in out.split("\0") if p}
+
+
 def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[str, str] | None = None) -> str:
     """Commit just ``paths`` as they are in the work tree; other staged work stays staged. Returns the sha.
 
@@ -236,18 +244,28 @@ def commit_paths(root: Path, paths: list[Path], message: str, environment: dict[
     failed commit (a hook says no) leaves the real index as it was.
     """
     relative = [literal(p) for p in paths]
-    untracked = [literal(p) for p in paths if not is_tracked(root, p)]
-    if untracked:
-        run(["add", "--intent-to-add", "--", *untracked], root)
+    if len(paths) > MANY_PATHS:  # an import: one git run for all, and the paths on stdin, never past ARG_MAX
+        folders = sorted({Path(p).parent.as_posix() for p in paths})
+        tracked = set(run(["ls-files", "-z", "--", *(literal(f) for f in folders)], root).split("\0"))
+        untracked = [literal(p) for p in paths if Path(p).as_posix() not in tracked]
+        if untracked:
+            run(["add", "--intent-to-add", "--pathspec-from-file=-", "--pathspec-file-nul"], root,
+                input="\0".join(untracked).encode("utf-8"))
+    else:
+        untracked = [literal(p) for p in paths if not is_tracked(root, p)]
+        if untracked:
+            run(["add", "--intent-to-add", "--", *untracked], root)
     try:
         _commit(root, relative, message, environment or {})
     except HolpError:
         if untracked:
-            run(["rm", "--quiet", "--cached", "--", *untracked], root, check=False)
+            run(["rm", "--quiet", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul"], root, check=False,
+                input="\0".join(untracked).encode("utf-8"))
         raise
     return run(["rev-parse", "HEAD"], root).strip()
 
 
+MANY_PATHS = 100  # more paths than this go to git on stdin or in a file (100,000 would pass the limit of a command line)
 HOOK_LINES = 40  # the last lines of a refusing hook's output that holp shows
 HOOK_WIDTH = 300  # characters of each of those lines
 HOOK_TAIL = 64 * 1024  # bytes of its output read back, at the end: a hook may print megabytes
@@ -276,7 +294,11 @@ def _commit(root: Path, paths: list[str], message: str, environment: dict[str, s
     with tempfile.TemporaryDirectory(prefix="holp-commit-") as folder:
         trace = Path(folder) / "events"
         with (Path(folder) / "output").open("w+b") as output:
-            result = subprocess.run([_git(), *PLAIN_PATHS, "commit", "--quiet", "--only", "--file=-", "--", *paths],
+            listed = Path(folder) / "paths"
+            listed.write_bytes("\0".join(paths).encode("utf-8"))
+            named = (["--pathspec-from-file", str(listed), "--pathspec-file-nul"] if len(paths) > MANY_PATHS
+                     else ["--", *paths])
+            result = subprocess.run([_git(), *PLAIN_PATHS, "commit", "--quiet", "--only", "--file=-", *named],
                                     cwd=root, input=message.encode("utf-8"), stdout=output, stderr=subprocess.STDOUT,
                                     check=False, env={**_env(), **environment, "GIT_TRACE2_EVENT": str(trace)},
                                     start_new_session=True)
