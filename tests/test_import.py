@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -245,16 +244,33 @@ def test_round_trip_of_the_example_export(tmp_path: Path, holp: Callable[..., Re
         "import projects.csv: 0 projects created, 0 updated, 34 unchanged: nothing to commit")
 
 
+def test_round_trip_of_the_example_workbook(tmp_path: Path, holp: Callable[..., Result],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export --format xlsx` of the example imported into a fresh `holp init`: the same funnel."""
+    monkeypatch.setenv("HOLP_TODAY", "2026-11-20")
+    book_path = tmp_path / "sales.xlsx"
+    assert holp("-C", str(EXAMPLE), "export", "--format", "xlsx", "-o", str(book_path)).exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert holp("init", str(fresh)).exit_code == 0
+    shutil.copy(EXAMPLE / "team.yaml", fresh / "team.yaml")
+    git(fresh, "commit", "-qam", "team")
+    monkeypatch.chdir(fresh)
+    result = holp("import", "customers", str(book_path), "--sheet", "customers")
+    assert result.exit_code == 0, result.output
+    result = holp("import", "projects", str(book_path), "--sheet", "projects")
+    assert result.exit_code == 0, result.output
+    assert git(fresh, "log", "-1", "--format=%s") == "import sales.xlsx: 34 projects created, 0 updated\n"
+    funnel = json.loads(holp("report", "funnel", "--format", "json").output)
+    assert funnel == json.loads(holp("-C", str(EXAMPLE), "report", "funnel", "--format", "json").output)
+
+
 def test_100k_rows_checked_in_streaming(git_repo: Path, holp: Callable[..., Result]) -> None:
     rows = "".join(f"客户{i},zhang.wei,{i * 10}万\r\n" for i in range(100_000))
     (git_repo / "big.csv").write_bytes(("客户名称,负责人,金额\r\n" + rows).encode("utf-8"))
-    started = time.monotonic()
-    result = holp("import", "customers", "big.csv", "--dry-run")
-    took = time.monotonic() - started
+    result = holp("import", "customers", "big.csv", "--dry-run")  # streamed; `make bench` times it, no test does
     assert result.exit_code == 0, result.output
     assert lines(result)[-1] == ("import big.csv: 100000 customers created, 0 updated, 0 unchanged (dry run: nothing "
                                  "was written)")
-    assert took < 120
 
 
 def test_many_files_in_one_commit(git_repo: Path, holp: Callable[..., Result]) -> None:
