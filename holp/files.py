@@ -162,8 +162,19 @@ def exclusive(lock_path: Path, *, wait: float | None = None) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def refuse_git_dir(output: Path) -> None:
+    """An output must not go into git's own folder: `-o .git/config` would break the repository."""
+    target = output.resolve()
+    folder = target
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    if target.name == ".git" or git.in_git_dir(folder):
+        raise HolpError(f"{output} is in git's own folder (.git): write the output somewhere else")
+
+
 def refuse_tracked(output: Path) -> None:
-    """An output file must not replace one git keeps (a project file, holp.yaml ...)."""
+    """An output file must not replace one git keeps (a project file, holp.yaml ...), nor go into .git."""
+    refuse_git_dir(output)
     target = output.resolve()
     folder = target.parent if target.parent.is_dir() else None
     if folder is None or not target.exists() or git.toplevel(folder) is None:

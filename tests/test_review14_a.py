@@ -45,3 +45,23 @@ def test_dashboard__control_and_bidi_marks_in_a_name_are_shown_not_obeyed(repo: 
     assert result.exit_code == 0, result.output
     assert "\u202e" not in result.stdout and "\x07" not in result.stdout
     assert "张\\u202e伟\\u0007" in result.stdout
+
+
+def test_outputs_never_go_into_the_git_folder(git_repo: Path, holp: Callable[..., Result], tmp_path: Path) -> None:
+    # `-o .git/config` replaced git's config with a workbook: every git command then failed ("bad config line 1")
+    config = (git_repo / ".git/config").read_bytes()
+    for args in (("report", "funnel", "--format", "xlsx", "-o", ".git/config"),
+                 ("report", "funnel", "--format", "html", "-o", ".git/hooks/pre-commit"),
+                 ("export", "--format", "xlsx", "-o", ".git/objects/x.xlsx"),
+                 ("export", "--format", "csv", "-o", ".git"),
+                 ("site", "-o", ".git/site")):
+        result = holp(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.output == f"holp: {args[-1]} is in git's own folder (.git): write the output somewhere else\n"
+    assert (git_repo / ".git/config").read_bytes() == config
+    assert not (git_repo / ".git/hooks/pre-commit").exists()
+    assert not (git_repo / ".git/site").exists()
+    assert git(git_repo, "status", "--porcelain") == ""
+    result = holp("site", "-o", "public")  # the README's own example, inside the work tree, still works
+    assert result.exit_code == 0, result.output
+    assert (git_repo / "public/index.html").is_file()
