@@ -29,7 +29,10 @@ def write_atomic(path: Path, data: bytes, *, create_only: bool = False, shown: s
         folder.mkdir(parents=True, exist_ok=True)
         sweep(folder)
         try:
-            mode = stat.S_IMODE(path.stat().st_mode)
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a device, a pipe: the rename
+                raise HolpError(f"cannot write {shown}: it is no regular file")  # would put a file in its place
+            mode = stat.S_IMODE(info.st_mode)
         except FileNotFoundError:
             umask = os.umask(0)
             os.umask(umask)

@@ -259,7 +259,10 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
     sources = _sources(root)
     after: dict[str, str] = {}
     written = unchanged = removed = 0
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HolpError(f"cannot write {out}: {e.strerror or e}") from None
     try:
         for asset in ASSETS:
             target = _safe_target(out, asset)

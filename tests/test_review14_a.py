@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,3 +67,22 @@ def test_outputs_never_go_into_the_git_folder(git_repo: Path, holp: Callable[...
     result = holp("site", "-o", "public")  # the README's own example, inside the work tree, still works
     assert result.exit_code == 0, result.output
     assert (git_repo / "public/index.html").is_file()
+
+
+def test_site__a_folder_it_cannot_make_is_one_sentence(git_repo: Path, holp: Callable[..., Result]) -> None:
+    # was: "holp: internal error: NotADirectoryError ...", exit 3
+    result = holp("site", "-o", "holp.yaml/site")
+    assert result.exit_code == 2
+    assert result.output == "holp: cannot write holp.yaml/site: Not a directory\n"
+
+
+def test_an_output_that_is_a_pipe_is_not_replaced_by_a_file(git_repo: Path, holp: Callable[..., Result],
+                                                             tmp_path: Path) -> None:
+    # the rename of an atomic write put a regular file where the pipe (or, run as root, /dev/full) was
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    for args in (("report", "funnel", "--format", "xlsx"), ("export", "--format", "xlsx")):
+        result = holp(*args, "-o", str(fifo))
+        assert result.exit_code == 2, result.output
+        assert result.output == f"holp: cannot write {fifo}: it is no regular file\n"
+        assert stat.S_ISFIFO(fifo.lstat().st_mode)
