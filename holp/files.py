@@ -29,7 +29,10 @@ def write_atomic(path: Path, data: bytes, *, create_only: bool = False, shown: s
         folder.mkdir(parents=True, exist_ok=True)
         sweep(folder)
         try:
-            mode = stat.S_IMODE(path.stat().st_mode)
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a device, a pipe: the rename
+                raise HolpError(f"cannot write {shown}: it is no regular file")  # would put a file in its place
+            mode = stat.S_IMODE(info.st_mode)
         except FileNotFoundError:
             umask = os.umask(0)
             os.umask(umask)
@@ -162,8 +165,19 @@ def exclusive(lock_path: Path, *, wait: float | None = None) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def refuse_git_dir(output: Path) -> None:
+    """An output must not go into git's own folder: `-o .git/config` would break the repository."""
+    target = output.resolve()
+    folder = target
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    if target.name == ".git" or git.in_git_dir(folder):
+        raise HolpError(f"{output} is in git's own folder (.git): write the output somewhere else")
+
+
 def refuse_tracked(output: Path) -> None:
-    """An output file must not replace one git keeps (a project file, holp.yaml ...)."""
+    """An output file must not replace one git keeps (a project file, holp.yaml ...), nor go into .git."""
+    refuse_git_dir(output)
     target = output.resolve()
     folder = target.parent if target.parent.is_dir() else None
     if folder is None or not target.exists() or git.toplevel(folder) is None:

@@ -164,11 +164,19 @@ def _md_safe(value: Any) -> Any:
 
 def _finalize_factory() -> Any:
     import jinja2
+    from markupsafe import Markup
 
     @jinja2.pass_context
     def finalize(context: Any, value: Any) -> Any:
         name = context.name or ""
-        return _md_safe(value) if name.endswith(".md.j2") else value
+        if name.endswith(".md.j2"):
+            return _md_safe(value)
+        if name.endswith(".html.j2") and isinstance(value, str):  # a page shows control and bidi marks, obeys none
+            shown = inert.terminal(value)
+            if shown == value:
+                return value
+            return Markup(shown) if isinstance(value, Markup) else shown  # \\uXXXX holds nothing HTML reads
+        return value
 
     return finalize
 

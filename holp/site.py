@@ -29,7 +29,7 @@ from holp import repo as repository
 from holp.cache import Cache
 from holp.display import display
 from holp.errors import HolpError
-from holp.files import write_atomic
+from holp.files import refuse_git_dir, write_atomic
 from holp.labels import Labels
 from holp.labels import load as load_labels
 from holp.render import BATCH, folders, render, render_many
@@ -76,6 +76,7 @@ def check_output(root: Path, out: Path) -> None:
     resolved, top = out.resolve(), root.resolve()
     if resolved == top or resolved in top.parents:
         raise HolpError(f"{out} holds the repository: write the site into a folder of its own")
+    refuse_git_dir(out)
     if out.is_dir() and git.toplevel(resolved, optional=True) is not None and git.is_tracked(resolved, resolved):
         raise HolpError(f"{out} holds files git keeps: write the site somewhere else (a folder git ignores)")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
@@ -258,7 +259,10 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
     sources = _sources(root)
     after: dict[str, str] = {}
     written = unchanged = removed = 0
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HolpError(f"cannot write {out}: {e.strerror or e}") from None
     try:
         for asset in ASSETS:
             target = _safe_target(out, asset)

@@ -216,6 +216,13 @@ def has_changes(root: Path, path: Path) -> bool:
     return bool(run(["status", "--porcelain=v1", "--untracked-files=all", "--", literal(path)], root).strip())
 
 
+def in_git_dir(folder: Path) -> bool:
+    """Whether ``folder`` (an existing folder) is git's own folder of a repository or inside it (.git/...)."""
+    if shutil.which("git") is None:
+        return False
+    return run(["rev-parse", "--is-inside-git-dir"], folder, check=False).strip() == "true"
+
+
 def is_tracked(root: Path, path: Path | str) -> bool:
     """Whether git keeps ``path`` (it is in the index)."""
     return bool(run(["ls-files", "--error-unmatch", "--", literal(path)], root, check=False).strip())
