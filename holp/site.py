@@ -211,9 +211,10 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
     yield page("index.html", "site/index.html.j2", dashboard_style=Markup(style), dashboard=Markup(body),
                lists=[{"name": x.name, "title": x.title, "count": len(x.deals)} for x in lists],
                reps=[{"id": r.id, "name": r.name} for r in team.reps],
-               title=process.company)
+               title=label("dashboard"))
     for found in lists:
         yield page(f"lists/{slug(found.name)}.html", "site/list.html.j2", title=found.title,
+                   summary=found.summary(label, shown), column=label(found.column), flag=found.flag,
                    deals=deal_rows(snap, found.deals, label, shown))
     customers = sorted(repo.customers.values(), key=lambda c: c.id)
     yield page("lists/customers.html", "site/customers.html.j2", title=label("site_customers"),

@@ -23,6 +23,7 @@ from holp.labels import Labels
 from holp.model import Customer, Project, Team
 from holp.repo import Repository
 from holp.reports.common import Report, Table, state, won_dates
+from holp.reports.dashboard import fill
 from holp.snapshot import Deal, Snapshot
 from holp.week_log import Tick
 
@@ -105,6 +106,17 @@ class DealList:
     name: str  # its page: lists/<name>.html
     title: str
     deals: tuple[tuple[Deal, str], ...]  # each deal with what puts it on the list ("45 days overdue")
+    column: str = "site_why"  # the label of that column
+    flag: bool = True  # what puts a deal on the list is a warning (⚠), not a plain fact such as the day it was won
+    total: Decimal | None = None  # the figure the list adds up to, when it is not the deals' amounts
+    total_label: str = "site_total_amount"
+
+    def summary(self, label: Labels, shown: Display) -> str:
+        """The line under the list's title: how many deals and what they add up to ("8 个项目 · 合计 3,900.00 万元")."""
+        total = self.total if self.total is not None else sum((d.amount or Decimal(0) for d, _ in self.deals),
+                                                              Decimal(0))
+        return f"{fill(label('site_count'), n=str(len(self.deals)))} · {label(self.total_label)} " \
+               f"{shown.with_unit(total)}"
 
 
 def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Display,
@@ -120,13 +132,16 @@ def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Displ
     for year in sorted({day.year for day in won.values()} | {snap.as_of.year}):  # this year's, even empty
         found.append(DealList(f"won-{year}", f"{label('won')} {year}",
                               tuple((by_id[i], won[i].isoformat()) for i in sorted(won) if won[i].year == year
-                                    and i in by_id)))
+                                    and i in by_id), column="site_won_on", flag=False))
     found.append(DealList("open", label("open"), tuple((d, "") for d in deals if state(process, d) == "open")))
     late: dict[str, list[str]] = {}
+    owed = Decimal(0)
     for project_id, days, outstanding in overdue:
         late.setdefault(project_id, []).append(f"{days} {label('days')} · {shown.with_unit(outstanding)}")
+        owed += outstanding if project_id in by_id else Decimal(0)
     found.append(DealList("overdue", label("site_overdue_receivables"),
-                          tuple((by_id[i], "; ".join(late[i])) for i in sorted(late) if i in by_id)))
+                          tuple((by_id[i], "; ".join(late[i])) for i in sorted(late) if i in by_id),
+                          total=owed, total_label="site_total_overdue"))
     found.append(DealList("stalled", label("report_stalled"),
                           tuple((by_id[i], f"{days} {label('days')}" if days is not None else "")
                                 for i, days in sorted(stalled) if i in by_id)))
