@@ -188,6 +188,7 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
     """Every page of the site with its variables."""
     from holp.reports.agenda import agenda
     from holp.reports.aging import stalled
+    from holp.reports.forecast import forecast
     from holp.reports.kpi import kpis
     from holp.reports.receivables import receivables
 
@@ -204,7 +205,8 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
     late = receivables(snap)
     idle = stalled(snap, lang, hist)
     lists = deal_lists(snap, hist, label, shown, [(d.project, d.days_untouched) for d in idle.stalled],
-                       [(o.project, o.days_overdue, o.outstanding) for o in late.overdue])
+                       [(o.project, o.days_overdue, o.outstanding) for o in late.overdue],
+                       forecast(snap, lang, hist).targets)
     from markupsafe import Markup
 
     style, body = _embed(dashboard(root, snap, hist, label, Links(0), cache))

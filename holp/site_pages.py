@@ -24,6 +24,7 @@ from holp.model import Customer, Project, Team
 from holp.repo import Repository
 from holp.reports.common import Report, Table, state, won_dates
 from holp.reports.dashboard import fill
+from holp.reports.forecast import TargetFigures
 from holp.snapshot import Deal, Snapshot
 from holp.week_log import Tick
 
@@ -120,9 +121,11 @@ class DealList:
 
 
 def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Display,
-               stalled: Iterable[tuple[str, int | None]], overdue: Iterable[tuple[str, int, Decimal]]) -> list[DealList]:
+               stalled: Iterable[tuple[str, int | None]], overdue: Iterable[tuple[str, int, Decimal]],
+               targets: Iterable[TargetFigures] = ()) -> list[DealList]:
     """Every list a figure of the dashboard links to: by stage, won by year, open, overdue receivables, stalled,
-    open complaints, by region and by rep. ``stalled`` and ``overdue`` come from the reports that count them."""
+    open complaints, by region and by rep, and the deals behind each target's forecast. ``stalled``, ``overdue``
+    and ``targets`` come from the reports that count them."""
     process, lang = snap.process, label.lang
     by_id = {d.id: d for d in snap.deals}
     deals = sorted(snap.deals, key=lambda d: d.id)
@@ -154,6 +157,12 @@ def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Displ
     for rep in snap.team.reps:
         found.append(DealList(f"rep-{rep.id}", f"{label('owner')}: {rep.name}",
                               tuple((d, "") for d in deals if d.owner == rep.id)))
+    for t in targets:
+        found.append(DealList(
+            f"forecast-{t.kind}-{t.id}", f"{label('forecast')} {snap.as_of.year}: {t.label}",
+            tuple((by_id[i], label("won") if part is None else f"{label('dash_weighted_label')} {shown.amount(part)}")
+                  for i, part in t.deals if i in by_id),
+            column="site_counts_as", flag=False, total=t.forecast, total_label="forecast"))
     return found
 
 

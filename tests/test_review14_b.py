@@ -84,3 +84,25 @@ def test_won_list_shows_the_day_won_as_a_fact_not_a_warning(example: Path, holp:
 def test_index_title_names_the_dashboard_once(example: Path, holp: Callable[..., Result], tmp_path: Path) -> None:
     site = _site(holp, tmp_path / "site")
     assert "<title>销售看板 · 厚尔普</title>" in (site / "index.html").read_text("utf-8")
+
+
+def test_a_forecast_bar_leads_to_the_deals_behind_its_figure(example: Path, holp: Callable[..., Result],
+                                                             tmp_path: Path) -> None:
+    report = holp("report", "forecast", "--format", "json")
+    assert report.exit_code == 0, report.output
+    east = next(t for t in json.loads(report.stdout)["targets"] if t["kind"] == "region" and t["id"] == "east")
+    site = _site(holp, tmp_path / "site")
+    index = (site / "index.html").read_text("utf-8")
+    assert 'href="lists/forecast-region-east.html"' in index
+    assert 'href="lists/forecast-rep-zhang.wei.html"' in index
+    page = site / "lists/forecast-region-east.html"
+    assert _meta(page) == f"{page.read_text('utf-8').count('<tr><td>')} 个项目 · 预测 " \
+                          f"{Decimal(east['forecast']) / 10000:,.2f} 万元"
+    text = page.read_text("utf-8")
+    assert "<th>计入预测</th></tr></thead>" in text
+    # the won deals count whole, the open ones by their weighted amount: together the forecast
+    won = sum((Decimal(a) for a in re.findall(r'data-sort="([0-9.]+)">[^<]*</td><td>[^<]*</td>\n<td>赢单</td>', text)),
+              Decimal(0))
+    assert won == Decimal(east["won"])
+    weighted = sum((Decimal(w.replace(",", "")) for w in re.findall(r"<td>加权 ([0-9,.]+)</td>", text)), Decimal(0))
+    assert weighted * 10000 == Decimal(east["weighted"])

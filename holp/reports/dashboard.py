@@ -54,7 +54,8 @@ class Links(Protocol):
 
     def rep(self, rep_id: str) -> str: ...
 
-    def list(self, name: str) -> str: ...  # stage-<id>, won-<year>, open, overdue, stalled, complaints, region-<id>
+    def list(self, name: str) -> str: ...  # stage-<id>, won-<year>, open, overdue, stalled, complaints, region-<id>,
+    # forecast-<kind>-<id> (the deals behind a target's forecast)
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,7 @@ def forecast_html(ahead: Forecast, show: Display, label: Labels, links: Links | 
                  f'<span class="nums">{esc(numbers)} {mark}</span>')
         href = None
         if links is not None:
-            href = links.list(f"region-{t.id}") if t.kind == "region" else links.rep(t.id)
+            href = links.list(f"forecast-{t.kind}-{t.id}")
         rows.append(_a(href, inner, f"target{' below' if below else ''}"))
     legend = (f'<div class="legend"><span class="key wonkey"></span>{esc(label("won_to_date"))} '
               f'<span class="key fckey"></span>{esc(label("forecast"))} '
