@@ -21,6 +21,7 @@ from holp.gates import gate
 from holp.history import History
 from holp.labels import Labels
 from holp.model import Customer, Project, Team
+from holp.pipeline import weighted
 from holp.repo import Repository
 from holp.reports.common import Report, Table, state, won_dates
 from holp.reports.dashboard import fill
@@ -111,13 +112,16 @@ class DealList:
     flag: bool = True  # what puts a deal on the list is a warning (⚠), not a plain fact such as the day it was won
     total: Decimal | None = None  # the figure the list adds up to, when it is not the deals' amounts
     total_label: str = "site_total_amount"
+    weighted: Decimal | None = None  # open deals: their weighted amount, as the funnel and the pipeline card show it
 
     def summary(self, label: Labels, shown: Display) -> str:
         """The line under the list's title: how many deals and what they add up to ("8 个项目 · 合计 3,900.00 万元")."""
         total = self.total if self.total is not None else sum((d.amount or Decimal(0) for d, _ in self.deals),
                                                               Decimal(0))
-        return f"{fill(label('site_count'), n=str(len(self.deals)))} · {label(self.total_label)} " \
+        line = f"{fill(label('site_count'), n=str(len(self.deals)))} · {label(self.total_label)} " \
                f"{shown.with_unit(total)}"
+        return line if self.weighted is None else f"{line} · {label('dash_weighted_label')} " \
+                                                  f"{shown.with_unit(self.weighted)}"
 
 
 def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Display,
@@ -129,14 +133,24 @@ def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Displ
     process, lang = snap.process, label.lang
     by_id = {d.id: d for d in snap.deals}
     deals = sorted(snap.deals, key=lambda d: d.id)
-    found = [DealList(f"stage-{s.id}", f"{label('stage')}: {s.label.get(lang)}",
-                      tuple((d, "") for d in deals if d.stage == s.id)) for s in process.stages]
+
+    def weighted_if_open(members: Sequence[Deal]) -> Decimal | None:
+        if not members or any(state(process, d) != "open" for d in members):
+            return None
+        return sum((weighted(process, d) for d in members), Decimal(0))
+
+    found: list[DealList] = []
+    for s in process.stages:
+        members = [d for d in deals if d.stage == s.id]
+        found.append(DealList(f"stage-{s.id}", f"{label('stage')}: {s.label.get(lang)}",
+                              tuple((d, "") for d in members), weighted=weighted_if_open(members)))
     won = won_dates(process, hist, snap)
     for year in sorted({day.year for day in won.values()} | {snap.as_of.year}):  # this year's, even empty
         found.append(DealList(f"won-{year}", f"{label('won')} {year}",
                               tuple((by_id[i], won[i].isoformat()) for i in sorted(won) if won[i].year == year
                                     and i in by_id), column="site_won_on", flag=False))
-    found.append(DealList("open", label("open"), tuple((d, "") for d in deals if state(process, d) == "open")))
+    members = [d for d in deals if state(process, d) == "open"]
+    found.append(DealList("open", label("open"), tuple((d, "") for d in members), weighted=weighted_if_open(members)))
     late: dict[str, list[str]] = {}
     owed = Decimal(0)
     for project_id, days, outstanding in overdue:
