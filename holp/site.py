@@ -189,6 +189,7 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
     """Every page of the site with its variables."""
     from holp.reports.agenda import agenda
     from holp.reports.aging import stalled
+    from holp.reports.forecast import forecast
     from holp.reports.kpi import kpis
     from holp.reports.receivables import receivables
 
@@ -205,16 +206,18 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
     late = receivables(snap)
     idle = stalled(snap, lang, hist)
     lists = deal_lists(snap, hist, label, shown, [(d.project, d.days_untouched) for d in idle.stalled],
-                       [(o.project, o.days_overdue, o.outstanding) for o in late.overdue])
+                       [(o.project, o.days_overdue, o.outstanding) for o in late.overdue],
+                       forecast(snap, lang, hist).targets)
     from markupsafe import Markup
 
     style, body = _embed(dashboard(root, snap, hist, label, Links(0), cache))
     yield page("index.html", "site/index.html.j2", dashboard_style=Markup(style), dashboard=Markup(body),
                lists=[{"name": x.name, "title": x.title, "count": len(x.deals)} for x in lists],
                reps=[{"id": r.id, "name": r.name} for r in team.reps],
-               title=process.company)
+               title=label("dashboard"))
     for found in lists:
         yield page(f"lists/{slug(found.name)}.html", "site/list.html.j2", title=found.title,
+                   summary=found.summary(label, shown), column=label(found.column), flag=found.flag,
                    deals=deal_rows(snap, found.deals, label, shown))
     customers = sorted(repo.customers.values(), key=lambda c: c.id)
     yield page("lists/customers.html", "site/customers.html.j2", title=label("site_customers"),

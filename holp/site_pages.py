@@ -21,8 +21,11 @@ from holp.gates import gate
 from holp.history import History
 from holp.labels import Labels
 from holp.model import Customer, Project, Team
+from holp.pipeline import weighted
 from holp.repo import Repository
 from holp.reports.common import Report, Table, state, won_dates
+from holp.reports.dashboard import fill
+from holp.reports.forecast import TargetFigures
 from holp.snapshot import Deal, Snapshot
 from holp.week_log import Tick
 
@@ -105,28 +108,57 @@ class DealList:
     name: str  # its page: lists/<name>.html
     title: str
     deals: tuple[tuple[Deal, str], ...]  # each deal with what puts it on the list ("45 days overdue")
+    column: str = "site_why"  # the label of that column
+    flag: bool = True  # what puts a deal on the list is a warning (⚠), not a plain fact such as the day it was won
+    total: Decimal | None = None  # the figure the list adds up to, when it is not the deals' amounts
+    total_label: str = "site_total_amount"
+    weighted: Decimal | None = None  # open deals: their weighted amount, as the funnel and the pipeline card show it
+
+    def summary(self, label: Labels, shown: Display) -> str:
+        """The line under the list's title: how many deals and what they add up to ("8 个项目 · 合计 3,900.00 万元")."""
+        total = self.total if self.total is not None else sum((d.amount or Decimal(0) for d, _ in self.deals),
+                                                              Decimal(0))
+        line = f"{fill(label('site_count'), n=str(len(self.deals)))} · {label(self.total_label)} " \
+               f"{shown.with_unit(total)}"
+        return line if self.weighted is None else f"{line} · {label('dash_weighted_label')} " \
+                                                  f"{shown.with_unit(self.weighted)}"
 
 
 def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Display,
-               stalled: Iterable[tuple[str, int | None]], overdue: Iterable[tuple[str, int, Decimal]]) -> list[DealList]:
+               stalled: Iterable[tuple[str, int | None]], overdue: Iterable[tuple[str, int, Decimal]],
+               targets: Iterable[TargetFigures] = ()) -> list[DealList]:
     """Every list a figure of the dashboard links to: by stage, won by year, open, overdue receivables, stalled,
-    open complaints, by region and by rep. ``stalled`` and ``overdue`` come from the reports that count them."""
+    open complaints, by region and by rep, and the deals behind each target's forecast. ``stalled``, ``overdue``
+    and ``targets`` come from the reports that count them."""
     process, lang = snap.process, label.lang
     by_id = {d.id: d for d in snap.deals}
     deals = sorted(snap.deals, key=lambda d: d.id)
-    found = [DealList(f"stage-{s.id}", f"{label('stage')}: {s.label.get(lang)}",
-                      tuple((d, "") for d in deals if d.stage == s.id)) for s in process.stages]
+
+    def weighted_if_open(members: Sequence[Deal]) -> Decimal | None:
+        if not members or any(state(process, d) != "open" for d in members):
+            return None
+        return sum((weighted(process, d) for d in members), Decimal(0))
+
+    found: list[DealList] = []
+    for s in process.stages:
+        members = [d for d in deals if d.stage == s.id]
+        found.append(DealList(f"stage-{s.id}", f"{label('stage')}: {s.label.get(lang)}",
+                              tuple((d, "") for d in members), weighted=weighted_if_open(members)))
     won = won_dates(process, hist, snap)
     for year in sorted({day.year for day in won.values()} | {snap.as_of.year}):  # this year's, even empty
         found.append(DealList(f"won-{year}", f"{label('won')} {year}",
                               tuple((by_id[i], won[i].isoformat()) for i in sorted(won) if won[i].year == year
-                                    and i in by_id)))
-    found.append(DealList("open", label("open"), tuple((d, "") for d in deals if state(process, d) == "open")))
+                                    and i in by_id), column="site_won_on", flag=False))
+    members = [d for d in deals if state(process, d) == "open"]
+    found.append(DealList("open", label("open"), tuple((d, "") for d in members), weighted=weighted_if_open(members)))
     late: dict[str, list[str]] = {}
+    owed = Decimal(0)
     for project_id, days, outstanding in overdue:
         late.setdefault(project_id, []).append(f"{days} {label('days')} · {shown.with_unit(outstanding)}")
+        owed += outstanding if project_id in by_id else Decimal(0)
     found.append(DealList("overdue", label("site_overdue_receivables"),
-                          tuple((by_id[i], "; ".join(late[i])) for i in sorted(late) if i in by_id)))
+                          tuple((by_id[i], "; ".join(late[i])) for i in sorted(late) if i in by_id),
+                          total=owed, total_label="site_total_overdue"))
     found.append(DealList("stalled", label("report_stalled"),
                           tuple((by_id[i], f"{days} {label('days')}" if days is not None else "")
                                 for i, days in sorted(stalled) if i in by_id)))
@@ -139,6 +171,12 @@ def deal_lists(snap: Snapshot, hist: History | None, label: Labels, shown: Displ
     for rep in snap.team.reps:
         found.append(DealList(f"rep-{rep.id}", f"{label('owner')}: {rep.name}",
                               tuple((d, "") for d in deals if d.owner == rep.id)))
+    for t in targets:
+        found.append(DealList(
+            f"forecast-{t.kind}-{t.id}", f"{label('forecast')} {snap.as_of.year}: {t.label}",
+            tuple((by_id[i], label("won") if part is None else f"{label('dash_weighted_label')} {shown.amount(part)}")
+                  for i, part in t.deals if i in by_id),
+            column="site_counts_as", flag=False, total=t.forecast, total_label="forecast"))
     return found
 
 

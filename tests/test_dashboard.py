@@ -261,7 +261,7 @@ def test_dashboard__with_links_every_figure_links_to_its_deals(example: Path, ho
     assert stages == ["prospecting", "entry", "proposal", "bidding", "negotiation"]
     targets = _json(holp, "forecast")["targets"]
     expected = [(" below" if Decimal(t["forecast"]) < Decimal(t["target"]) else "",
-                 f"lists/region-{t['id']}.html" if t["kind"] == "region" else f"reps/{t['id']}.html") for t in targets]
+                 f"lists/forecast-{t['kind']}-{t['id']}.html") for t in targets]
     assert re.findall(r'<a class="target( below)?" href="([^"]+)">', body) == expected
     assert {below for below, _ in expected} == {"", " below"}
 

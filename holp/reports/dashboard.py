@@ -54,7 +54,8 @@ class Links(Protocol):
 
     def rep(self, rep_id: str) -> str: ...
 
-    def list(self, name: str) -> str: ...  # stage-<id>, won-<year>, open, overdue, stalled, complaints, region-<id>
+    def list(self, name: str) -> str: ...  # stage-<id>, won-<year>, open, overdue, stalled, complaints, region-<id>,
+    # forecast-<kind>-<id> (the deals behind a target's forecast)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def tick_text(value: Decimal) -> str:
     return f"{value.normalize():,f}"
 
 
-def _fill(text: str, **values: str) -> str:
+def fill(text: str, **values: str) -> str:
     """A label with its {placeholders} filled (a repository's own label may leave any out)."""
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
@@ -183,7 +184,7 @@ class _Card:
 
 
 def _change(card: _Card, label: Labels, since: dt.date) -> str:
-    when = f'<span class="when">{esc(_fill(label("dash_since"), day=since.isoformat()))}</span>'
+    when = f'<span class="when">{esc(fill(label("dash_since"), day=since.isoformat()))}</span>'
     if card.change is None:
         return ""
     if card.change == 0:
@@ -211,31 +212,31 @@ def cards(now: Figures, then: Figures | None, show: Display, label: Labels, year
     if now.target is None:
         detail = label("dash_no_target")
     else:
-        detail = _fill(label("dash_of_target"), percent=_percent(now.attainment), target=show.with_unit(now.target))
+        detail = fill(label("dash_of_target"), percent=_percent(now.attainment), target=show.with_unit(now.target))
     below = now.target is not None and now.won + now.weighted < now.target
     found.append(_Card(f"won-{year}", label("dash_won"), show.with_unit(now.won), detail,
                        label("dash_below_target") if below else None,
                        *money_change(now.won, then.won if then else None), good_up=True))
     gap = now.gap
     if gap is None:
-        detail = _fill(label("dash_deals"), n=str(now.open_count))
+        detail = fill(label("dash_deals"), n=str(now.open_count))
     elif gap == 0:
         detail = label("dash_target_met")
     else:
         times = "—" if now.coverage is None else f"{now.coverage.quantize(Decimal('0.01'))}×"
-        detail = _fill(label("dash_coverage"), times=times, gap=show.with_unit(gap))
+        detail = fill(label("dash_coverage"), times=times, gap=show.with_unit(gap))
     found.append(_Card("open", label("dash_pipeline"), show.with_unit(now.weighted), detail, None,
                        *money_change(now.weighted, then.weighted if then else None), good_up=True))
     found.append(_Card("overdue", label("dash_overdue"), show.with_unit(now.overdue),
-                       _fill(label("dash_payments"), n=str(now.overdue_count)),
+                       fill(label("dash_payments"), n=str(now.overdue_count)),
                        label("dash_overdue") if now.overdue_count else None,
                        *money_change(now.overdue, then.overdue if then else None), good_up=False))
     found.append(_Card("stalled", label("dash_stalled"), str(now.stalled),
-                       _fill(label("dash_untouched"), days=str(stale_days), amount=show.with_unit(now.stalled_amount)),
+                       fill(label("dash_untouched"), days=str(stale_days), amount=show.with_unit(now.stalled_amount)),
                        label("dash_stalled") if now.stalled else None,
                        *count_change(now.stalled, then.stalled if then else None), good_up=False))
     found.append(_Card("complaints", label("dash_complaints"), str(now.complaints),
-                       _fill(label("dash_complaints_overdue"), n=str(now.complaints_overdue))
+                       fill(label("dash_complaints_overdue"), n=str(now.complaints_overdue))
                        if now.complaints_overdue else "",
                        label("dash_complaints") if now.complaints else None,
                        *count_change(now.complaints, then.complaints if then else None), good_up=False))
@@ -285,9 +286,9 @@ def funnel_html(stages: Sequence[StageTotals], moved_on: dict[str, Decimal | Non
         rows.append(_a(links.list(f"stage-{s.stage}") if links else None, inner, "stage"))
         rate = moved_on.get(s.stage)
         if i + 1 < len(shown) and rate is not None:
-            rows.append(f'<div class="conv">↓ {esc(_fill(label("dash_moved_on"), percent=_percent(rate)))}</div>')
+            rows.append(f'<div class="conv">↓ {esc(fill(label("dash_moved_on"), percent=_percent(rate)))}</div>')
     if none:
-        rows.append(f'<p class="none">{esc(_fill(label("dash_stages_none"), n=str(none)))}</p>')
+        rows.append(f'<p class="none">{esc(fill(label("dash_stages_none"), n=str(none)))}</p>')
     return f'<div class="funnel">{"".join(rows)}</div>'
 
 
@@ -316,7 +317,7 @@ def forecast_html(ahead: Forecast, show: Display, label: Labels, links: Links | 
                  f'<span class="nums">{esc(numbers)} {mark}</span>')
         href = None
         if links is not None:
-            href = links.list(f"region-{t.id}") if t.kind == "region" else links.rep(t.id)
+            href = links.list(f"forecast-{t.kind}-{t.id}")
         rows.append(_a(href, inner, f"target{' below' if below else ''}"))
     legend = (f'<div class="legend"><span class="key wonkey"></span>{esc(label("won_to_date"))} '
               f'<span class="key fckey"></span>{esc(label("forecast"))} '
@@ -350,7 +351,7 @@ def trend_html(points: Sequence[tuple[dt.date, Decimal]], show: Display, label: 
     dots = "".join(f'<span class="dot" style="left:{i * 100 / n:.1f}%;bottom:{float(v / top * 100):.1f}%" '
                    f'title="{day.isoformat()}: {esc(show.with_unit(points[i][1]))}"></span>'
                    for i, ((day, _), v) in enumerate(zip(points, values, strict=True)))
-    return (f'<div class="unit">{esc(_fill(label("dash_unit"), unit=show.unit))}</div>'
+    return (f'<div class="unit">{esc(fill(label("dash_unit"), unit=show.unit))}</div>'
             f'<div class="trend"><div class="plot">{grid}<svg viewBox="0 0 1000 1000" preserveAspectRatio="none" '
             f'aria-hidden="true"><polyline points="{line}" fill="none" stroke="var(--bar)" stroke-width="2.5" '
             f'vector-effect="non-scaling-stroke"/></svg>{dots}</div><div class="months">{months}'

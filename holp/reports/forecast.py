@@ -52,6 +52,7 @@ class TargetFigures:
     won: Decimal
     pipeline: Decimal
     weighted: Decimal
+    deals: tuple[tuple[str, Decimal | None], ...] = ()  # the deals behind it: won (None), open (its weighted amount)
 
     @property
     def forecast(self) -> Decimal:
@@ -174,6 +175,7 @@ def forecast(snapshot: Snapshot, lang: str, history: History | None, period: str
         pipeline = [d for d in snapshot.deals if this_year_open(d) and member(d)]
         targets.append(TargetFigures(
             kind, key, name, written.amount, sum((amount(d) for d in won_year if member(d)), ZERO),
-            sum((amount(d) for d in pipeline), ZERO), sum((weighted(process, d) for d in pipeline), ZERO)))
+            sum((amount(d) for d in pipeline), ZERO), sum((weighted(process, d) for d in pipeline), ZERO),
+            tuple([(d.id, None) for d in won_year if member(d)] + [(d.id, weighted(process, d)) for d in pipeline])))
     return Forecast(head(snapshot), year, period, tuple(Period(k, v) for k, v in buckets.items()), won_total,
                     tuple(targets), shallow(history))
