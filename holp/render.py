@@ -285,23 +285,6 @@ def _limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child(out: int, root: Path | None, name: str, variables: dict[str, Any], seconds: float) -> None:
-    """The forked renderer: render under the memory bound, answer through the pipe, exit. Never returns."""
-    try:
-        try:
-            _limit_memory()
-            answer: dict[str, Any] = {"text": _render_here(root, name, variables, seconds)}
-        except HolpError as e:
-            answer = {"error": e.message, "exit": e.exit_code}
-        except BaseException:  # a bug of holp's, or Ctrl-C: the parent reports it
-            answer = {"bug": traceback.format_exc()}
-        data = json.dumps(answer).encode("ascii")
-        while data:
-            data = data[os.write(out, data):]
-    finally:
-        os._exit(0)
-
-
 def _answer(pid: int, pipe: int, name: str, seconds: float, count: int = 1) -> dict[str, Any]:
     """Read the child's answer (at most until the time limit and a grace), reap it, and make sense of its end;
     ``count`` templates may each take the time limit and give the most output."""
@@ -338,28 +321,12 @@ def render(root: Path | None, name: str, variables: dict[str, Any]) -> str:
 
     Every way the template can fail is one HolpError naming it (and the line when Jinja knows it).
     """
-    import jinja2.sandbox  # noqa: F401  imported once here, not again in every child
-
-    seconds = _seconds()
-    if not sys.platform.startswith("linux"):
-        return _render_here(root, name, variables, seconds)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _child(write_end, root, name, variables, seconds)
-    os.close(write_end)
-    answer = _answer(pid, read_end, name, seconds)
-    if "bug" in answer:
-        raise RuntimeError(f"rendering {name} failed:\n{answer['bug']}")
-    if "error" in answer:
-        raise HolpError(answer["error"], answer["exit"])
-    text: str = answer["text"]
-    return text
+    return render_many(root, [(name, variables)])[0]
 
 
-def _child_many(out: int, root: Path | None, jobs: list[tuple[str, dict[str, Any]]], seconds: float) -> None:
-    """The forked renderer of several templates, one environment for all (each compiled once). Never returns."""
+def _child(out: int, root: Path | None, jobs: list[tuple[str, dict[str, Any]]], seconds: float) -> None:
+    """The forked renderer: the templates of ``jobs`` under the memory bound, one environment for all (each
+    compiled once), the answer through the pipe, then exit. Never returns."""
     try:
         try:
             _limit_memory()
@@ -396,7 +363,7 @@ def render_many(root: Path | None, jobs: list[tuple[str, dict[str, Any]]], batch
         pid = os.fork()
         if pid == 0:
             os.close(read_end)
-            _child_many(write_end, root, part, seconds)
+            _child(write_end, root, part, seconds)
         os.close(write_end)
         answer = _answer(pid, read_end, part[0][0], seconds, len(part))
         if "bug" in answer:
