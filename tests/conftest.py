@@ -155,6 +155,18 @@ def git(root: Path, *args: str) -> str:
 
 
 @pytest.fixture
+def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """example-repo/ in git (one commit), the current folder."""
+    root = tmp_path / "example"
+    shutil.copytree(Path(__file__).parent.parent / "example-repo", root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
 def git_repo(repo: Path) -> Path:
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from conftest import PROJECT, git
+from conftest import PROJECT
 
 PATH = "projects/east/P-2026-001.yaml"
 
@@ -31,18 +30,6 @@ def _widest(text: str) -> int:
     import wcwidth
 
     return max(wcwidth.wcswidth(line) for line in text.splitlines() if not line.startswith("* "))
-
-
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """example-repo/ in git (one commit), the current folder."""
-    root = tmp_path / "example"
-    shutil.copytree(Path(__file__).parent.parent / "example-repo", root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    monkeypatch.chdir(root)
-    return root
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -329,18 +329,6 @@ def blank_headers(text: str) -> list[str]:
 PLAIN_AMOUNT = re.compile(r"(?<![\d,.])\d{4,}\.\d\d(?!\d)")  # 1500000.00: an amount without separators
 
 
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """example-repo/ in git (one commit), the current folder."""
-    root = tmp_path / "example"
-    shutil.copytree(Path(__file__).parent.parent / "example-repo", root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    monkeypatch.chdir(root)
-    return root
-
-
 REPORT_RUNS = [("funnel",), ("funnel", "--by", "owner"), ("forecast",), ("conversion",), ("aging",), ("stalled",),
                ("reps",), ("receivables",), ("changes", "--since", "2026-01-01")]
 

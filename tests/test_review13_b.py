@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -15,16 +14,10 @@ from conftest import git, snapshot, write
 
 
 @pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """example-repo/ in git (one commit), the current folder, on 2026-12-01 (the demo's Monday)."""
-    root = tmp_path / "example"
-    shutil.copytree(Path(__file__).parent.parent / "example-repo", root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    monkeypatch.chdir(root)
+def example(example: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example in git (conftest), on 2026-12-01 (the demo's Monday)."""
     monkeypatch.setenv("HOLP_TODAY", "2026-12-01")
-    return root
+    return example
 
 
 def test_report_kpi__a_member_without_a_sales_target_ranks_after_those_with_one(

@@ -4,29 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from click.testing import Result
 
-from conftest import git
-
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-repo"
-
-
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The example repository, committed once."""
-    root = tmp_path / "sales"
-    shutil.copytree(EXAMPLE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    monkeypatch.chdir(root)
-    return root
 
 
 def _site(holp: Callable[..., Result], out: Path, *args: str) -> Path:

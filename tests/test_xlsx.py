@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import json
 import random
-import shutil
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pytest
 import wcwidth
 from click.testing import Result
 from python_calamine import CalamineWorkbook
@@ -27,18 +25,6 @@ from holp.workbook import write as write_workbook
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example-repo"
 CNY = '#,##0.00 "CNY"'
-
-
-@pytest.fixture
-def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The example repository, committed, as the current folder."""
-    root = tmp_path / "example"
-    shutil.copytree(EXAMPLE, root)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    monkeypatch.chdir(root)
-    return root
 
 
 def _commit(root: Path) -> None:
