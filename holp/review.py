@@ -135,13 +135,14 @@ class AddedExpense:
     expense: Expense
 
 
-def added_expenses(root: Path, base: str, head: str, at: _AtCommit) -> list[AddedExpense]:
-    """The expenses HEAD has and the merge base does not, each record's as a multiset (an edited one is new)."""
+def added_expenses(root: Path, base: str, head: str, at: _AtCommit, changed: set[str]) -> list[AddedExpense]:
+    """The expenses HEAD has and the merge base does not, each record's as a multiset (an edited one is new). Only
+    the files that differ between the two (``changed``) are read: no other record can have gained one."""
     def held(revision: str) -> dict[str, list[Expense]]:
         found: dict[str, list[Expense]] = {}
         for folder in (PROJECTS, CUSTOMERS):
-            entries = [e for mode, sha, path in git.tree(root, revision, [folder])
-                       if (e := fileset.classify_git(path, mode, sha)) is not None and e.ok and e.blob]
+            entries = [e for mode, sha, path in git.tree(root, revision, [folder]) if path in changed
+                       and (e := fileset.classify_git(path, mode, sha)) is not None and e.ok and e.blob]
             at._records(folder, {e.blob: e.path for e in entries if e.blob})
             for e in entries:
                 record = at.read.get(e.blob or "")
@@ -379,4 +380,4 @@ def review(root: Path, repo: Repository, base: str | None, problems: list[Proble
     strangers = history.unknown_authors(rules.team, git.commits(root, f"{base_sha}..{head}"))
     foreign = approvals_by_others(root, rules.team, base_sha, head)
     return Review(base_sha, head, moves, mine, before, after, found.shallow, rules, rule_files, blobs, strangers,
-                  foreign, added_expenses(root, base_sha, head, at))
+                  foreign, added_expenses(root, base_sha, head, at, set(changed)))
