@@ -19,8 +19,9 @@ from typing import Any
 
 from holp import __version__, git
 
-SCHEMA = 8
-TABLES = ("project", "customer")  # per blob: the row of its record, or the problem reading it found
+SCHEMA = 9
+# per blob: the row of its record, or the problem reading it found; a project's summary (what history compares)
+TABLES = ("project", "customer", "summary")
 
 
 class Cache:
@@ -67,6 +68,17 @@ class Cache:
             marks = ",".join("?" * len(chunk))
             for sha, data in self.db.execute(f"SELECT sha, data FROM {table} WHERE sha IN ({marks})", chunk):
                 found[sha] = json.loads(data)
+        return found
+
+    def has(self, table: str, shas: Iterable[str]) -> set[str]:
+        """Those of ``shas`` the table holds a value for."""
+        assert table in TABLES
+        wanted = list(dict.fromkeys(shas))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(sha for (sha,) in self.db.execute(f"SELECT sha FROM {table} WHERE sha IN ({marks})", chunk))
         return found
 
     def put(self, table: str, values: dict[str, Any]) -> None:

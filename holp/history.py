@@ -29,7 +29,7 @@ from typing import Any
 from holp import fileset, git, reading
 from holp.cache import Cache
 from holp.model import Team
-from holp.model.views import Summary, summary_from_row
+from holp.model.views import Summary
 from holp.problems import Problem
 
 __all__ = ["History", "Summary", "Transition", "UnknownAuthor", "light_summaries", "read", "select", "summaries_at",
@@ -100,7 +100,7 @@ def _scope(root: Path) -> str:
 
 def light_summaries(root: Path, cache: Cache, shas: Iterable[str]) -> dict[str, Summary | Problem]:
     """The summaries of these project blobs (or the problem reading one found), through the one reading."""
-    return reading.blob_rows(root, cache, fileset.PROJECTS, shas, summary_from_row)
+    return reading.summaries_of(root, cache, blobs=shas)
 
 
 def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = None,
@@ -173,23 +173,54 @@ def _shallow_state(root: Path) -> str | None:
 
 
 def _walk(root: Path, revisions: list[str], projects: str, cache: Cache, state: _Walk) -> tuple[list[Transition], int]:
-    commits = list(git.log(root, revisions, [projects]))
-    start = len(state.order)
+    """The transitions of ``revisions``: git lists the commits newest first while the blobs they name are read and
+    parsed on the other cores (`reading.Batches`); then the commits are compared oldest first."""
     prefix = git.show_prefix(root)  # git names paths from its top
-    changes: list[list[tuple[git.Change, fileset.Entry | None]]] = []
-    for i, (commit, raw) in enumerate(commits):
-        state.order[commit.sha] = start + i
-        # which files are records is decided as everywhere else: by the one file set, with git's modes
-        changes.append([(c, fileset.classify_git(git.inside(c.path, prefix), c.new_mode)) for c in raw])
-    summaries = light_summaries(root, cache, (sha for listed in changes for c, entry in listed if entry is not None
-                                              for sha in _readable(c, entry)))
+    batches = reading.Batches(root, fileset.PROJECTS, reading.summary_values)
+    seen: set[str] = set()
+    fresh: list[str] = []  # seen, not yet asked of the cache (asked part by part, not commit by commit)
+    classified: dict[tuple[str, str], fileset.Entry | None] = {}  # a path is met again and again
+    commits: list[tuple[git.Commit, list[tuple[git.Change, fileset.Entry | None]]]] = []
+    for commit, raw in git.log(root, revisions, [projects], newest_first=True):
+        listed = []
+        for c in raw:
+            # which files are records is decided as everywhere else: by the one file set, with git's modes
+            entry = classified.get((c.path, c.new_mode), _UNSEEN)
+            if entry is _UNSEEN:
+                entry = classified[c.path, c.new_mode] = fileset.classify_git(git.inside(c.path, prefix), c.new_mode)
+            listed.append((c, entry))
+            if entry is not None:
+                for sha in _readable(c, entry):
+                    if sha not in seen:
+                        seen.add(sha)
+                        fresh.append(sha)
+        commits.append((commit, listed))
+        if len(fresh) >= reading.PARALLEL_FROM:
+            batches.add(_uncached(cache, fresh))
+            fresh = []
+    batches.add(_uncached(cache, fresh))
+    commits.reverse()
+    summaries = reading.summaries_of(root, cache, batches, seen)
+    start = len(state.order)
     transitions: list[Transition] = []
-    for (commit, _), listed in zip(commits, changes, strict=True):
+    for i, (commit, listed) in enumerate(commits):
+        state.order[commit.sha] = start + i
         found, ids = _commit_transitions(commit, listed, summaries, state)
         transitions.extend(found)
         for project_id in ids:
             state.touched[project_id] = max(state.touched.get(project_id, ""), commit.date[:10])
     return transitions, len(commits)
+
+
+_UNSEEN = fileset.Entry("", "")
+
+
+def _uncached(cache: Cache, blobs: list[str]) -> list[str]:
+    """Those of ``blobs`` the cache has no summary of (an incremental walk finds most; a cold one none)."""
+    if not blobs:
+        return []
+    known = cache.has("summary", blobs)
+    return [b for b in blobs if b not in known]
 
 
 def _old_records(change: git.Change) -> list[str]:

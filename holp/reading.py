@@ -19,10 +19,10 @@ from typing import Any
 
 from holp import git, yaml
 from holp.cache import Cache
-from holp.fileset import CUSTOMERS
+from holp.fileset import CUSTOMERS, PROJECTS
 from holp.model import Customer, Project
 from holp.model.records import record_from
-from holp.model.views import customer_row, project_row
+from holp.model.views import Summary, customer_row, project_row, summary_of
 from holp.problems import ERROR, Problem
 
 Record = Customer | Project
@@ -93,24 +93,57 @@ def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str],
 
 
 PARALLEL_FROM = 2000  # blobs: below this, starting processes costs more than it saves
+Work = Callable[[Path, str, list[str]], dict[str, Any]]
+
+
+class Batches:
+    """Blobs read and parsed by ``work`` (a module-level function: root, folder, blobs → blob → value) while the
+    caller goes on adding more: once a part of `PARALLEL_FROM` is full it goes to a pool of worker processes, one
+    per core, each with its own `git cat-file`, so that git (listing history), this process (parsing git's
+    listing) and the workers (parsing blobs) run side by side; fewer blobs are read here, at the end. The result
+    is the same as one process reading them all: workers send back only plain values."""
+
+    def __init__(self, root: Path, folder: str, work: Work) -> None:
+        self.root, self.folder, self.work = root, folder, work
+        self.pending: list[str] = []
+        self.futures: list[Any] = []
+        self.pool: Any = None
+
+    def add(self, blobs: Iterable[str]) -> None:
+        self.pending.extend(blobs)
+        while len(self.pending) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            part, self.pending = self.pending[:PARALLEL_FROM], self.pending[PARALLEL_FROM:]
+            self._submit(part)
+
+    def _submit(self, part: list[str]) -> None:
+        if self.pool is None:
+            import concurrent.futures
+            import multiprocessing
+
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"))
+        self.futures.append(self.pool.submit(self.work, self.root, self.folder, part))
+
+    def results(self) -> Iterator[dict[str, Any]]:
+        """Each part's values, in the order the parts were added (the last ones read here)."""
+        try:
+            if self.pending and self.pool is not None:
+                self._submit(self.pending)
+                self.pending = []
+            for future in self.futures:
+                yield future.result()
+            if self.pending:
+                yield self.work(self.root, self.folder, self.pending)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
 
 
 def _read_rows(root: Path, folder: str, blobs: list[str]) -> Iterator[dict[str, dict[str, Any]]]:
-    """The cache values of these blobs, read and parsed, part by part; many blobs (a cold history) on every core.
-
-    Each worker reads its part with its own `git cat-file` and sends back only the rows, so the cores share
-    the parsing that dominates a cold walk; the result is the same as one process reading them all.
-    """
-    workers = os.cpu_count() or 1
-    if workers < 2 or len(blobs) < PARALLEL_FROM:
-        yield _rows(root, folder, blobs)
-        return
-    import concurrent.futures
-    import multiprocessing
-
-    parts = [blobs[i:i + PARALLEL_FROM] for i in range(0, len(blobs), PARALLEL_FROM)]
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(_rows, [root] * len(parts), [folder] * len(parts), parts)
+    """The cache values of these blobs, read and parsed, part by part; many blobs (a cold snapshot) on every core."""
+    batches = Batches(root, folder, _rows)
+    batches.add(blobs)
+    yield from batches.results()
 
 
 def _rows(root: Path, folder: str, blobs: list[str]) -> dict[str, dict[str, Any]]:
@@ -126,3 +159,43 @@ def at(problem: Problem, path: str) -> Problem:
     """A blob's problem, named by the file it is in."""
     return Problem(path, problem.line, problem.column, problem.severity, problem.code, problem.message)
 
+
+def summaries_of(root: Path, cache: Cache, batches: Batches | None = None, blobs: Iterable[str] = ()
+                 ) -> dict[str, Summary | Problem]:
+    """blob → the summary of the project it holds (`holp.model.views.summary_of`), or the problem reading it
+    found, for ``blobs``: from the cache, the rest read (on every core when there are many) and cached. A caller
+    that gives ``batches`` (of `summary_values`) has added to them the blobs the cache lacks itself. A
+    project's summary is what history compares; reading only it, never the whole record, keeps a cold walk of
+    every blob near the cost of listing them."""
+    wanted = list(dict.fromkeys(b for b in blobs if b != git.ZERO))
+    found: dict[str, Summary | Problem] = {}
+    for blob, value in cache.get("summary", wanted).items():
+        found[blob] = _summary(blob, value)
+    if batches is None:
+        batches = Batches(root, PROJECTS, summary_values)
+        batches.add(b for b in wanted if b not in found)
+    for part in batches.results():
+        cache.put("summary", part)
+        for blob, value in part.items():
+            found[blob] = _summary(blob, value)
+    return found
+
+
+def _summary(blob: str, value: Any) -> Summary | Problem:
+    return Problem(blob, *value["problem"]) if isinstance(value, dict) else Summary(*value)
+
+
+def summary_values(root: Path, folder: str, blobs: list[str]) -> dict[str, Any]:
+    """The cache value of each blob's project summary: the summary's fields, or {"problem": [...]} (`record_of`'s
+    verdict on a file that is no record)."""
+    found: dict[str, Any] = {}
+    for blob, raw in git.CatFile(root).read(blobs, limit=yaml.MAX_BYTES).items():
+        doc = yaml.read(blob, raw)
+        summary = summary_of(doc.tree) if doc.ok else None
+        if summary is not None:
+            found[blob] = list(summary)
+            continue
+        result = record_of(folder, doc, "")
+        assert isinstance(result, Problem)
+        found[blob] = {"problem": [result.line, result.column, result.severity, result.code, result.message]}
+    return found

@@ -58,15 +58,20 @@ class Change(NamedTuple):
     new_mode: str = "100644"
 
 
-def log(root: Path, revisions: list[str], paths: list[str]) -> Iterator[tuple[Commit, list[Change]]]:
-    """Every commit of ``revisions`` touching ``paths``, oldest first, with its raw changes.
+def log(root: Path, revisions: list[str], paths: list[str], *, newest_first: bool = False
+        ) -> Iterator[tuple[Commit, list[Change]]]:
+    """Every commit of ``revisions`` touching ``paths``, oldest first (or ``newest_first``), with its raw changes.
+
+    Oldest first makes git walk the whole history before it sends the first commit; newest first streams from
+    the start, so a caller that reverses the list itself can work while git walks.
 
     One `git log --raw -z --cc` stream: git diffs trees itself, holp only
     parses. A merge lists only what it changed against every parent (what its
     author resolved or added), so a move made on a branch is not seen again
     at the merge, but a move made in the merge itself is.
     """
-    args = [_git(), *PLAIN_PATHS, *NO_HOOKS, "log", "--reverse", "--raw", "-z", "--cc", "--no-renames", "--no-abbrev",
+    order = [] if newest_first else ["--reverse"]
+    args = [_git(), *PLAIN_PATHS, *NO_HOOKS, "log", *order, "--raw", "-z", "--cc", "--no-renames", "--no-abbrev",
             "--full-history", "--no-color", "--no-show-signature", _LOG_FORMAT, *revisions, "--", *paths]
     process = subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
     assert process.stdout is not None

@@ -9,7 +9,9 @@ never read a field differently from `show` or `validate`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -168,6 +170,27 @@ def deal_from_row(row: dict[str, Any], path: str) -> Deal:
                 number(row["margin"]), row["source"], _records(Task, row["tasks"]), _records(Expense, row["expenses"]),
                 _records(Approval, row["approvals"]),
                 (row["next_step"][0], day(row["next_step"][1])) if row["next_step"] else None)
+
+
+_SUMMARY_READERS: dict[str, Any] = {}
+
+
+def summary_of(tree: Any) -> Summary | None:
+    """The summary of a project file's values, read by the Project's own field readers (so it is always what
+    `summary_from_row(project_row(project_from(tree)))` gives, without building the whole record); None when the
+    values hold no project (no mapping, no id)."""
+    if not _SUMMARY_READERS:
+        _SUMMARY_READERS.update({f.name: f.metadata["read"] for f in dataclasses.fields(Project)
+                                 if f.name in Summary._fields})
+    if not isinstance(tree, Mapping):
+        return None
+    read = _SUMMARY_READERS
+    project_id = read["id"](tree.get("id"))
+    if not project_id:
+        return None
+    return Summary(project_id, read["stage"](tree.get("stage")) or None, _number(read["amount"](tree.get("amount"))),
+                   _iso(read["expected_close"](tree.get("expected_close"))),
+                   _number(read["probability"](tree.get("probability"))))
 
 
 def summary_from_row(row: dict[str, Any]) -> Summary:
