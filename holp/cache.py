@@ -11,7 +11,10 @@ git, it lives in memory for the one command.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import io
 import json
+import pickle
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,12 +52,13 @@ class Cache:
         row = db.execute("SELECT data FROM meta WHERE key = 'version'").fetchone()
         version = f"{SCHEMA}/{__version__}"
         if row is None or row[0] != version:
-            for table in (*TABLES, "meta"):
+            for table in (*TABLES, "store", "meta"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, data TEXT)")
             db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
         for table in TABLES:
             db.execute(f"CREATE TABLE IF NOT EXISTS {table} (sha TEXT PRIMARY KEY, data TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, data BLOB)")
         db.commit()
         return db
 
@@ -98,3 +102,36 @@ class Cache:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                             (key, json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
             self.db.commit()
+
+    def objects(self, key: str) -> Any:
+        """What `set_objects` kept under ``key`` (None when nothing, or what is kept cannot be read back)."""
+        try:
+            row = self.db.execute("SELECT data FROM store WHERE key = ?", (key,)).fetchone()
+            return _Unpickler(io.BytesIO(row[0])).load() if row else None
+        except Exception:  # whatever is wrong with a cache is only a slower run
+            return None
+
+    def set_objects(self, key: str, value: Any) -> None:
+        """Keep holp's own objects (model records: what rows become) to be loaded whole next time, which is many
+        times faster than building them from their rows again."""
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self.db.execute("INSERT OR REPLACE INTO store VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
+            self.db.commit()
+
+
+_ALLOWED = {("decimal", "Decimal"), ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
+            ("datetime", "timedelta"), ("builtins", "frozenset"), ("builtins", "set"), ("collections", "OrderedDict")}
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only holp's own data classes and a few value types come back: a cache file that someone else wrote can
+    make holp slow, never make it run anything (the "restricting globals" of the pickle documentation)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        if module.startswith("holp.model.") or module == "holp.problems":
+            found = super().find_class(module, name)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not kept in holp's cache")

@@ -11,6 +11,7 @@ what `git status` reports as changed or new is read from disk.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,18 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
          use_cache: bool = True, cache: Cache | None = None) -> Snapshot:
     """The repository at ``revision`` (a commit sha) or, without one, as the work tree has it (once what a killed
     holp command left half-done is settled: `holp.transaction`)."""
+    enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects made at once: collecting while they come only costs time
+    try:
+        return _load(root, revision, as_of=as_of, use_cache=use_cache, cache=cache)
+    finally:
+        gc.freeze()  # what was loaded lives as long as the command: later collections need not look at it again
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path, revision: str | None, *, as_of: dt.date | None, use_cache: bool, cache: Cache | None
+          ) -> Snapshot:
     if revision is None:
         from holp import transaction
 
@@ -103,7 +116,7 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
     # a team.yaml that cannot be read leaves every rep and target out: said, like a record left out
     problems: list[Problem] = [p for p in team_doc.problems if p.severity == ERROR] if team_doc is not None else []
     entries, files = _entries(root, revision, in_git)
-    rows: list[tuple[str, str, Row]] = []  # folder, path, row or problem
+    held: list[tuple[str, str, Held]] = []  # folder, path, what the file holds (or the problem reading it)
     by_folder: dict[str, list[Entry]] = {CUSTOMERS: [], PROJECTS: []}
     for entry in entries:
         if entry.problem is not None:
@@ -111,34 +124,63 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
         else:
             by_folder[entry.folder].append(entry)
     for folder, listed in by_folder.items():
-        found = reading.blob_rows(root, cache, folder, (e.blob for e in listed if e.blob))
-        rows.extend((folder, e.path, found[e.blob]) for e in listed if e.blob in found)
+        held += _held_in_blobs(root, cache, folder, listed, "work" if revision is None else "revision")
     for entry in files:
-        rows.append((entry.folder, entry.path, reading.row_of(entry.folder, read_document(root / entry.path),
-                                                               entry.path)))
+        row = reading.row_of(entry.folder, read_document(root / entry.path), entry.path)
+        held.append((entry.folder, entry.path, _held(entry.folder, row, entry.path)))
     accounts: dict[str, Account] = {}
     deals: dict[str, Deal] = {}
-    holders: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = {}
+    holders: dict[tuple[str, str], list[tuple[str, Deal | Account]]] = {}
     show = displayer(root) if revision is None else str
-    for folder, path, row in sorted(rows, key=lambda r: r[1]):
+    for folder, path, item in sorted(held, key=lambda r: r[1]):
         shown = show(path)
-        if isinstance(row, Problem):
-            problems.append(reading.at(row, shown))
+        if isinstance(item, Problem):
+            problems.append(reading.at(item, shown))
             continue
-        holders.setdefault((folder, row["id"]), []).append((path, shown, row))
+        record_id, invalid, record = item
+        holders.setdefault((folder, record_id), []).append((shown, record))
         problems += [Problem(shown, line, column, ERROR, "bad-value", f"{where} is not written as holp reads it: "
                              "the figures take it as missing (holp validate says what to write)")
-                     for where, line, column in row.get("invalid", ())]
-    for (folder, record_id), held in holders.items():
-        if len(held) > 1:  # neither copy is counted: which one holds the truth is for a person to say
-            problems.extend(Problem(shown, 1, 1, ERROR, "duplicate-id", f"id {record_id} is also used by {held[0][1]}")
-                            for _, shown, _ in held[1:])
+                     for where, line, column in invalid]
+    for (folder, record_id), copies in holders.items():
+        if len(copies) > 1:  # neither copy is counted: which one holds the truth is for a person to say
+            problems.extend(Problem(shown, 1, 1, ERROR, "duplicate-id", f"id {record_id} is also used by {copies[0][0]}")
+                            for shown, _ in copies[1:])
         elif folder == CUSTOMERS:
-            accounts[record_id] = account_from_row(held[0][2], held[0][0])
+            accounts[record_id] = copies[0][1]  # type: ignore[assignment]
         else:
-            deals[record_id] = deal_from_row(held[0][2], held[0][0])
+            deals[record_id] = copies[0][1]  # type: ignore[assignment]
     return Snapshot(root, process, team, sorted(deals.values(), key=lambda d: d.id), accounts, revision,
                     as_of or today(), sorted(problems, key=lambda p: (p.path, p.line)))
+
+
+Held = Problem | tuple[str, tuple[tuple[str, int, int], ...], Deal | Account]  # id, values unreadable, the record
+
+
+def _held(folder: str, row: Row, path: str) -> Held:
+    """A file's row as a report holds it: its record, built once."""
+    if isinstance(row, Problem):
+        return row
+    record = account_from_row(row, path) if folder == CUSTOMERS else deal_from_row(row, path)
+    return row["id"], tuple(tuple(bad) for bad in row.get("invalid", ())), record
+
+
+def _held_in_blobs(root: Path, cache: Cache, folder: str, listed: list[Entry], kind: str
+                   ) -> list[tuple[str, str, Held]]:
+    """What each file listed with its blob holds: the records of the last snapshot loaded whole from the cache
+    (`Cache.objects`, by blob and path), the others built from their cached rows (`reading.blob_rows`, which
+    reads and parses only blobs never seen). The work tree and past revisions keep a store each."""
+    key = f"snapshot:{kind}:{folder}"
+    kept: dict[tuple[str, str], Held] = cache.objects(key) or {}
+    missing = [e for e in listed if e.blob and (e.blob, e.path) not in kept]
+    rows = reading.blob_rows(root, cache, folder, (e.blob for e in missing if e.blob))
+    for e in missing:
+        if e.blob in rows:
+            kept[e.blob, e.path] = _held(folder, rows[e.blob], e.path)
+    used = {(e.blob, e.path): kept[e.blob, e.path] for e in listed if e.blob and (e.blob, e.path) in kept}
+    if missing or len(used) != len(kept):
+        cache.set_objects(key, used)
+    return [(folder, path, item) for (_, path), item in used.items()]
 
 
 def process_at(root: Path, revision: str) -> Process:

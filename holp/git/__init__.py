@@ -70,6 +70,20 @@ def run(args: list[str], cwd: Path, *, check: bool = True, input: bytes | None =
     return result.stdout.decode("utf-8", "replace")
 
 
+def run_together(commands: list[list[str]], cwd: Path) -> list[str]:
+    """Read-only git commands run side by side (each on its own core), as `run` runs one; their outputs in order."""
+    started = [subprocess.Popen([_git(), *PLAIN_PATHS, *NO_HOOKS, *args], cwd=cwd, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=_env(), start_new_session=True) for args in commands]
+    outputs = []
+    for args, process in zip(commands, started, strict=True):
+        out, err = process.communicate()
+        if process.returncode != 0:
+            _refused(err, cwd)
+            raise HolpError(f"git {args[0]} failed: {reason(err, process.returncode)}")
+        outputs.append(out.decode("utf-8", "replace"))
+    return outputs
+
+
 def toplevel(path: Path, *, optional: bool = False) -> Path | None:
     """The work tree holding ``path``, or None when it is not in one.
 
@@ -383,8 +397,9 @@ def work_tree_state(root: Path, paths: list[str]) -> tuple[list[tuple[str, str, 
     The second list is every path `git status` reports changed or new (untracked included), relative to
     ``root``; a deleted file is in neither list.
     """
-    index = run(["ls-files", "--stage", "-v", "-z", "--full-name", "--", *paths], root)
-    status = run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *paths], root)
+    index, status = run_together([["ls-files", "--stage", "-v", "-z", "--full-name", "--", *paths],
+                                  ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--",
+                                   *paths]], root)
     changed: set[str] = set()
     deleted: set[str] = set()
     for entry in status.split("\0"):
