@@ -24,7 +24,7 @@ from holp import __version__, git
 
 SCHEMA = 9
 # per blob: the row of its record, or the problem reading it found; a project's summary (what history compares)
-TABLES = ("project", "customer", "summary")
+TABLES = ("project", "customer", "summary", "checked")  # checked: a document's shape and schema problems
 
 
 class Cache:
@@ -35,14 +35,18 @@ class Cache:
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        if self.path is not None:
+        for _ in range(2):  # a broken cache is deleted and made again: it was only a slower run
+            if self.path is None:
+                break
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=10)
                 return self._prepare(db)
             except (OSError, sqlite3.DatabaseError):
-                with contextlib.suppress(OSError):
-                    self.path.unlink()  # a broken cache is only a slower run
+                try:
+                    self.path.unlink()
+                except OSError:
+                    break  # cannot even delete it: this command keeps its cache in memory
         self.path = None
         return self._prepare(sqlite3.connect(":memory:"))
 

@@ -32,7 +32,7 @@ def validate(options: Options, paths: tuple[Path, ...], fmt: str, strict: bool) 
     """
     from holp.commands import validate as command
 
-    sys.exit(command.run(options.root(), paths, fmt, strict))
+    sys.exit(command.run(options.root(), paths, fmt, strict, not options.no_cache))
 
 
 @click.command()

@@ -22,7 +22,7 @@ from holp.cache import Cache
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.model import Customer, Project
 from holp.model.records import record_from
-from holp.model.views import Summary, customer_row, project_row, summary_of
+from holp.model.views import Summary, customer_row, document_summary, project_row
 from holp.problems import ERROR, Problem
 
 Record = Customer | Project
@@ -191,7 +191,7 @@ def summary_values(root: Path, folder: str, blobs: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for blob, raw in git.CatFile(root).read(blobs, limit=yaml.MAX_BYTES).items():
         doc = yaml.read(blob, raw)
-        summary = summary_of(doc.tree) if doc.ok else None
+        summary = document_summary(doc)
         if summary is not None:
             found[blob] = list(summary)
             continue

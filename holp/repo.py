@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from holp import fileset, git, reading, yaml
 from holp.errors import FAILED, HolpError
@@ -96,6 +97,7 @@ class Repository:
     unreadable: dict[str, Problem] = field(default_factory=dict)  # path → why it is no record
     entry_problems: list[Problem] = field(default_factory=list)  # links, hidden copies: never read
     docs: dict[str, yaml.Document] = field(default_factory=dict)  # path in the repository → its document
+    cache: Any = None  # a `holp.cache.Cache` that checks may keep what they found in (`validate`)
 
     def document(self, path: str) -> yaml.Document:
         return self.docs[path]

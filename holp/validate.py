@@ -29,22 +29,39 @@ from holp.validate_targets import check_targets_kpis_costs
 from holp.yaml import Document
 
 
-def check_shape(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
-    for doc in repo.documents():
-        if wanted(doc.path):
-            yield from shape.shape_problems(doc)
+def check_documents(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
+    """Each file's shape and its JSON Schema problems. They depend on nothing but the document's bytes and the
+    schema holp.yaml gives, so with a cache (`Repository.cache`) a document checked before is not checked again."""
+    from holp import validate_cache
 
-
-def check_schemas(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
-    pairs = [(repo.config, "config"), (repo.team_doc, "team")]
-    pairs += [(doc, "customer") for doc in repo.customer_docs]
-    pairs += [(doc, "project") for doc in repo.project_docs]
+    if wanted(repo.config.path):
+        yield from shape.shape_problems(repo.config)
+        yield from shape.schema_problems(repo.config, shape.schema_validator(schema.schema("config", repo.process)),
+                                         "config")
+    if wanted(repo.team_doc.path):
+        yield from shape.shape_problems(repo.team_doc)
+        yield from shape.schema_problems(repo.team_doc, shape.schema_validator(schema.schema("team", repo.process)),
+                                         "team")
+    todo = [(doc, "customer") for doc in repo.customer_docs if wanted(doc.path)]
+    todo += [(doc, "project") for doc in repo.project_docs if wanted(doc.path)]
+    schemas = {kind: schema.schema(kind, repo.process) for kind in ("customer", "project")}
+    digests = {kind: validate_cache.schema_digest(kind, found) for kind, found in schemas.items()}
+    keys = [validate_cache.document_key(digests[kind], doc.text) for doc, kind in todo]
+    known = repo.cache.get("checked", keys) if repo.cache is not None else {}
     validators: dict[str, Any] = {}
-    for doc, kind in pairs:
-        if wanted(doc.path):
-            if kind not in validators:
-                validators[kind] = shape.schema_validator(schema.schema(kind, repo.process))
-            yield from shape.schema_problems(doc, validators[kind], kind)
+    fresh: dict[str, list[list[Any]]] = {}
+    for (doc, kind), key in zip(todo, keys, strict=True):
+        if key in known:
+            yield from (Problem(doc.path, *p) for p in known[key])
+            continue
+        if kind not in validators:
+            validators[kind] = shape.schema_validator(schemas[kind])
+        found = [*shape.shape_problems(doc), *shape.schema_problems(doc, validators[kind], kind)]
+        if all(p.path == doc.path for p in found):
+            fresh[key] = [[p.line, p.column, p.severity, p.code, p.message] for p in found]
+        yield from found
+    if repo.cache is not None and fresh:
+        repo.cache.put("checked", fresh)
 
 
 def check_config(repo: Repository, wanted: Wanted = everything) -> Iterator[Problem]:
@@ -206,8 +223,7 @@ def check_stages(repo: Repository, wanted: Wanted = everything) -> Iterator[Prob
 
 CHECKS: tuple[Callable[[Repository, Wanted], Iterable[Problem]], ...] = (
     check_files,
-    check_shape,
-    check_schemas,
+    check_documents,
     check_config,
     check_team,
     check_ids,

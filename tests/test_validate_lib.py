@@ -10,11 +10,10 @@ from holp.repo import Repository
 from holp.validate import (
     CHECKS,
     check_config,
+    check_documents,
     check_files,
     check_ids,
     check_references,
-    check_schemas,
-    check_shape,
     check_stages,
     check_team,
     validate,
@@ -51,58 +50,58 @@ def test_checks__every_check_of_the_clean_repository_finds_nothing() -> None:
     assert validate(repo) == []
 
 
-# -- check_schemas -------------------------------------------------------------------------
+# -- check_documents -------------------------------------------------------------------------
 
 
 def test_check_schemas__negative_amount() -> None:
-    assert run(check_schemas, **{P: project("amount: 3200000", "amount: -5")}) == [
+    assert run(check_documents, **{P: project("amount: 3200000", "amount: -5")}) == [
         Problem(P, 7, 9, ERROR, "bad-amount", "amount is -5: an amount cannot be negative")]
 
 
 def test_check_schemas__amount_as_text() -> None:
-    assert run(check_schemas, **{P: project("amount: 3200000", "amount: 320万")}) == [
+    assert run(check_documents, **{P: project("amount: 3200000", "amount: 320万")}) == [
         Problem(P, 7, 9, ERROR, "bad-amount",
                 "amount is '320万': an amount is a plain number, like 3200000 or 1250000.50")]
 
 
 def test_check_schemas__unknown_stage_lists_the_stages() -> None:
-    assert run(check_schemas, **{P: project("stage: entry", "stage: entyr")}) == [
+    assert run(check_documents, **{P: project("stage: entry", "stage: entyr")}) == [
         Problem(P, 9, 8, ERROR, "unknown-stage", f"unknown stage 'entyr'; the stages are: {STAGES}, lost")]
 
 
 def test_check_schemas__unknown_field_points_at_its_key() -> None:
-    assert run(check_schemas, **{P: PROJECT + "colour: red\nx_colour: red\n"}) == [
+    assert run(check_documents, **{P: PROJECT + "colour: red\nx_colour: red\n"}) == [
         Problem(P, 32, 1, ERROR, "unknown-field", "unknown field 'colour' in the file")]
 
 
 def test_check_schemas__impossible_date() -> None:
-    assert run(check_schemas, **{P: project("2027-03-31", "2027-02-30")}) == [
+    assert run(check_documents, **{P: project("2027-03-31", "2027-02-30")}) == [
         Problem(P, 8, 17, ERROR, "bad-date", "expected_close: '2027-02-30' is not a real date written YYYY-MM-DD")]
 
 
 def test_check_schemas__checklist_item_the_stage_does_not_have() -> None:
-    assert run(check_schemas, **{P: project("procurement_org_mapped", "procurement_mapped")}) == [
+    assert run(check_documents, **{P: project("procurement_org_mapped", "procurement_mapped")}) == [
         Problem(P, 20, 5, ERROR, "unknown-checklist-item", "stage 'entry' has no checklist item 'procurement_mapped'")]
 
 
 def test_check_schemas__lost_without_a_reason() -> None:
-    assert run(check_schemas, **{P: project("stage: entry", "stage: lost")}) == [
+    assert run(check_documents, **{P: project("stage: entry", "stage: lost")}) == [
         Problem(P, 9, 8, ERROR, "lost-reason",
                 "a lost project needs `lost: {reason: ...}` with one of the configured lost reasons")]
 
 
 def test_check_schemas__customer_without_its_region() -> None:
-    assert run(check_schemas, **{C: replaced(CUSTOMER, "region: east\n", "")}) == [
+    assert run(check_documents, **{C: replaced(CUSTOMER, "region: east\n", "")}) == [
         Problem(C, 2, 1, ERROR, "missing-field", "the file needs the field 'region'")]
 
 
 def test_check_schemas__team_role_not_among_the_roles() -> None:
-    assert run(check_schemas, **{"team.yaml": replaced(TEAM, "role: manager", "role: boss")}) == [
+    assert run(check_documents, **{"team.yaml": replaced(TEAM, "role: manager", "role: boss")}) == [
         Problem("team.yaml", 5, 73, ERROR, "bad-value", "reps.0.role is 'boss'; it must be one of: rep, manager, director, engineer, presales, executive")]
 
 
 def test_check_schemas__config_currency_pattern() -> None:
-    assert run(check_schemas, **{"holp.yaml": replaced(PROCESS_TEXT, "currency: CNY", "currency: yuan")}) == [
+    assert run(check_documents, **{"holp.yaml": replaced(PROCESS_TEXT, "currency: CNY", "currency: yuan")}) == [
         Problem("holp.yaml", 10, 11, ERROR, "schema", "currency: 'yuan' does not match '^[A-Z]{3}$'")]
 
 
@@ -339,22 +338,22 @@ def test_check_stages__without_its_customer_gates_are_not_judged() -> None:
     assert run(check_stages, **{C: None, P: project("stage: entry", "stage: proposal")}) == []
 
 
-# -- check_shape and check_files -----------------------------------------------------------
+# -- check_documents and check_files -----------------------------------------------------------
 
 
 def test_check_shape__project_written_as_a_list() -> None:
-    assert run(check_shape, **{P: "- id: P-1\n"}) == [
+    assert run(check_documents, **{P: "- id: P-1\n"}) == [
         Problem(P, 1, 1, ERROR, "not-a-mapping", "the file must be a mapping of fields, not a list")]
 
 
 def test_check_shape__customer_written_as_one_word() -> None:
-    assert run(check_shape, **{C: "C-0001\n"}) == [
+    assert run(check_documents, **{C: "C-0001\n"}) == [
         Problem(C, 1, 1, ERROR, "not-a-mapping", "the file must be a mapping of fields, not 'C-0001'")]
 
 
 def test_check_shape__unreadable_file_is_left_to_the_reader() -> None:
     repo = repo_of(sales_files(**{P: "id: [\n"}))
-    assert list(check_shape(repo)) == []
+    assert list(check_documents(repo)) == []
     assert repo.unreadable == {P: Problem(P, 2, 1, ERROR, "yaml-syntax",
                                           "YAML syntax error: did not find expected node content")}
 

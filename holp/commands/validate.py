@@ -9,7 +9,6 @@ from holp import repo as repository
 from holp.commands import echo
 from holp.errors import HolpError
 from holp.problems import ERROR, Problem, summary
-from holp.validate import count_files, validate
 
 
 def _where(path: Path) -> Path:
@@ -51,7 +50,32 @@ def _github(problem: Problem) -> str:
             f"title={prop('holp ' + problem.code)}::{data(problem.message)}")
 
 
-def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
+def _check(root: Path, paths: tuple[Path, ...], use_cache: bool) -> tuple[int, list[Problem]]:
+    """The files checked and every problem: remembered from the last run when nothing it reads has changed
+    since (`holp.validate_cache`), else found, each unchanged document's schema problems taken from the cache."""
+    from holp import transaction, validate_cache
+    from holp.cache import Cache
+
+    transaction.recover_pending(root)  # what a killed command left half-done is settled before anything is read
+    cache = Cache(root, use_cache)
+    key = validate_cache.digest(root, [_where(p) for p in paths], repository.display_path(root)) \
+        if cache.path is not None else None
+    found = validate_cache.remembered(cache, key) if key else None
+    if found is not None:
+        return found
+    from holp.validate import count_files, validate
+
+    repo = repository.load(root, recover=False)
+    repo.cache = cache
+    wanted = _wanted(repo, paths)
+    problems = validate(repo, wanted)
+    files = count_files(repo, wanted)
+    if key:
+        validate_cache.remember(cache, key, files, problems)
+    return files, problems
+
+
+def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool, use_cache: bool = True) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise HolpError(f"{missing[0]}: no such file or folder (paths are relative to the current folder)")
@@ -60,12 +84,9 @@ def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool) -> int:
     if outside:  # it would check nothing, and say "no problems"
         raise HolpError(f"{outside[0]}: not in the sales repository ({repository.display_path(root)}): give files or "
                         "folders inside it")
-    repo = repository.load(root)
-    wanted = _wanted(repo, paths)
-    problems = validate(repo, wanted)
+    files, problems = _check(root, paths, use_cache)
     if strict:
         problems = [p.strict() for p in problems]
-    files = count_files(repo, wanted)
     failed = any(p.severity == ERROR for p in problems)
     if fmt == "json":
         echo(json.dumps({

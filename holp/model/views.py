@@ -193,6 +193,11 @@ def summary_of(tree: Any) -> Summary | None:
                    _number(read["probability"](tree.get("probability"))))
 
 
+def document_summary(doc: Any) -> Summary | None:
+    """The summary of a read document (`holp.yaml.Document`) that holds a project, else None."""
+    return summary_of(doc.tree) if doc.ok else None
+
+
 def summary_from_row(row: dict[str, Any]) -> Summary:
     return Summary(row["id"], row["stage"] or None, row["amount"], row["expected_close"], row["probability"])
 
