@@ -25,7 +25,7 @@ from holp import repo as repository
 from holp.errors import FAILED, HolpError
 from holp.fileset import CUSTOMERS, PROJECTS
 from holp.model import Customer, Project
-from holp.problems import ERROR
+from holp.problems import ERROR, Problem
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,8 @@ def _take_hand_edits(root: Path, repo: repository.Repository, record: Project | 
 
 def apply(root: Path, project_id: str, plan: Callable[[repository.Repository, Project], Change], *,
           commit: bool = True, branch: str | None = None, dry_run: bool = False) -> Applied:
-    return _apply(root, lambda repo: repo.project(project_id), plan, commit=commit, branch=branch, dry_run=dry_run)
+    return _apply(root, lambda repo: repo.project(project_id), plan, commit=commit, branch=branch, dry_run=dry_run,
+                  record_id=project_id)
 
 
 def apply_record(root: Path, record_id: str,
@@ -262,11 +263,48 @@ def apply_record(root: Path, record_id: str,
                  commit: bool = True, branch: str | None = None, dry_run: bool = False) -> Applied:
     """`apply` to a project or a customer, by its id (a task or an expense not tied to a deal sits on a customer)."""
     return _apply(root, lambda repo: repo.find(record_id, PROJECTS, CUSTOMERS), plan, commit=commit, branch=branch,
-                  dry_run=dry_run)
+                  dry_run=dry_run, record_id=record_id)
+
+
+def _load_for(root: Path, record_id: str) -> repository.Repository | None:
+    """The repository as a change of ``record_id`` reads it, with only the files it needs read: those holding that
+    id or its customer's, and every file that cannot be read (one of them may be the record). What each file holds
+    comes from `snapshot.holdings` (the cache's records of unchanged files), so a change costs one file's reading,
+    not ten thousand. None when no file holds the id: the whole repository is read then, to say which ids there
+    are."""
+    from holp import fileset, reading, snapshot
+    from holp.model.views import Deal
+
+    looks_alike, held = snapshot.holdings(root)
+    ids = {record_id}
+    for _, _, item in held:
+        if not isinstance(item, Problem) and item[0] == record_id and isinstance(item[2], Deal) and item[2].customer:
+            ids.add(item[2].customer)
+    if not any(not isinstance(item, Problem) and item[0] == record_id for _, _, item in held):
+        return None
+    repo = repository.load(root, records=False, recover=False)
+    show = repository.displayer(root)
+    for folder, path, item in held:
+        if isinstance(item, Problem) or item[0] in ids:
+            repo.add(fileset.Entry(folder, path), reading.read_file(root / path, show(path)))
+    for entry in looks_alike:
+        repo.add(entry, None)
+    return repo
+
+
+def _hand_edited(root: Path, repo: repository.Repository, record: Project | Customer, change: Change) -> bool:
+    """Whether a file the change may take the rep's own edits from has any (or the customer cannot be found)."""
+    paths = [record.path, *(e.path for e in change.also)]
+    if isinstance(record, Project):
+        customer = repo.customer_of(record)
+        if customer is None:
+            return True
+        paths.append(customer.path)
+    return any(git.has_changes(root, Path(p)) for p in paths)
 
 
 def _apply(root: Path, find: Callable[[repository.Repository], R], plan: Callable[[repository.Repository, R], Change],
-           *, commit: bool, branch: str | None, dry_run: bool) -> Applied:
+           *, commit: bool, branch: str | None, dry_run: bool, record_id: str | None = None) -> Applied:
     committing = commit and not dry_run
     if branch is not None and not commit:
         raise HolpError("--branch commits on the new branch; it cannot go with --no-commit")
@@ -278,14 +316,21 @@ def _apply(root: Path, find: Callable[[repository.Repository], R], plan: Callabl
     with lock:
         if committing:
             git.preflight(root, need_branch=branch is None)
-        repo = repository.load(root, recover=False)
-        _refuse_broken_process(repo)
-        record = find(repo)
-        if committing and isinstance(record, Project):
-            _refuse_unjudgeable(root, record)
-        elif committing:
-            _refuse_new_id(root, record, _committed_record(root, CUSTOMERS, record.path))
-        change = plan(repo, record)
+        repo = (_load_for(root, record_id) if record_id is not None else None) or repository.load(root, recover=False)
+        while True:
+            _refuse_broken_process(repo)
+            record = find(repo)
+            if committing and isinstance(record, Project):
+                _refuse_unjudgeable(root, record)
+            elif committing:
+                _refuse_new_id(root, record, _committed_record(root, CUSTOMERS, record.path))
+            change = plan(repo, record)
+            if committing and record_id is not None and _hand_edited(root, repo, record, change):
+                # the rep's own edits go into the commit once every file has judged them, as `validate` does
+                record_id = None
+                repo = repository.load(root, recover=False)
+                continue
+            break
         hand = _take_hand_edits(root, repo, record, change, plan) if committing else []
         edits = [(record.path, change.textual, change.expect, change.round_trip)]
         edits += [(e.path, e.textual, e.expect, None) for e in change.also]

@@ -115,19 +115,8 @@ def _load(root: Path, revision: str | None, *, as_of: dt.date | None, use_cache:
     team = load_team(team_doc) if team_doc is not None else build_team(None)
     # a team.yaml that cannot be read leaves every rep and target out: said, like a record left out
     problems: list[Problem] = [p for p in team_doc.problems if p.severity == ERROR] if team_doc is not None else []
-    entries, files = _entries(root, revision, in_git)
-    held: list[tuple[str, str, Held]] = []  # folder, path, what the file holds (or the problem reading it)
-    by_folder: dict[str, list[Entry]] = {CUSTOMERS: [], PROJECTS: []}
-    for entry in entries:
-        if entry.problem is not None:
-            problems.append(entry.problem)
-        else:
-            by_folder[entry.folder].append(entry)
-    for folder, listed in by_folder.items():
-        held += _held_in_blobs(root, cache, folder, listed, "work" if revision is None else "revision")
-    for entry in files:
-        row = reading.row_of(entry.folder, read_document(root / entry.path), entry.path)
-        held.append((entry.folder, entry.path, _held(entry.folder, row, entry.path)))
+    looks_alike, held = _holdings(root, cache, revision, in_git)
+    problems += [entry.problem for entry in looks_alike if entry.problem is not None]
     accounts: dict[str, Account] = {}
     deals: dict[str, Deal] = {}
     holders: dict[tuple[str, str], list[tuple[str, Deal | Account]]] = {}
@@ -152,6 +141,40 @@ def _load(root: Path, revision: str | None, *, as_of: dt.date | None, use_cache:
             deals[record_id] = copies[0][1]  # type: ignore[assignment]
     return Snapshot(root, process, team, sorted(deals.values(), key=lambda d: d.id), accounts, revision,
                     as_of or today(), sorted(problems, key=lambda p: (p.path, p.line)))
+
+
+def holdings(root: Path) -> tuple[list[Entry], list[tuple[str, str, Held]]]:
+    """What each record file of the work tree holds, as cheaply as the cache allows: the look-alikes (links,
+    hidden copies: never read) and, per file, its id and record or the problem reading it. A command that changes
+    one record finds its files here instead of reading every file."""
+    in_git = git.toplevel(root, optional=True) is not None
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _holdings(root, Cache(root), None, in_git)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _holdings(root: Path, cache: Cache, revision: str | None, in_git: bool
+              ) -> tuple[list[Entry], list[tuple[str, str, Held]]]:
+    entries, files = _entries(root, revision, in_git)
+    held: list[tuple[str, str, Held]] = []  # folder, path, what the file holds (or the problem reading it)
+    by_folder: dict[str, list[Entry]] = {CUSTOMERS: [], PROJECTS: []}
+    looks_alike = []
+    for entry in entries:
+        if entry.problem is not None:
+            looks_alike.append(entry)
+        else:
+            by_folder[entry.folder].append(entry)
+    for folder, listed in by_folder.items():
+        held += _held_in_blobs(root, cache, folder, listed, "work" if revision is None else "revision")
+    for entry in files:
+        row = reading.row_of(entry.folder, read_document(root / entry.path), entry.path)
+        held.append((entry.folder, entry.path, _held(entry.folder, row, entry.path)))
+    return looks_alike, held
 
 
 Held = Problem | tuple[str, tuple[tuple[str, int, int], ...], Deal | Account]  # id, values unreadable, the record
