@@ -46,6 +46,7 @@ RSS_LIMIT_MB = 300
 COMMITS_ON_TOP = 100  # "warm after 100 new commits"
 EDITED = 10  # "warm with 10 files edited"
 STAGED = 5  # the files a pre-commit hook passes to `holp validate`
+QUICK = (40, 20, 400)  # --quick: projects, customers, commits (enough for a project to advance and one to tick)
 BRANCH = "bench-commits"  # the temporary branch of the commits on top (deleted again)
 META = "holp-bench.json"  # in the git folder: the scale and base commit of a generated repository
 
@@ -110,8 +111,10 @@ class Group:
 
 
 def shown(arg: str) -> str:
+    """An argument as a shell would take it, the venv, this checkout and the bench's temporary folder shortened."""
     text = arg.replace(str(ROOT) + "/", "").replace(str(Path(PYTHON).parent) + "/", "")
-    return text if re.fullmatch(r"[\w@%+=:,./-]+", text) else "'" + text.replace("'", "'\\''") + "'"
+    text = re.sub(r"^.*/holp-bench-[^/]+/", "$TMP/", text)
+    return text if re.fullmatch(r"[\w@%+=:,./$-]+", text) else "'" + text.replace("'", "'\\''") + "'"
 
 
 def measure(argv: list[str], cwd: Path, env: dict[str, str]) -> Sample:
@@ -399,11 +402,10 @@ def run_group(bench: Bench, group: Group, rounds: int) -> None:
             for side in group.sides:
                 side.prepare()
                 try:
-                    side.samples.append(Sample(0.0, 0.0))
                     parts = [measure(argv, bench.dest, side.env or bench.env) for argv in side.argvs]
-                    side.samples[-1] = Sample(sum(p.seconds for p in parts), max(p.peak_mb for p in parts))
                 finally:
                     side.after()
+                side.samples.append(Sample(sum(p.seconds for p in parts), max(p.peak_mb for p in parts)))
                 done.append(f"{side.name} {side.samples[-1].seconds:.2f} s {side.samples[-1].peak_mb:.0f} MB")
             print(f"  round {n}: " + ", ".join(done), flush=True)
     finally:
@@ -432,8 +434,8 @@ def result(figure: Figure, error: str | None) -> dict[str, object]:
         return {**row, "error": error, "met": False}
     median, base = figure.holp.median, figure.baseline.median
     ratio = median / base if base > 0 else None
-    return {**row, "samples": [round(s.seconds, 4) for s in figure.holp.samples],
-            "baseline_samples": [round(s.seconds, 4) for s in figure.baseline.samples],
+    return {**row, "samples": [s.seconds for s in figure.holp.samples],
+            "baseline_samples": [s.seconds for s in figure.baseline.samples],
             "median": median, "baseline_median": base, "ratio": ratio,
             "met": None if figure.goal is None or ratio is None else ratio <= figure.goal,
             "peak_rss_mb": round(figure.holp.peak_mb, 1), "baseline_is_holp": figure.baseline.is_holp,
@@ -484,6 +486,8 @@ def prepare_repository(options: argparse.Namespace) -> tuple[str, dict[str, int]
         print(f"reusing {dest} ({kept['projects']} projects, {kept['customers']} customers, "
               f"{kept['commits']} commits)", flush=True)
         return kept["base"], {k: kept[k] for k in ("projects", "customers", "commits")}
+    if dest.exists() and any(dest.iterdir()) and not meta.is_file():
+        raise SystemExit(f"{dest} is not a repository this bench generated: remove it, or pass another --dir")
     scale = {"projects": options.projects, "customers": options.customers, "commits": options.commits}
     print(f"generating {scale['projects']} projects, {scale['customers']} customers, {scale['commits']} commits "
           f"in {dest} ...", flush=True)
@@ -495,6 +499,14 @@ def prepare_repository(options: argparse.Namespace) -> tuple[str, dict[str, int]
     return base, scale
 
 
+def pattern(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {error}") from None
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--dir", type=Path, default=ROOT / "bench-repo")
@@ -504,12 +516,12 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the repository a previous run generated")
     parser.add_argument("--rounds", type=int, help="runs of each command; the median counts (default 3, at least 3)")
     parser.add_argument("--quick", action="store_true",
-                        help="a tiny scale (60 projects, 40 customers, 600 commits), one round: for tests")
-    parser.add_argument("--only", metavar="REGEX", help="only the figures whose label matches")
+                        help="a tiny scale (%d projects, %d customers, %d commits), one round: for tests" % QUICK)
+    parser.add_argument("--only", metavar="REGEX", type=pattern, help="only the figures whose label matches")
     parser.add_argument("--json", type=Path, help="write the results there (default benchmarks/results/DATE-HOST.json)")
     options = parser.parse_args()
     if options.quick:
-        options.projects, options.customers, options.commits = 60, 40, 600
+        options.projects, options.customers, options.commits = QUICK
     rounds = options.rounds or (1 if options.quick else 3)
     if rounds < (1 if options.quick else 3):
         parser.error("--rounds: at least 3 (a median of fewer is noise), unless --quick")
@@ -521,6 +533,8 @@ def main() -> int:
         bench.restore_base()
         scale["files"] = len(bench.git("ls-files").splitlines())
         chosen = figures(bench.groups(), options.only)
+        if not chosen:
+            parser.error(f"--only {options.only}: no figure's label matches")
         print(f"{sum(len(f) for _, f in chosen)} figures, {rounds} round{'s' if rounds != 1 else ''}, "
               f"{os.cpu_count()} cores, HOLP_TODAY={bench.env['HOLP_TODAY']}", flush=True)
         results = []
@@ -540,8 +554,8 @@ def main() -> int:
     heavy += sorted({f"{r['baseline_label']} of {r['label']}: {r['baseline_peak_rss_mb']:.0f} MB" for r in results
                      if r.get("baseline_is_holp") and float(r["baseline_peak_rss_mb"]) > RSS_LIMIT_MB})  # type: ignore[arg-type]
     goals = [r for r in results if r["goal"] is not None]
-    print(f"\ngoals met: {len(goals) - len(missed)} of {len(goals)}" + (f"; missed: {', '.join(missed)}" if missed
-                                                                         else ""))
+    print(f"\ngoals met: {len(goals) - len(missed)} of {len(goals)}" + (
+        f"; missed: {', '.join(missed)}" if 0 < len(missed) <= 10 else ""))
     print(f"peak RSS over {RSS_LIMIT_MB} MB: " + ("; ".join(heavy) if heavy else "none"))
     output = options.json or ROOT / "benchmarks" / "results" / (
         f"{dt.datetime.now(dt.UTC).date().isoformat()}-{socket.gethostname()}.json")
