@@ -516,7 +516,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the repository a previous run generated")
     parser.add_argument("--rounds", type=int, help="runs of each command; the median counts (default 3, at least 3)")
     parser.add_argument("--quick", action="store_true",
-                        help="a tiny scale (%d projects, %d customers, %d commits), one round: for tests" % QUICK)
+                        help="a tiny scale ({} projects, {} customers, {} commits), one round: for tests".format(*QUICK))
     parser.add_argument("--only", metavar="REGEX", type=pattern, help="only the figures whose label matches")
     parser.add_argument("--json", type=Path, help="write the results there (default benchmarks/results/DATE-HOST.json)")
     options = parser.parse_args()
