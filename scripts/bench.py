@@ -19,118 +19,29 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import bench_repo
-from tabulate import tabulate
+from bench_measure import PYTHON, ROOT, Failed, Group, Side, figures, machine, measure, result, run_group, summary, table
 
-from holp import __version__
 from holp.reports import REPORTS
 
-ROOT = bench_repo.ROOT
-PYTHON = sys.executable
 SCRIPT = Path(PYTHON).with_name("holp")
 HOLP = [str(SCRIPT)] if SCRIPT.exists() else [PYTHON, "-m", "holp"]
-RSS_LIMIT_MB = 300
 COMMITS_ON_TOP = 100  # "warm after 100 new commits"
 EDITED = 10  # "warm with 10 files edited"
 STAGED = 5  # the files a pre-commit hook passes to `holp validate`
 QUICK = (40, 20, 400)  # --quick: projects, customers, commits (enough for a project to advance and one to tick)
 BRANCH = "bench-commits"  # the temporary branch of the commits on top (deleted again)
 META = "holp-bench.json"  # in the git folder: the scale and base commit of a generated repository
-
-
-class Failed(Exception):
-    """A command exited otherwise than expected: the figure is not measured."""
-
-
-def nothing() -> None:
-    pass
-
-
-@dataclass
-class Sample:
-    seconds: float
-    peak_mb: float
-
-
-@dataclass
-class Side:
-    """One command line (or several, timed together) measured once a round, with what it needs before and after."""
-
-    name: str
-    argvs: list[list[str]]
-    prepare: Callable[[], None] = nothing
-    after: Callable[[], None] = nothing
-    is_holp: bool = True
-    env: dict[str, str] | None = None
-    samples: list[Sample] = field(default_factory=list)
-
-    @property
-    def command(self) -> str:
-        return " && ".join(" ".join(shown(a) for a in argv[:12]) + (" …" if len(argv) > 12 else "")
-                           for argv in self.argvs)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(s.seconds for s in self.samples)
-
-    @property
-    def peak_mb(self) -> float:
-        return max(s.peak_mb for s in self.samples)
-
-
-@dataclass
-class Figure:
-    label: str
-    holp: Side
-    baseline: Side
-    baseline_label: str
-    goal: float | None
-
-
-@dataclass
-class Group:
-    """Figures that share runs: their sides run in order, once a round; `setup` once before the first round."""
-
-    name: str
-    sides: list[Side]
-    figures: list[tuple[str, str, str, str, float | None]]  # label, holp side, baseline side, baseline label, goal
-    setup: Callable[[], None] = nothing
-
-
-def shown(arg: str) -> str:
-    """An argument as a shell would take it, the venv, this checkout and the bench's temporary folder shortened."""
-    text = arg.replace(str(ROOT) + "/", "").replace(str(Path(PYTHON).parent) + "/", "")
-    text = re.sub(r"^.*/holp-bench-[^/]+/", "$TMP/", text)
-    return text if re.fullmatch(r"[\w@%+=:,./$-]+", text) else "'" + text.replace("'", "'\\''") + "'"
-
-
-def measure(argv: list[str], cwd: Path, env: dict[str, str]) -> Sample:
-    """One fresh process: its wall time and peak RSS (its own, and that of the children it waited for)."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                 stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            err.seek(0)
-            tail = err.read().decode(errors="replace").strip().splitlines()[-3:]
-            raise Failed(f"`{' '.join(shown(a) for a in argv[:8])}` exited {code}: {' | '.join(tail)[:300]}")
-    return Sample(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+TRIES = 20  # projects tried before `holp advance` / `holp tick` is given up as impossible on the generated data
 
 
 class Bench:
@@ -306,6 +217,8 @@ class Bench:
 
         def setup() -> None:
             self.warm()
+            tried: list[str] = []
+            refused: list[str] = []
             for path in bench_repo.project_files(self.dest):
                 project = bench_repo.Project.parse((self.dest / path).read_text(encoding="utf-8"))
                 items = bench_repo.ITEMS[bench_repo.STAGES[project.stage]]
@@ -315,17 +228,22 @@ class Bench:
                     continue
                 argv = [*HOLP, verb, project.id] + ([items[project.ticks]] if verb == "tick" else [])
                 self.identity(project.owner)
+                tried.append(project.id)
                 try:
                     self.run(argv)
-                except Failed:
-                    continue
+                except Failed as failed:
+                    refused.append(str(failed))
+                    if len(tried) < TRIES:
+                        continue
+                    break
                 found.update(path=path, rep=project.owner, text=self.git("show", f"HEAD:{path}") + "\n")
                 holp.argvs.append(argv)
                 commit.argvs.append(["git", "commit", "-q", "-am", self.git("log", "-1", "--format=%B")])
                 break
             self.reset()
             if not found:
-                raise Failed(f"no generated project takes `holp {verb}`")
+                raise Failed(f"no generated project takes `holp {verb}` (tried {', '.join(tried) or 'none'}"
+                             + (f"; the last: {refused[-1]}" if refused else "") + ")")
 
         def edit() -> None:
             self.reset()
@@ -392,92 +310,6 @@ class Bench:
                 self.change("tick"), self.importing(), self.export(), *self.reports()]
 
 
-def run_group(bench: Bench, group: Group, rounds: int) -> None:
-    """setup, then each round every side once, in order (so a baseline and its holp alternate); base after."""
-    print(f"{group.name}:", flush=True)
-    try:
-        group.setup()
-        for n in range(1, rounds + 1):
-            done = []
-            for side in group.sides:
-                side.prepare()
-                try:
-                    parts = [measure(argv, bench.dest, side.env or bench.env) for argv in side.argvs]
-                finally:
-                    side.after()
-                side.samples.append(Sample(sum(p.seconds for p in parts), max(p.peak_mb for p in parts)))
-                done.append(f"{side.name} {side.samples[-1].seconds:.2f} s {side.samples[-1].peak_mb:.0f} MB")
-            print(f"  round {n}: " + ", ".join(done), flush=True)
-    finally:
-        bench.restore_base()
-
-
-def figures(groups: list[Group], only: str | None) -> list[tuple[Group, list[Figure]]]:
-    chosen = []
-    for group in groups:
-        sides = {side.name: side for side in group.sides}
-        found = [Figure(label, sides[holp], sides[base], base_label, goal)
-                 for label, holp, base, base_label, goal in group.figures
-                 if only is None or re.search(only, label)]
-        if found:
-            needed = {id(f.holp) for f in found} | {id(f.baseline) for f in found}
-            group.sides = [side for side in group.sides if id(side) in needed]
-            chosen.append((group, found))
-    return chosen
-
-
-def result(figure: Figure, error: str | None) -> dict[str, object]:
-    row: dict[str, object] = {"label": figure.label, "command": figure.holp.command,
-                              "baseline": figure.baseline.command, "baseline_label": figure.baseline_label,
-                              "goal": figure.goal}
-    if error is not None:
-        return {**row, "error": error, "met": False}
-    median, base = figure.holp.median, figure.baseline.median
-    ratio = median / base if base > 0 else None
-    return {**row, "samples": [s.seconds for s in figure.holp.samples],
-            "baseline_samples": [s.seconds for s in figure.baseline.samples],
-            "median": median, "baseline_median": base, "ratio": ratio,
-            "met": None if figure.goal is None or ratio is None else ratio <= figure.goal,
-            "peak_rss_mb": round(figure.holp.peak_mb, 1), "baseline_is_holp": figure.baseline.is_holp,
-            "baseline_peak_rss_mb": round(figure.baseline.peak_mb, 1)}
-
-
-def machine(dest: Path) -> dict[str, object]:
-    def first(path: str, key: str) -> str:
-        try:
-            lines = Path(path).read_text().splitlines()
-        except OSError:
-            return ""
-        return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(key)), "")
-
-    def out(*argv: str) -> str:
-        done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
-        return done.stdout.strip()
-
-    dirty = out("git", "status", "--porcelain", "--untracked-files=no")
-    return {"cpu": first("/proc/cpuinfo", "model name") or platform.processor(), "cores": os.cpu_count(),
-            "memory": first("/proc/meminfo", "MemTotal"), "kernel": platform.release(),
-            "python": platform.python_version(), "git": out("git", "--version"), "holp": __version__,
-            "holp_commit": out("git", "rev-parse", "HEAD") + ("-dirty" if dirty else ""),
-            "hostname": socket.gethostname(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-
-
-def table(results: list[dict[str, object]]) -> str:
-    def seconds(value: object) -> str:
-        return f"{value:.3f}" if isinstance(value, float) else "–"
-
-    rows = []
-    for r in results:
-        ratio = r.get("ratio")
-        met = {True: "yes", False: "NO", None: ""}[r["met"]] if "error" not in r else "FAILED"  # type: ignore[index]
-        rows.append([r["label"], seconds(r.get("median")), r["baseline_label"], seconds(r.get("baseline_median")),
-                     f"{ratio:.3f}" if isinstance(ratio, float) else "–",
-                     "" if r["goal"] is None else f"≤ {r['goal']}", met,
-                     f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "–"])
-    return tabulate(rows, headers=["figure", "holp (s)", "baseline", "base (s)", "ratio", "goal", "met", "peak MB"],
-                    tablefmt="github", disable_numparse=True)
-
-
 def prepare_repository(options: argparse.Namespace) -> tuple[str, dict[str, int]]:
     dest: Path = options.dir
     meta = dest / ".git" / META
@@ -541,22 +373,15 @@ def main() -> int:
         for group, found in chosen:
             error = None
             try:
-                run_group(bench, group, rounds)
+                run_group(group, rounds, bench.dest, bench.env, bench.restore_base)
             except (Failed, subprocess.CalledProcessError) as failed:
                 error = str(failed) if isinstance(failed, Failed) else f"{failed.cmd}: {failed.stderr}"
                 print(f"  FAILED: {error}", flush=True)
             results += [result(figure, error) for figure in found]
     print()
     print(table(results))
-    missed = [r["label"] for r in results if r["met"] is False]
-    heavy = sorted({f"{r['label']}: {r['peak_rss_mb']:.0f} MB" for r in results
-                    if "peak_rss_mb" in r and float(r["peak_rss_mb"]) > RSS_LIMIT_MB})  # type: ignore[arg-type]
-    heavy += sorted({f"{r['baseline_label']} of {r['label']}: {r['baseline_peak_rss_mb']:.0f} MB" for r in results
-                     if r.get("baseline_is_holp") and float(r["baseline_peak_rss_mb"]) > RSS_LIMIT_MB})  # type: ignore[arg-type]
-    goals = [r for r in results if r["goal"] is not None]
-    print(f"\ngoals met: {len(goals) - len(missed)} of {len(goals)}" + (
-        f"; missed: {', '.join(missed)}" if 0 < len(missed) <= 10 else ""))
-    print(f"peak RSS over {RSS_LIMIT_MB} MB: " + ("; ".join(heavy) if heavy else "none"))
+    print()
+    print("\n".join(summary(results)))
     output = options.json or ROOT / "benchmarks" / "results" / (
         f"{dt.datetime.now(dt.UTC).date().isoformat()}-{socket.gethostname()}.json")
     output.parent.mkdir(parents=True, exist_ok=True)
