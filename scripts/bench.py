@@ -311,12 +311,19 @@ class Bench:
 def prepare_repository(options: argparse.Namespace) -> tuple[str, dict[str, int]]:
     dest: Path = options.dir
     meta = dest / ".git" / META
+    if options.keep and not meta.is_file() and bench_repo.generated(dest):  # by the bench before this one
+        paths = bench_repo.git(dest, "ls-tree", "-r", "--name-only", "refs/heads/main").splitlines()
+        meta.write_text(json.dumps({
+            "projects": sum(p.startswith("projects/") for p in paths),
+            "customers": sum(p.startswith("customers/") for p in paths),
+            "commits": int(bench_repo.git(dest, "rev-list", "--count", "refs/heads/main")),
+            "base": bench_repo.git(dest, "rev-parse", "refs/heads/main")}))
     if options.keep and meta.is_file():
         kept = json.loads(meta.read_text())
         print(f"reusing {dest} ({kept['projects']} projects, {kept['customers']} customers, "
               f"{kept['commits']} commits)", flush=True)
         return kept["base"], {k: kept[k] for k in ("projects", "customers", "commits")}
-    if dest.exists() and any(dest.iterdir()) and not meta.is_file():
+    if dest.exists() and any(dest.iterdir()) and not bench_repo.generated(dest):
         raise SystemExit(f"{dest} is not a repository this bench generated: remove it, or pass another --dir")
     scale = {"projects": options.projects, "customers": options.customers, "commits": options.commits}
     print(f"generating {scale['projects']} projects, {scale['customers']} customers, {scale['commits']} commits "

@@ -32,6 +32,7 @@ ITEMS = {
     "evaluation": [],  # proven by the project summary (evidence), not ticked
     "service": [],
 }
+FIRST = "销售流程、团队和客户"  # the subject of a generated repository's first commit
 NAMES = ["余热发电改造", "空压站变频节能改造", "全厂能源审计", "循环水泵系统节能", "能源管控中心建设", "锅炉烟气余热回收"]
 
 
@@ -176,6 +177,15 @@ def git(dest: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=dest, capture_output=True, text=True, check=True).stdout.strip()
 
 
+def generated(dest: Path) -> bool:
+    """Whether `dest` is a repository `generate` made (its first commit says so), which it may delete and remake."""
+    if not (dest / ".git").is_dir():
+        return False
+    done = subprocess.run(["git", "rev-list", "--max-parents=0", "--format=%s", "refs/heads/main"], cwd=dest,
+                          capture_output=True, text=True, check=False)
+    return done.returncode == 0 and FIRST in done.stdout.splitlines()
+
+
 def generate(dest: Path, projects: int, customers: int, commits: int) -> None:
     if dest.exists():
         shutil.rmtree(dest)
@@ -186,7 +196,7 @@ def generate(dest: Path, projects: int, customers: int, commits: int) -> None:
     config = (ROOT / "templates" / "init" / "holp.yaml").read_text(encoding="utf-8")
     start = {"holp.yaml": config, "team.yaml": team(50)}
     start.update({f"customers/{REGIONS[i % 10]}/C-{i:05d}.yaml": customer(i) for i in range(customers)})
-    importer.commit(start, "销售流程、团队和客户", "rep000")
+    importer.commit(start, FIRST, "rep000")
     alive: list[Project] = []
     made = 0
     for n in range(commits - 1):
