@@ -331,6 +331,7 @@ def prepare_repository(options: argparse.Namespace) -> tuple[str, dict[str, int]
     start = time.perf_counter()
     bench_repo.generate(dest, **scale)
     base = bench_repo.git(dest, "rev-parse", "HEAD")
+    scale["commits"] = int(bench_repo.git(dest, "rev-list", "--count", base))  # with the top-up of new projects
     meta.write_text(json.dumps({**scale, "base": base}))
     print(f"  generated in {time.perf_counter() - start:.1f} s", flush=True)
     return base, scale

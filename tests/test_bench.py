@@ -5,6 +5,7 @@ only that every figure was measured, and that the ratios and goals agree with th
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,10 +73,11 @@ def test_one_table_has_a_row_for_every_figure_and_every_report_kind(quick: Any) 
 
 
 def test_the_json_describes_the_machine_and_every_figure_from_its_samples(quick: Any) -> None:
-    _, data, _ = quick
+    _, data, repo = quick
     assert all(data["machine"][key] not in ("", None) for key in MACHINE)
     assert data["machine"]["cores"] >= 1
-    assert data["scale"] == {"projects": 40, "customers": 20, "commits": 400, "import_rows": 200, "files": 62}
+    commits = int(git(repo, "rev-list", "--count", "HEAD"))  # 400, and the commits of projects topped up at the end
+    assert data["scale"] == {"projects": 40, "customers": 20, "commits": commits, "import_rows": 200, "files": 62}
     assert data["rounds"] == 1
     assert [f["label"] for f in data["figures"]] == FIGURES
     for figure in data["figures"]:
@@ -108,7 +110,8 @@ def test_keep_reuses_the_repository_and_only_runs_the_figures_asked(quick: Any, 
     done = bench("--quick", "--keep", "--dir", str(repo), "--only", "^holp --(version|help)$", "--json",
                  str(tmp_path / "only.json"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"reusing {repo} (40 projects, 20 customers, 400 commits)\n")
+    commits = int(git(repo, "rev-list", "--count", "HEAD"))
+    assert done.stdout.startswith(f"reusing {repo} (40 projects, 20 customers, {commits} commits)\n")
     assert list(rows(done.stdout)) == ["holp --version", "holp --help"]
     assert [f["label"] for f in json.loads((tmp_path / "only.json").read_text())["figures"]] == list(rows(done.stdout))
 
@@ -131,3 +134,16 @@ def test_a_folder_the_bench_did_not_generate_is_never_deleted(tmp_path: Path) ->
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"{tmp_path} is not a repository this bench generated: remove it, or pass another --dir\n"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_keep_adopts_a_repository_the_previous_bench_generated(quick: Any, tmp_path: Path) -> None:
+    _, _, repo = quick
+    old = tmp_path / "bench-repo"
+    shutil.copytree(repo, old)
+    (old / ".git" / "holp-bench.json").unlink()  # as the bench before this one left it
+    done = bench("--quick", "--keep", "--dir", str(old), "--only", "^holp --version$", "--json", str(tmp_path / "o.json"))
+    assert done.returncode == 0, done.stderr
+    commits = int(git(repo, "rev-list", "--count", "HEAD"))
+    assert done.stdout.startswith(f"reusing {old} (40 projects, 20 customers, {commits} commits)\n")
+    assert json.loads((old / ".git" / "holp-bench.json").read_text()) == json.loads(
+        (repo / ".git" / "holp-bench.json").read_text())
