@@ -26,8 +26,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# make bench BENCH="--keep --only history": options of scripts/bench.py (--help lists them)
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH)
 
 # Fuzzing is a developer's tool, not CI's: atheris is installed only by this target, never by .[dev].
 FUZZ_SECONDS ?= 60

@@ -1,232 +1,400 @@
-"""make bench: time holp at the scale DESIGN.md names — 10,000 projects, 5,000 customers, 100,000 commits.
+"""make bench: holp against its baselines, each pair measured in the same run, at the scale DESIGN.md names.
 
 Usage: python scripts/bench.py [--dir PATH] [--projects N] [--customers N] [--commits N] [--keep]
+                               [--rounds N] [--quick] [--only REGEX] [--json PATH]
 
-Generates a sales repository with `git fast-import` (projects of about 2 KB
-with Chinese text and comments, in one folder per region, as `holp new`
-lays them out), then times, each as a fresh process:
-
-  git log --raw (the floor any history walk pays)
-  holp history, cold (no cache) and warm (second run)
-  holp validate, holp list
-  holp report funnel / conversion, cold and warm
-
-Numbers vary with the machine and its load; compare them with the git floor.
+Generates a sales repository (scripts/bench_repo.py: 10,000 projects, 5,000
+customers, 100,000 commits by default), then measures every figure as the
+median of --rounds runs, each a fresh process, holp and its baseline
+interleaved (baseline, holp, baseline, holp, ...), with the peak RSS of each
+run (os.wait4). "cold" is a run with the cache folder .git/holp removed,
+"warm" one with the cache a previous run left. The repository is put back at
+its base commit, clean, after every figure, so --keep reuses it. Prints one
+table and writes benchmarks/results/<UTC date>-<hostname>.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
-import random
+import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-REGIONS = ["east", "north", "south", "west", "central", "northeast", "northwest", "southwest", "hk", "export"]
-STAGES = ["prospecting", "entry", "proposal", "bidding", "negotiation", "implementation", "collection",
-          "evaluation", "service"]
-ITEMS = {
-    "prospecting": ["process_assessed", "equipment_assessed", "funding_assessed", "technical_needs_assessed",
-                    "relationship_assessed", "project_info_confirmed", "target_customer_assessed"],
-    "entry": ["procurement_org_mapped", "key_person_relationship"],
-    "proposal": ["needs_understood", "procurement_criteria_shaped", "proposal_reviewed"],
-    "bidding": ["tender_documents_obtained", "bid_response_prepared", "bid_submitted"],
-    "negotiation": ["contract_approved", "contract_signed"],
-    "implementation": ["acceptance_passed", "project_closed_out"],
-    "collection": [],  # payments_received is proven by the payments (evidence), not ticked
-    "evaluation": [],  # proven by the project summary (evidence), not ticked
-    "service": [],
-}
-NAMES = ["余热发电改造", "空压站变频节能改造", "全厂能源审计", "循环水泵系统节能", "能源管控中心建设", "锅炉烟气余热回收"]
+import bench_repo
+from bench_measure import PYTHON, ROOT, Failed, Group, Side, figures, machine, measure, result, run_group, summary, table
+
+from holp.reports import REPORTS
+
+SCRIPT = Path(PYTHON).with_name("holp")
+HOLP = [str(SCRIPT)] if SCRIPT.exists() else [PYTHON, "-m", "holp"]
+COMMITS_ON_TOP = 100  # "warm after 100 new commits"
+EDITED = 10  # "warm with 10 files edited"
+STAGED = 5  # the files a pre-commit hook passes to `holp validate`
+QUICK = (40, 20, 400)  # --quick: projects, customers, commits (enough for a project to advance and one to tick)
+BRANCH = "bench-commits"  # the temporary branch of the commits on top (deleted again)
+META = "holp-bench.json"  # in the git folder: the scale and base commit of a generated repository
+TRIES = 20  # projects tried before `holp advance` / `holp tick` is given up as impossible on the generated data
 
 
-def team(reps: int) -> str:
-    lines = ["regions:"]
-    lines += [f"  - {{id: {r}, label: {{zh: 区域{i}, en: Region {i}}}, manager: rep{i:03d}}}"
-              for i, r in enumerate(REGIONS)]
-    lines.append("reps:")
-    lines += [f"  - {{id: rep{i:03d}, name: 销售{i:03d}, email: rep{i:03d}@holp.example, region: {REGIONS[i % 10]}}}"
-              for i in range(reps)]
-    lines.append("targets:")
-    lines += [f"  - {{year: 2026, region: {r}, amount: 300000000}}" for r in REGIONS]
-    return "\n".join(lines) + "\n"
+class Bench:
+    def __init__(self, dest: Path, work: Path, base: str, scale: dict[str, int]) -> None:
+        self.dest, self.work, self.base, self.scale = dest, work, base, scale
+        self.cache = dest / ".git" / "holp"
+        day = bench_repo.git(dest, "log", "-1", "--format=%cI", base)[:10]
+        self.env = {**os.environ, "HOLP_TODAY": day}
+        self.identity("rep000")
+        self.on_top = ""  # the head of the commits on top of base, made when a figure first needs them
+        self.saved: set[str] = set()
+
+    def identity(self, rep: str) -> dict[str, str]:
+        for who in ("AUTHOR", "COMMITTER"):
+            self.env[f"GIT_{who}_NAME"] = f"销售{rep[3:]}"
+            self.env[f"GIT_{who}_EMAIL"] = f"{rep}@holp.example"
+        return self.env
+
+    def git(self, *args: str) -> str:
+        return bench_repo.git(self.dest, *args)
+
+    def run(self, argv: list[str]) -> None:
+        """An untimed run that must succeed (priming a cache, building an input)."""
+        measure(argv, self.dest, self.env)
+
+    # the states a run starts from
+    def reset(self, rev: str = "") -> None:
+        self.git("reset", "-q", "--hard", rev or self.base)
+        self.git("clean", "-fdq")
+
+    def restore_base(self) -> None:
+        self.reset()
+        if self.git("branch", "--list", BRANCH):
+            self.git("branch", "-q", "-D", BRANCH)
+
+    def commits_on_top(self) -> str:
+        if not self.on_top:
+            if self.git("branch", "--list", BRANCH):
+                self.git("branch", "-q", "-D", BRANCH)
+            self.on_top = bench_repo.append_commits(self.dest, self.base, BRANCH, COMMITS_ON_TOP)
+        return self.on_top
+
+    def cold(self, *outputs: Path) -> None:
+        self.reset()
+        for path in (self.cache, *outputs):
+            shutil.rmtree(path, ignore_errors=True)
+
+    def save(self, name: str, *outputs: Path) -> None:
+        """Keep the cache (and the outputs a rebuild reuses) as they are now, to start warm runs from."""
+        for k, path in enumerate((self.cache, *outputs)):
+            copy = self.work / "saved" / name / str(k)
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(path, copy)
+        self.saved.add(name)
+
+    def restore(self, name: str, *outputs: Path) -> None:
+        for k, path in enumerate((self.cache, *outputs)):
+            shutil.rmtree(path, ignore_errors=True)
+            shutil.copytree(self.work / "saved" / name / str(k), path)
+
+    def warm(self) -> None:
+        """The cache of a repository in daily use: primed by `validate` and `history` at base."""
+        if "warm" not in self.saved:
+            self.cold()
+            self.run([*HOLP, "validate"])
+            self.run([*HOLP, "history", "--format", "json"])
+            self.save("warm")
+        self.reset()
+        self.restore("warm")
+
+    def edit(self, n: int, stage: bool = False) -> list[str]:
+        paths = bench_repo.edit_files(self.dest, n)
+        if stage:
+            self.git("add", "--", *paths)
+        return paths
+
+    # the figures
+    def validate(self) -> Group:
+        schemas = {kind: self.work / f"{kind}.schema.json" for kind in ("project", "customer")}
+        files = {kind: self.git("ls-files", "-z", f"{kind}s").strip("\0").split("\0") for kind in schemas}
+
+        def setup() -> None:
+            for kind, path in schemas.items():
+                path.write_bytes(subprocess.run([*HOLP, "schema", kind], cwd=self.dest, env=self.env, check=True,
+                                                capture_output=True).stdout)
+
+        check = str(Path(PYTHON).with_name("check-jsonschema"))
+        return Group("validate", [
+            Side("check-jsonschema", [[check, "--schemafile", str(schemas[k]), *files[k]] for k in schemas],
+                 is_holp=False),
+            Side("validate", [[*HOLP, "--no-cache", "validate"]]),
+        ], [("holp --no-cache validate", "validate", "check-jsonschema", "check-jsonschema (holp's schemas)", 0.3)],
+            setup)
+
+    def history(self) -> Group:
+        command = [*HOLP, "history", "--format", "json"]
+
+        def on_top() -> None:
+            if "history" not in self.saved:  # the cache a history at base leaves
+                self.cold()
+                self.run(command)
+                self.save("history")
+            self.reset(self.commits_on_top())
+            self.restore("history")
+
+        return Group("history", [
+            Side("git log", [["git", "log", "--raw", "-z", "--no-renames", "--format=%H", "--", "projects"]],
+                 is_holp=False),
+            Side("cold", [[*HOLP, "--no-cache", "history", "--format", "json"]]),
+            Side("warm, on top", [command], on_top, self.reset),
+        ], [("holp --no-cache history", "cold", "git log", "git log --raw -z --no-renames", 1.3),
+            (f"history: warm, {COMMITS_ON_TOP} commits on top", "warm, on top", "cold", "history --no-cache", 0.05)])
+
+    def warm_and_cold(self, name: str, command: list[str], *outputs: Path) -> Group:
+        """A command cold, and warm three ways (nothing changed, commits on top, files edited), each against cold."""
+
+        def cold() -> None:
+            self.cold(*outputs)
+
+        def keep() -> None:
+            if name not in self.saved:
+                self.save(name, *outputs)
+
+        def warm() -> None:
+            self.reset()
+            self.restore(name, *outputs)
+
+        def on_top() -> None:
+            self.reset(self.commits_on_top())
+            self.restore(name, *outputs)
+
+        def edited() -> None:
+            warm()
+            self.edit(EDITED)
+
+        return Group(name, [
+            Side("cold", [command], cold, keep),
+            Side("warm", [command], warm),
+            Side("warm, on top", [command], on_top, self.reset),
+            Side("warm, edited", [command], edited, self.reset),
+        ], [(f"{name}: warm", "warm", "cold", "cold", 0.1),
+            (f"{name}: warm, {COMMITS_ON_TOP} commits on top", "warm, on top", "cold", "cold", 0.1),
+            (f"{name}: warm, {EDITED} files edited", "warm, edited", "cold", "cold", 0.1)])
+
+    def reports(self) -> list[Group]:
+        since = (dt.date.fromisoformat(self.env["HOLP_TODAY"]) - dt.timedelta(days=30)).isoformat()
+        options = {"changes": ["--since", since]}  # week, kpi: the period of HOLP_TODAY, the last commit's day
+        groups = [self.warm_and_cold(f"report {kind}", [*HOLP, "report", kind, "--format", "json",
+                                                        *options.get(kind, [])]) for kind in REPORTS]
+        groups.append(self.warm_and_cold("report all (html)", [*HOLP, "report", "all", "--format", "html"]))
+        groups.append(self.warm_and_cold("agenda", [*HOLP, "agenda", "--format", "json"]))
+        site = self.work / "site"
+        groups.append(self.warm_and_cold("site", [*HOLP, "site", "-o", str(site)], site))
+        return groups
+
+    def precommit(self) -> Group:
+        paths = bench_repo.spread(bench_repo.project_files(self.dest), STAGED)
+
+        def prepare() -> None:
+            self.warm()
+            self.edit(STAGED, stage=True)
+
+        return Group("pre-commit", [
+            Side("version", [[*HOLP, "--version"]]),
+            Side("validate staged", [[*HOLP, "validate", *paths]], prepare, self.reset),
+        ], [(f"validate {STAGED} staged files (pre-commit)", "validate staged", "version", "holp --version", 3)])
+
+    def change(self, verb: str) -> Group:
+        """`holp advance` or `holp tick` of a project where it is allowed, against `git commit` of the same bytes."""
+        found: dict[str, str] = {}
+
+        def setup() -> None:
+            self.warm()
+            tried: list[str] = []
+            refused: list[str] = []
+            for path in bench_repo.project_files(self.dest):
+                project = bench_repo.Project.parse((self.dest / path).read_text(encoding="utf-8"))
+                items = bench_repo.ITEMS[bench_repo.STAGES[project.stage]]
+                if verb == "advance" and (project.ticks < len(items) or project.stage + 2 >= len(bench_repo.STAGES)):
+                    continue
+                if verb == "tick" and project.ticks >= len(items):
+                    continue
+                argv = [*HOLP, verb, project.id] + ([items[project.ticks]] if verb == "tick" else [])
+                self.identity(project.owner)
+                tried.append(project.id)
+                try:
+                    self.run(argv)
+                except Failed as failed:
+                    refused.append(str(failed))
+                    if len(tried) < TRIES:
+                        continue
+                    break
+                found.update(path=path, rep=project.owner, text=self.git("show", f"HEAD:{path}") + "\n")
+                holp.argvs.append(argv)
+                commit.argvs.append(["git", "commit", "-q", "-am", self.git("log", "-1", "--format=%B")])
+                break
+            self.reset()
+            if not found:
+                raise Failed(f"no generated project takes `holp {verb}` (tried {', '.join(tried) or 'none'}"
+                             + (f"; the last: {refused[-1]}" if refused else "") + ")")
+
+        def edit() -> None:
+            self.reset()
+            self.identity(found["rep"])
+            (self.dest / found["path"]).write_text(found["text"], encoding="utf-8")
+
+        def warm() -> None:
+            self.identity(found["rep"])
+            self.warm()
+
+        commit = Side("git commit", [], edit, self.reset, is_holp=False)
+        holp = Side(verb, [], warm, self.reset)
+        return Group(verb, [commit, holp],
+                     [(f"holp {verb} (warm)", verb, "git commit", "git commit -am of the same change", 3)], setup)
+
+    def importing(self) -> Group:
+        rows = self.scale["import_rows"]
+        sheet = self.work / "import.xlsx"
+
+        def setup() -> None:
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            page = book.create_sheet("customers")
+            page.append(["name", "industry", "region", "owner"])
+            for i in range(rows):
+                page.append([f"导入客户{i:05d}号有限公司", "steel", bench_repo.REGIONS[i % 10], f"rep{i % 50:03d}"])
+            book.save(sheet)
+
+        def prepare() -> None:
+            self.identity("rep000")
+            self.warm()
+
+        read = "import openpyxl, sys\nfor page in openpyxl.load_workbook(sys.argv[1], read_only=True):\n" \
+               "    for row in page.iter_rows(values_only=True): pass\n"
+        return Group("import", [
+            Side("openpyxl", [[PYTHON, "-c", read, str(sheet)]], is_holp=False),
+            Side("import", [[*HOLP, "import", "customers", str(sheet)]], prepare, self.reset),
+        ], [(f"import of a {rows}-row sheet", "import", "openpyxl", "openpyxl read_only, every row", None)], setup)
+
+    def export(self) -> Group:
+        csv, xlsx = self.work / "export-csv", self.work / "export.xlsx"
+
+        def prepare() -> None:
+            self.warm()
+            shutil.rmtree(csv, ignore_errors=True)
+            xlsx.unlink(missing_ok=True)
+
+        return Group("export", [
+            Side("csv", [[*HOLP, "export", "--format", "csv", "-o", str(csv)]], prepare),
+            Side("xlsx", [[*HOLP, "export", "--format", "xlsx", "-o", str(xlsx)]], prepare),
+        ], [("export --format xlsx (warm)", "xlsx", "csv", "export --format csv", None)])
+
+    def startup(self) -> Group:
+        return Group("start-up", [
+            Side("click", [[PYTHON, "-c", "import click"]], is_holp=False),
+            Side("version", [[*HOLP, "--version"]]),
+            Side("help", [[*HOLP, "--help"]]),
+        ], [("holp --version", "version", "click", "python -c 'import click'", 2),
+            ("holp --help", "help", "click", "python -c 'import click'", 2)])
+
+    def groups(self) -> list[Group]:
+        return [self.validate(), self.history(), self.startup(), self.precommit(), self.change("advance"),
+                self.change("tick"), self.importing(), self.export(), *self.reports()]
 
 
-def customer(i: int) -> str:
-    region = REGIONS[i % 10]
-    return (f"# 客户档案 C-{i:05d}\nid: C-{i:05d}\nname: 某工业集团{i}号有限公司\nindustry: steel\nregion: {region}\n"
-            f"owner: rep{i % 50:03d}\ncredit: B\ncontacts:\n"
-            f"  - {{name: 李明{i}, title: 副总经理, role: decision_maker, stance: supporter, influence: high, "
-            f"personality: tiger, closeness: 3, trust: 3}}\n"
-            f"  - {{name: 王强{i}, title: 能源科长, role: coach, stance: supporter, influence: medium, "
-            f"personality: koala, closeness: 4, trust: 4}}\n")
-
-
-class Project:
-    def __init__(self, i: int, customers: int, year: int) -> None:
-        self.id = f"P-{year}-{i:05d}"
-        self.customer = i % customers
-        self.region = REGIONS[self.customer % 10]
-        self.owner = f"rep{self.customer % 50:03d}"
-        self.name = f"{NAMES[i % len(NAMES)]}{i}号"
-        self.amount = 300000 + (i * 7919) % 20000000
-        self.stage = 0
-        self.ticks = 0
-        self.visits = 0
-        self.close = dt.date(2027, 1, 1) + dt.timedelta(days=i % 365)
-
-    @property
-    def path(self) -> str:
-        return f"projects/{self.region}/{self.id}.yaml"
-
-    def text(self) -> str:
-        lines = [f"# {self.name} —— 负责人 {self.owner}", f"id: {self.id}", f"name: {self.name}",
-                 f"customer: C-{self.customer:05d}", f"owner: {self.owner}", "business_line: waste-heat",
-                 f"amount: {self.amount}              # 预计合同额(元)", f"expected_close: {self.close.isoformat()}",
-                 f"stage: {STAGES[self.stage]}                # 当前阶段", "checklist:"]
-        for s in range(self.stage + 1):
-            items = ITEMS[STAGES[s]] if s < self.stage else ITEMS[STAGES[s]][: self.ticks]
-            if items:
-                lines.append(f"  {STAGES[s]}:")
-                lines += [f"    {item}: 2026-0{1 + s % 9}-1{s % 9}   # 已确认" for item in items]
-        lines += ["assessment:", "  real: {need: 4, business: 3, approval: 3, budget: 3, urgency: 4}",
-                  "  worth: {short_term_revenue: 4, future_revenue: 3, profit: 3, risk: 3, strategic_value: 4}",
-                  "competitors:", "  - {name: 某节能公司, strength: 价格低, weakness: 业绩少}",
-                  "risks:", "  - {kind: collection, level: medium, note: 客户付款审批流程长，需提前沟通}", "visits:"]
-        for v in range(max(1, self.visits)):
-            lines += [f"  - date: 2026-{1 + v % 12:02d}-15", f"    by: {self.owner}", f"    met: [李明{self.customer}]",
-                      "    purpose: 技术交流，介绍余热发电方案和同行业成功案例",
-                      "    findings: {policy: 省里有节能技改补贴, needs: 希望降低吨钢综合能耗}",
-                      "    next_step: 提交初步方案并安排现场调研"]
-        return "\n".join(lines) + "\n"
-
-    def step(self, rng: random.Random) -> str:
-        """One realistic change; returns a commit subject."""
-        roll = rng.random()
-        items = ITEMS[STAGES[self.stage]]
-        if self.ticks < len(items) and roll < 0.5:
-            self.ticks += 1
-            return f"{self.id}: tick"
-        if self.ticks >= len(items) and self.stage + 1 < len(STAGES) and roll < 0.8:
-            self.stage += 1
-            self.ticks = 0
-            return f"{self.id}: advance"
-        if roll < 0.9:
-            self.visits += 1
-            return f"{self.id}: 拜访记录"
-        self.close += dt.timedelta(days=30)
-        return f"{self.id}: 推迟预计签约"
-
-
-def generate(dest: Path, projects: int, customers: int, commits: int) -> None:
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(dest)], check=True)
-    rng = random.Random(2026)
-    importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=dest, stdin=subprocess.PIPE)
-    assert importer.stdin is not None
-    out = importer.stdin
-    when = int(dt.datetime(2022, 1, 1, tzinfo=dt.UTC).timestamp())
-    mark = 0
-
-    def commit(files: dict[str, str], subject: str, rep: str) -> None:
-        nonlocal when, mark
-        when += 600 + rng.randrange(1200)
-        mark += 1
-        message = subject.encode()
-        out.write(f"commit refs/heads/main\nmark :{mark}\n"
-                  f"author 销售{rep[3:]} <{rep}@holp.example> {when} +0800\n"
-                  f"committer 销售{rep[3:]} <{rep}@holp.example> {when} +0800\n"
-                  f"data {len(message)}\n".encode() + message + b"\n")
-        if mark > 1:
-            out.write(f"from :{mark - 1}\n".encode())
-        for path, text in files.items():
-            data = text.encode()
-            out.write(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
-        out.write(b"\n")
-
-    config = (ROOT / "templates" / "init" / "holp.yaml").read_text(encoding="utf-8")
-    start = {"holp.yaml": config, "team.yaml": team(50)}
-    start.update({f"customers/{REGIONS[i % 10]}/C-{i:05d}.yaml": customer(i) for i in range(customers)})
-    commit(start, "销售流程、团队和客户", "rep000")
-    alive: list[Project] = []
-    made = 0
-    for n in range(commits - 1):
-        if made < projects and (n < projects // 10 or rng.random() < projects / commits):
-            project = Project(made, customers, 2022 + made * 5 // projects)
-            made += 1
-            alive.append(project)
-            commit({project.path: project.text()}, f"{project.id}: 新项目", project.owner)
-            continue
-        project = alive[rng.randrange(len(alive))]
-        subject = project.step(rng)
-        commit({project.path: project.text()}, subject, project.owner)
-    while made < projects:  # top up, so the scale is exactly as asked
-        project = Project(made, customers, 2026)
-        made += 1
-        commit({project.path: project.text()}, f"{project.id}: 新项目", project.owner)
-    out.close()
-    if importer.wait() != 0:
-        raise SystemExit("git fast-import failed")
-    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=dest, check=True)
-
-
-def timed(label: str, args: list[str], cwd: Path, results: list[tuple[str, float, str]]) -> float:
+def prepare_repository(options: argparse.Namespace) -> tuple[str, dict[str, int]]:
+    dest: Path = options.dir
+    meta = dest / ".git" / META
+    if options.keep and not meta.is_file() and bench_repo.generated(dest):  # by the bench before this one
+        paths = bench_repo.git(dest, "ls-tree", "-r", "--name-only", "refs/heads/main").splitlines()
+        meta.write_text(json.dumps({
+            "projects": sum(p.startswith("projects/") for p in paths),
+            "customers": sum(p.startswith("customers/") for p in paths),
+            "commits": int(bench_repo.git(dest, "rev-list", "--count", "refs/heads/main")),
+            "base": bench_repo.git(dest, "rev-parse", "refs/heads/main")}))
+    if options.keep and meta.is_file():
+        kept = json.loads(meta.read_text())
+        print(f"reusing {dest} ({kept['projects']} projects, {kept['customers']} customers, "
+              f"{kept['commits']} commits)", flush=True)
+        return kept["base"], {k: kept[k] for k in ("projects", "customers", "commits")}
+    if dest.exists() and any(dest.iterdir()) and not bench_repo.generated(dest):
+        raise SystemExit(f"{dest} is not a repository this bench generated: remove it, or pass another --dir")
+    scale = {"projects": options.projects, "customers": options.customers, "commits": options.commits}
+    print(f"generating {scale['projects']} projects, {scale['customers']} customers, {scale['commits']} commits "
+          f"in {dest} ...", flush=True)
     start = time.perf_counter()
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
-    tail = (done.stdout.strip().splitlines() or [""])[-1][:60] if done.returncode in (0, 1) else \
-        f"exit {done.returncode}: {done.stderr.strip()[-80:]}"
-    results.append((label, seconds, tail))
-    print(f"  {label:<42} {seconds:8.2f} s   {tail}", flush=True)
-    return seconds
+    bench_repo.generate(dest, **scale)
+    base = bench_repo.git(dest, "rev-parse", "HEAD")
+    scale["commits"] = int(bench_repo.git(dest, "rev-list", "--count", base))  # with the top-up of new projects
+    meta.write_text(json.dumps({**scale, "base": base}))
+    print(f"  generated in {time.perf_counter() - start:.1f} s", flush=True)
+    return base, scale
+
+
+def pattern(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as error:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {error}") from None
+    return text
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--dir", type=Path, default=ROOT / "bench-repo")
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--customers", type=int, default=5_000)
     parser.add_argument("--commits", type=int, default=100_000)
-    parser.add_argument("--keep", action="store_true", help="reuse an existing generated repository")
+    parser.add_argument("--keep", action="store_true", help="reuse the repository a previous run generated")
+    parser.add_argument("--rounds", type=int, help="runs of each command; the median counts (default 3, at least 3)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a tiny scale ({} projects, {} customers, {} commits), one round: for tests".format(*QUICK))
+    parser.add_argument("--only", metavar="REGEX", type=pattern, help="only the figures whose label matches")
+    parser.add_argument("--json", type=Path, help="write the results there (default benchmarks/results/DATE-HOST.json)")
     options = parser.parse_args()
-    dest = options.dir.resolve()
-    if not (options.keep and (dest / ".git").is_dir()):
-        print(f"generating {options.projects} projects, {options.customers} customers, {options.commits} commits "
-              f"in {dest} ...", flush=True)
-        start = time.perf_counter()
-        generate(dest, options.projects, options.customers, options.commits)
-        print(f"  generated in {time.perf_counter() - start:.1f} s", flush=True)
-    holp = [sys.executable, "-m", "holp"]
-    cache = dest / ".git" / "holp"
-    results: list[tuple[str, float, str]] = []
-    print(f"timings ({os.cpu_count()} cores):")
-    timed("git log --raw (the floor)", ["git", "log", "--raw", "--no-renames", "--format=%H", "--", "projects"],
-          dest, results)
-    shutil.rmtree(cache, ignore_errors=True)
-    timed("holp history, cold (no cache)", [*holp, "history", "--format", "json"], dest, results)
-    timed("holp history, warm", [*holp, "history", "--format", "json"], dest, results)
-    timed("holp history P-2026-09999, warm", [*holp, "history", "P-2026-09999"], dest, results)
-    shutil.rmtree(cache, ignore_errors=True)
-    timed("holp report funnel, cold (no cache)", [*holp, "report", "funnel", "--format", "json"], dest, results)
-    timed("holp report funnel, warm", [*holp, "report", "funnel", "--format", "json"], dest, results)
-    timed("holp report funnel --by region, warm", [*holp, "report", "funnel", "--by", "region"], dest, results)
-    shutil.rmtree(cache, ignore_errors=True)
-    timed("holp report conversion, cold (no cache)", [*holp, "report", "conversion", "--format", "json"], dest,
-          results)
-    timed("holp report conversion, warm", [*holp, "report", "conversion", "--format", "json"], dest, results)
-    timed("holp report funnel --as-of 2024-06-30, warm", [*holp, "report", "funnel", "--as-of", "2024-06-30"], dest,
-          results)
-    timed("holp validate", [*holp, "validate"], dest, results)
-    timed("holp list --stage open", [*holp, "list", "--stage", "open", "--format", "csv"], dest, results)
-    timed("holp --help (start-up)", [*holp, "--help"], dest, results)
-    return 0
+    if options.quick:
+        options.projects, options.customers, options.commits = QUICK
+    rounds = options.rounds or (1 if options.quick else 3)
+    if rounds < (1 if options.quick else 3):
+        parser.error("--rounds: at least 3 (a median of fewer is noise), unless --quick")
+    options.dir = options.dir.resolve()
+    base, scale = prepare_repository(options)
+    scale["import_rows"] = 200 if options.quick else 10_000
+    with tempfile.TemporaryDirectory(prefix="holp-bench-") as work:
+        bench = Bench(options.dir, Path(work), base, scale)
+        bench.restore_base()
+        scale["files"] = len(bench.git("ls-files").splitlines())
+        chosen = figures(bench.groups(), options.only)
+        if not chosen:
+            parser.error(f"--only {options.only}: no figure's label matches")
+        print(f"{sum(len(f) for _, f in chosen)} figures, {rounds} round{'s' if rounds != 1 else ''}, "
+              f"{os.cpu_count()} cores, HOLP_TODAY={bench.env['HOLP_TODAY']}", flush=True)
+        results = []
+        for group, found in chosen:
+            error = None
+            try:
+                run_group(group, rounds, bench.dest, bench.env, bench.restore_base)
+            except (Failed, subprocess.CalledProcessError) as failed:
+                error = str(failed) if isinstance(failed, Failed) else f"{failed.cmd}: {failed.stderr}"
+                print(f"  FAILED: {error}", flush=True)
+            results += [result(figure, error) for figure in found]
+    print()
+    print(table(results))
+    print()
+    print("\n".join(summary(results)))
+    output = options.json or ROOT / "benchmarks" / "results" / (
+        f"{dt.datetime.now(dt.UTC).date().isoformat()}-{socket.gethostname()}.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"machine": machine(options.dir), "scale": scale, "rounds": rounds,
+                                  "figures": results}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"results: {output}")
+    return 1 if any("error" in r for r in results) else 0
 
 
 if __name__ == "__main__":
