@@ -28,22 +28,12 @@ def write_atomic(path: Path, data: bytes, *, create_only: bool = False, shown: s
     try:
         folder.mkdir(parents=True, exist_ok=True)
         sweep(folder)
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a device, a pipe: the rename
-                raise HolpError(f"cannot write {shown}: it is no regular file")  # would put a file in its place
-            mode = stat.S_IMODE(info.st_mode)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+        mode = _mode(path, shown)
         fd, temp = _temp(folder, path.name)
     except OSError as e:
         raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write(fd, data, shown)
         os.fsync(fd)
         os.fchmod(fd, mode)
         if create_only:
@@ -63,6 +53,74 @@ def write_atomic(path: Path, data: bytes, *, create_only: bool = False, shown: s
         raise
     finally:
         os.close(fd)  # only now: the lock on the temp file kept any sweep off it until it was renamed
+
+
+def write_many(writes: list[tuple[Path, bytes, str]], done: Callable[[int], None] = lambda _: None,
+               part: int = 256) -> None:
+    """Write many files as `write_atomic` writes one — through temp files, modes kept, each file whole or not at
+    all — with one flush of the disk per ``part`` files instead of two per file (ten thousand files of an import
+    took a minute in fsyncs alone). ``done`` hears the index of each file once it is in place. A failure is one
+    `HolpError` naming the file; the files already in place stay (the caller's journal undoes them)."""
+    folders: dict[Path, None] = {}
+    for start in range(0, len(writes), part):
+        opened: list[tuple[int, str, Path, str]] = []  # fd, temp, path, shown: not yet in place
+        try:
+            for path, data, shown in writes[start:start + part]:
+                if path.parent not in folders:
+                    try:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        sweep(path.parent)
+                    except OSError as e:
+                        raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
+                    folders[path.parent] = None
+                mode = _mode(path, shown)
+                try:
+                    fd, temp = _temp(path.parent, path.name)
+                except OSError as e:
+                    raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
+                opened.append((fd, temp, path, shown))
+                _write(fd, data, shown)
+                os.fchmod(fd, mode)
+            os.sync()  # every temp file's bytes on the disk before any rename makes one of them the file
+            for i, (fd, temp, path, shown) in enumerate(list(opened)):
+                try:
+                    os.replace(temp, path)
+                except OSError as e:
+                    raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
+                os.close(fd)
+                opened.pop(0)
+                done(start + i)
+        finally:
+            for fd, temp, _, _ in opened:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                os.close(fd)
+    for folder in folders:
+        _fsync_dir(folder)
+
+
+def _mode(path: Path, shown: str) -> int:
+    """The mode the new file gets: the old file's, else what the umask gives; refused when it is no regular file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+    except OSError as e:
+        raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a device, a pipe: the rename
+        raise HolpError(f"cannot write {shown}: it is no regular file")  # would put a file in its place
+    return stat.S_IMODE(info.st_mode)
+
+
+def _write(fd: int, data: bytes, shown: str) -> None:
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as e:
+        raise HolpError(f"cannot write {shown}: {e.strerror or e}") from None
 
 
 def _temp(folder: Path, name: str) -> tuple[int, str]:

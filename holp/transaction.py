@@ -34,7 +34,7 @@ from typing import Any
 
 from holp import git
 from holp.errors import HolpError
-from holp.files import exclusive, lock_wait, refuse_read_only, sweep, write_atomic
+from holp.files import exclusive, lock_wait, refuse_read_only, sweep, write_atomic, write_many
 
 INTENT = "intent.json"
 # Set for the hooks of holp's own commit: a holp they run (pre-commit's `holp validate`) reads the files as
@@ -117,6 +117,9 @@ def run(root: Path, writes: list[Write], message: str | None, branch: str | None
     return outcome[0]
 
 
+BULK = 32  # files: more, and they are written with one flush of the disk per part (`files.write_many`)
+
+
 def _run(root: Path, pending: Path, writes: list[Write], message: str | None, branch: str | None) -> str | None:
     intent = _begin(root, pending, writes, message is not None, branch)
     _reached("journal")
@@ -124,9 +127,13 @@ def _run(root: Path, pending: Path, writes: list[Write], message: str | None, br
         if branch is not None:
             git.switch_new_branch(root, branch)
             _reached("branch")
-        for w in writes:
-            write_atomic(root / w.relative, w.new, shown=w.shown)
-            _reached(f"wrote {w.relative}")
+        if len(writes) > BULK:
+            write_many([(root / w.relative, w.new, w.shown) for w in writes],
+                       lambda i: _reached(f"wrote {writes[i].relative}"))
+        else:
+            for w in writes:
+                write_atomic(root / w.relative, w.new, shown=w.shown)
+                _reached(f"wrote {w.relative}")
         sha = None
         if message is not None:
             sha = git.commit_paths(root, [Path(w.relative) for w in writes], message, {IN_COMMIT: str(pending)})
