@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from conftest import REPS, Script
@@ -290,6 +290,7 @@ def operate(sales: Sales, operation: str, which: int, broken: dict[str, bytes]) 
     """One thing people do; ``which`` picks the project, the value or how far back."""
     existing = sorted(p.relative_to(sales.root).as_posix() for p in (sales.root / "projects").rglob("*.yaml"))
     path = existing[which % len(existing)] if existing else None
+    depth = int(sales.git("rev-list", "--count", "HEAD"))
     branch = sales.git("branch", "--show-current").strip()
     other = "side" if branch == "main" else "main"
     if operation == "edit" and path and path not in broken:
@@ -301,14 +302,14 @@ def operate(sales: Sales, operation: str, which: int, broken: dict[str, bytes]) 
         sales.commit(f"step {which}")
     elif operation == "amend":
         sales.commit(f"amended {which}", amend=True)
-    elif operation == "reset":
-        sales.git("reset", "-q", "--hard", f"HEAD~{1 + which % 3}")  # the scripted past is six commits deep
+    elif operation == "reset" and depth > 1:
+        sales.git("reset", "-q", "--hard", f"HEAD~{min(1 + which % 3, depth - 1)}")
         broken.clear()
     elif operation == "switch":
         sales.git("add", "-A")
         sales.git("stash", "-q")  # may say there is nothing to stash; work is dropped on purpose
         if not sales.git("branch", "--list", "side").strip():
-            sales.git("branch", "side", "HEAD~2")
+            sales.git("branch", "side", f"HEAD~{min(2, depth - 1)}")
         sales.git("checkout", "-q", other)
         broken.clear()
     elif operation in ("merge", "rebase"):
@@ -354,11 +355,12 @@ def random_sequence(holp: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 
 
 STEPS = st.lists(st.tuples(st.sampled_from(OPERATIONS), st.integers(0, 50)), min_size=6, max_size=6)
-RANDOM = settings(max_examples=5, deadline=None, database=None,
+RANDOM = settings(max_examples=5, deadline=None, database=None, phases=(Phase.explicit, Phase.generate),
                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-# two tests of five sequences each, so that the two workers of `-n 2` share them
+# two tests of five sequences each, so that the two workers of `-n 2` share them; no shrinking (a step costs a
+# second): a failure names its whole sequence
 
 
 @seed(15)
