@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from test_cache_correctness import Sales, quick_set
 
 from holp import __version__
 from holp.cache import SCHEMA
-from test_cache_correctness import Sales, quick_set
 
 CURRENT = f"{SCHEMA}/{__version__}"
 FOREIGN = "1/0.0.1"
