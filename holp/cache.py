@@ -60,9 +60,12 @@ class Cache:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, data TEXT)")
             db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
-        for table in TABLES:
-            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (sha TEXT PRIMARY KEY, data TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS store (key TEXT PRIMARY KEY, data BLOB)")
+        for table, columns in [*((t, ("sha", "data")) for t in TABLES), ("store", ("key", "data"))]:
+            found = tuple(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+            if found and found != columns:  # not a table this holp made: it would fail every command that asks it
+                db.execute(f"DROP TABLE {table}")
+            kind = "BLOB" if table == "store" else "TEXT"
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns[0]} TEXT PRIMARY KEY, data {kind})")
         db.commit()
         return db
 

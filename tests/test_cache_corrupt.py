@@ -80,6 +80,9 @@ def poisoned(full: bytes, version: str, path: Path) -> None:
     db.create_function("poison", 1, lambda text: re.sub(r'"(stage|target|source)":"[^"]*"', r'"\1":"lost"', text)
                        if isinstance(text, str) else text)
     for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        if table == "store":  # records kept whole (pickled), made from the rows: made again from the poisoned ones
+            db.execute("DELETE FROM store")
+            continue
         for column in [c[1] for c in db.execute(f"PRAGMA table_info({table})").fetchall()]:
             db.execute(f"UPDATE {table} SET {column} = poison({column})")
     db.execute("UPDATE meta SET data = ? WHERE key = 'version'", (version,))
@@ -117,10 +120,7 @@ def wrong_columns(path: Path, *, meta_too: bool) -> None:
 
 @pytest.mark.parametrize("meta_too", [
     pytest.param(True, id="every-table"),
-    pytest.param(False, id="record-tables", marks=pytest.mark.xfail(strict=True, reason=(
-        "bug: with this version's version row, a project/customer table of other columns is kept (CREATE TABLE "
-        "IF NOT EXISTS) and Cache.get's SELECT raises: every command exits 3 'holp: internal error: "
-        "OperationalError: no such column: sha', run after run, until .git/holp is deleted"))),
+    pytest.param(False, id="record-tables"),
 ])
 def test_cache__tables_with_wrong_columns(sales: Sales, meta_too: bool) -> None:
     each_command_with(sales, lambda path: wrong_columns(path, meta_too=meta_too))
