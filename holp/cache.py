@@ -95,9 +95,9 @@ class Cache:
     def put(self, table: str, values: dict[str, Any]) -> None:
         assert table in TABLES
         with contextlib.suppress(sqlite3.DatabaseError):
-            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
-                                [(sha, json.dumps(v, ensure_ascii=False, separators=(",", ":")))
-                                 for sha, v in values.items()])
+            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",  # one value encoded at a time
+                                ((sha, json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+                                 for sha, v in values.items()))
             self.db.commit()
 
     def meta(self, key: str) -> Any:

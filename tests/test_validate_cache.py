@@ -114,3 +114,17 @@ def test_cache__a_planted_pickle_never_runs(example: Path, holp: Callable[..., R
     again = holp("report", "funnel", "--format", "json")
     assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)
     assert not marker.exists()
+
+
+def test_validate__leaves_the_rows_every_later_command_reads(example: Path, holp: Callable[..., Result]) -> None:
+    from holp.reports import REPORTS
+
+    _both(holp)
+    projects = len(list((example / "projects").rglob("*.yaml")))
+    with sqlite3.connect(example / ".git" / "holp" / "cache.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM project").fetchone()[0] == projects
+    for kind in [k for k in REPORTS if k not in ("changes", "all")]:
+        warm = holp("report", kind, "--format", "json")
+        cold = holp("--no-cache", "report", kind, "--format", "json")
+        assert (warm.exit_code, warm.stdout) == (cold.exit_code, cold.stdout), kind
+    assert holp("list", "--format", "csv").stdout == holp("--no-cache", "list", "--format", "csv").stdout

@@ -4,6 +4,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from holp import repo as repository
 from holp.commands import echo
@@ -26,9 +27,13 @@ def _wanted(repo: repository.Repository, paths: tuple[Path, ...]) -> Callable[[s
     if not given or any(_where(p) in given for p in (repo.root / repository.CONFIG, repo.root / repository.TEAM)):
         return lambda shown: True
 
+    said: dict[str, bool] = {}  # every check asks of every file: resolving each path once is what it costs
+
     def named(shown: str) -> bool:
-        path = _where(Path(shown))
-        return path in given or any(folder in path.parents for folder in given)
+        if shown not in said:
+            path = _where(Path(shown))
+            said[shown] = path in given or any(folder in path.parents for folder in given)
+        return said[shown]
 
     chosen = {repo.document(p.path).path for p in repo.projects.values() if named(repo.document(p.path).path)}
     chosen |= {repo.document(c.path).path for p in repo.projects.values()
@@ -72,7 +77,35 @@ def _check(root: Path, paths: tuple[Path, ...], use_cache: bool) -> tuple[int, l
     files = count_files(repo, wanted)
     if key:
         validate_cache.remember(cache, key, files, problems)
+        _keep_rows(cache, repo)
     return files, problems
+
+
+def _keep_rows(cache: Any, repo: repository.Repository) -> None:
+    """Leave in the cache the row of every record just read, under the blob id git gives the file's bytes, so that
+    the next command (a report, a tick) reads none of these files again. Only a record read without a problem:
+    its row is then a function of its bytes alone, as every cached row is."""
+    import hashlib
+
+    from holp.model import Customer, Project
+    from holp.model.views import customer_row, project_row
+
+    records: dict[str, Project | Customer] = {r.path: r for r in repo.projects.values()}
+    records.update((r.path, r) for r in repo.customers.values())
+    rows: dict[str, dict[str, dict[str, Any]]] = {"customer": {}, "project": {}}
+    for relative, doc in repo.docs.items():
+        record = records.get(relative)
+        if record is None or record.invalid or not doc.ok or doc.problems:
+            continue
+        data = doc.text.encode("utf-8")
+        blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+        if isinstance(record, Customer):
+            rows["customer"][blob] = {"row": customer_row(record)}
+        else:
+            rows["project"][blob] = {"row": project_row(record)}
+    for table, found in rows.items():
+        known = cache.has(table, found)
+        cache.put(table, {blob: row for blob, row in found.items() if blob not in known})
 
 
 def run(root: Path, paths: tuple[Path, ...], fmt: str, strict: bool, use_cache: bool = True) -> int:
