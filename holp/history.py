@@ -114,7 +114,7 @@ def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = No
         return History([], None, shallow, 0)
     cache = cache or Cache(root, use_cache)
     key = f"history:{_scope(root)}:{projects}"
-    saved = cache.meta(key) if revisions is None else None
+    saved = cache.objects(key) if revisions is None else None
     depth = _shallow_state(root)
     if saved and saved.get("shallow") != depth:
         saved = None  # fetched deeper (or made shallower) since: walk again
@@ -141,7 +141,7 @@ def read(root: Path, *, use_cache: bool = True, revisions: list[str] | None = No
     new, count = _walk(root, walk, projects, cache, _Walk(order, touched, last_known, problems))
     transitions = previous + new
     if revisions is None:
-        cache.set_meta(key, {"head": head, "order": order, "touched": touched, "shallow": depth,
+        cache.set_objects(key, {"head": head, "order": order, "touched": touched, "shallow": depth,
                              "last_known": {k: list(v) for k, v in last_known.items()},
                              "transitions": [t.__dict__ for t in transitions],
                              "problems": [[b.commit, b.date, *b.problem.__dict__.values()] for b in problems]})

@@ -7,6 +7,7 @@ Strictness lives in `validate`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -209,7 +210,23 @@ class Team:
     expense_budgets: tuple[Target, ...] = ()
 
     def rep(self, rep_id: str) -> Rep | None:
-        return next((r for r in self.reps if r.id == rep_id), None)
+        return self._by_id.get(rep_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Rep]:
+        found: dict[str, Rep] = {}
+        for r in self.reps:
+            found.setdefault(r.id, r)  # the first, as team.yaml lists them (validate says an id is used twice)
+        return found
+
+    @functools.cached_property
+    def _by_email(self) -> dict[str, Rep]:
+        """Each address (in lower case) → the first rep who commits with it: history asks it of every commit."""
+        found: dict[str, Rep] = {}
+        for r in self.reps:
+            for e in r.all_emails:
+                found.setdefault(e.lower(), r)
+        return found
 
     @property
     def rep_ids(self) -> frozenset[str]:
@@ -237,8 +254,7 @@ class Team:
         return tuple(found)
 
     def rep_by_email(self, email: str) -> Rep | None:
-        email = email.lower()
-        return next((r for r in self.reps if any(e.lower() == email for e in r.all_emails)), None)
+        return self._by_email.get(email.lower())
 
 
 @dataclass(frozen=True)
