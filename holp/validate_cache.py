@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -52,10 +53,13 @@ def digest(root: Path, paths: Iterable[Path], shown_from: str) -> str | None:
 
 
 def _bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file of no more than the size holp reads (one lstat, no link followed)."""
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read(MAX_BYTES + 1)
     except OSError:
         return None
 

@@ -29,10 +29,12 @@ def _wanted(repo: repository.Repository, paths: tuple[Path, ...]) -> Callable[[s
 
     said: dict[str, bool] = {}  # every check asks of every file: resolving each path once is what it costs
 
+    inside = tuple(os.path.join(folder, "") for folder in map(str, given))  # a folder and what is under it
+
     def named(shown: str) -> bool:
         if shown not in said:
             path = _where(Path(shown))
-            said[shown] = path in given or any(folder in path.parents for folder in given)
+            said[shown] = path in given or str(path).startswith(inside)
         return said[shown]
 
     chosen = {repo.document(p.path).path for p in repo.projects.values() if named(repo.document(p.path).path)}
@@ -77,7 +79,8 @@ def _check(root: Path, paths: tuple[Path, ...], use_cache: bool) -> tuple[int, l
     files = count_files(repo, wanted)
     if key:
         validate_cache.remember(cache, key, files, problems)
-        _keep_rows(cache, repo)
+        if not paths:  # a run over everything (CI's, a rep's): the records every later command reads
+            _keep_rows(cache, repo)
     return files, problems
 
 
