@@ -67,7 +67,12 @@ def ticks(root: Path, revision: str | None, start: dt.date, until: dt.date, *, e
     prefix = git.show_prefix(root)
     wanted: list[tuple[git.Commit, list[tuple[list[str], str | None, str]]]] = []
     blobs: dict[str, str] = {}  # blob → the file it was, for the problems reading names
-    for commit, changes in git.log(root, [tip, *([f"^{exclude}"] if exclude else [])], [PROJECTS]):
+    # git stops walking at commits made before the period (a day early, for time zones): a week's report reads a
+    # week of history, not all of it; the author day then decides, as it does everywhere else
+    since = [f"--since={(start - dt.timedelta(days=1)).isoformat()}"] if start > dt.date(1970, 1, 2) else []
+    listing = list(git.log(root, [tip, *since, *([f"^{exclude}"] if exclude else [])], [PROJECTS],
+                           newest_first=True))
+    for commit, changes in reversed(listing):
         if not start <= _day(commit.date) <= until:
             continue
         listed = []

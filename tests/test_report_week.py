@@ -627,3 +627,22 @@ _无_
 |:-------|:-----------|:---------|:-----------|
 | P-0001 | 约技术交流 | 赵磊     | 2026-11-25 |
 """
+
+
+def test_a_week_reads_only_its_history_but_a_tick_rebased_later_still_counts(small: Path,
+                                                                             holp: Callable[..., Result]) -> None:
+    """git stops walking at the commits made before the week; a commit authored in the week counts by its author
+    day even when it was committed (rebased, cherry-picked) weeks later."""
+    path = "projects/east/P-0001.yaml"
+    text = (small / path).read_text(encoding="utf-8")
+    ticked = text.replace("    process_assessed: 2026-11-18\n",
+                          "    process_assessed: 2026-11-18\n    equipment_assessed: 空压机台账已拿到\n")
+    write(small / path, ticked)
+    subprocess.run(["git", "commit", "-q", "-am", "rebased"], cwd=small, check=True, env={
+        **os.environ, "GIT_AUTHOR_DATE": "2026-11-20T10:00:00+08:00", "GIT_COMMITTER_DATE": "2026-12-09T10:00:00+08:00",
+        "GIT_AUTHOR_EMAIL": "zhao.lei@example.com", "GIT_COMMITTER_EMAIL": "li.na@example.com"})
+    week = week_json(holp, small, "--week", "2026-W47")
+    assert [(t["date"][:10], t["item"]) for t in week["ticks"]] == [
+        ("2026-11-18", "process_assessed"), ("2026-11-20", "equipment_assessed")]
+    later = week_json(holp, small, "--week", "2026-W49")  # its commit day, not its author day: none there
+    assert later["ticks"] == []
