@@ -29,7 +29,7 @@ from holp import repo as repository
 from holp.cache import Cache
 from holp.display import display
 from holp.errors import HolpError
-from holp.files import refuse_git_dir, write_atomic
+from holp.files import refuse_git_dir, write_atomic, write_many
 from holp.labels import Labels
 from holp.labels import load as load_labels
 from holp.render import BATCH, folders, render, render_many
@@ -220,21 +220,35 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
                    summary=found.summary(label, shown), column=label(found.column), flag=found.flag,
                    deals=deal_rows(snap, found.deals, label, shown))
     customers = sorted(repo.customers.values(), key=lambda c: c.id)
+    projects_of: dict[str | None, int] = {}
+    for p in repo.projects.values():
+        projects_of[p.customer] = projects_of.get(p.customer, 0) + 1
     yield page("lists/customers.html", "site/customers.html.j2", title=label("site_customers"),
                customers=[{"id": c.id, "name": c.name, "owner": c.owner or "",
                            "owner_name": rep_name(team, c.owner),
                            "owner_known": bool(c.owner and team.rep(c.owner)),
-                           "projects": sum(1 for p in repo.projects.values() if p.customer == c.id)}
+                           "projects": projects_of.get(c.id, 0)}
                           for c in customers])
     ticks = _ticks(root, cache) if hist is not None else []
     order = {sha: n for n, (sha, _, _) in enumerate(git.commits(root, "HEAD"))} if hist is not None else {}
+    moves: dict[str, list[history.Transition]] = {}  # each project's own, grouped once for ten thousand pages
+    for t in (hist.transitions if hist is not None else []):
+        moves.setdefault(t.project, []).append(t)
+    ticked: dict[str, list[week_log.Tick]] = {}
+    for tick in ticks:
+        ticked.setdefault(tick.project, []).append(tick)
     for project in sorted(repo.projects.values(), key=lambda p: p.id):
-        entries = timeline(project.id, hist, ticks, snap, label, shown, order)
+        entries = timeline(project.id, moves.get(project.id, []), ticked.get(project.id, []), snap, label, shown,
+                           order)
         yield page(f"projects/{slug(project.id)}.html", "site/project.html.j2", title=f"{project.id} {project.name}",
                    **project_page(repo, snap, project, label, shown, entries))
+    deals_of: dict[str | None, list[snapshot.Deal]] = {}
+    for deal in sorted(snap.deals, key=lambda d: d.id):
+        deals_of.setdefault(deal.customer, []).append(deal)
     for customer in customers:
         yield page(f"customers/{slug(customer.id)}.html", "site/customer.html.j2",
-                   title=f"{customer.id} {customer.name}", **customer_page(repo, snap, customer, label, shown))
+                   title=f"{customer.id} {customer.name}",
+                   **customer_page(repo, snap, customer, label, shown, deals_of.get(customer.id, [])))
     added = {path: dt.datetime.fromisoformat(stamp).date() for path, stamp in git.added(root, ["customers"]).items()} \
         if hist is not None else {}
     known = {**{a: "customer" for a in snap.accounts}, **{d.id: "project" for d in snap.deals}}
@@ -279,8 +293,9 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
 
         def flush() -> int:
             texts = render_many(root, [(page.template, page.variables) for page, _, _ in pending])
-            for (page, digest, target), text in zip(pending, texts, strict=True):
-                write_atomic(target, text.encode("utf-8"))
+            write_many([(target, text.encode("utf-8"), str(target)) for (_, _, target), text in zip(pending, texts,
+                                                                                                 strict=True)])
+            for page, digest, _ in pending:
                 after[page.path] = digest
             done = len(pending)
             pending.clear()

@@ -18,7 +18,7 @@ from typing import Any
 from holp.display import Display
 from holp.forms import context as form_context
 from holp.gates import gate
-from holp.history import History
+from holp.history import History, Transition
 from holp.labels import Labels
 from holp.model import Customer, Project, Team
 from holp.pipeline import weighted
@@ -210,13 +210,14 @@ class Entry:
     rank: int = 0  # within one commit: created first, then the ticks in the process's order, then the rest
 
 
-def timeline(project_id: str, hist: History | None, ticks: Iterable[Tick], snap: Snapshot,
+def timeline(project_id: str, transitions: Iterable[Transition], ticks: Iterable[Tick], snap: Snapshot,
              label: Labels, shown: Display, order: Mapping[str, int]) -> list[Entry]:
     """A project's history, oldest first: its moves and changed fields (holp.history) and its ticks (holp.week_log);
-    ``order`` is each commit's place in the history (oldest 0), for commits of one second."""
+    ``order`` is each commit's place in the history (oldest 0), for commits of one second. The site gives each
+    project only its own transitions and ticks (grouped once: ten thousand pages)."""
     process, lang = snap.process, label.lang
     entries: list[Entry] = []
-    for t in (hist.transitions if hist else []):
+    for t in transitions:
         if t.project != project_id:
             continue
         author = rep_name(snap.team, rep.id) if (rep := snap.team.rep_by_email(t.email)) else t.author
@@ -303,9 +304,10 @@ def project_page(repo: Repository, snap: Snapshot, project: Project, label: Labe
 
 
 def customer_page(repo: Repository, snap: Snapshot, customer: Customer, label: Labels,
-                  shown: Display) -> dict[str, Any]:
+                  shown: Display, deals: Sequence[Deal]) -> dict[str, Any]:
+    """The customer's page; ``deals`` are its projects in id order (the site groups them once)."""
     variables = _page_context(repo, customer, label)
-    mine = [(d, "") for d in sorted(snap.deals, key=lambda d: d.id) if d.customer == customer.id]
+    mine = [(d, "") for d in deals]
     variables["site"] = {"owner": customer.owner or "",
                          "owner_known": bool(customer.owner and repo.team.rep(customer.owner)),
                          "deals": deal_rows(snap, mine, label, shown)}

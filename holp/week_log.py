@@ -86,11 +86,14 @@ def ticks(root: Path, revision: str | None, start: dt.date, until: dt.date, *, e
             listed.append((olds, new, path))
             blobs.update({b: path for b in [*olds, *([new] if new else [])]})
         wanted.append((commit, listed))
-    records: dict[str, Project] = {}
-    for blob, raw in git.CatFile(root).read(list(blobs), limit=yaml.MAX_BYTES).items():
-        found = reading.record_of(PROJECTS, yaml.read(blobs[blob], raw), blobs[blob])
-        if isinstance(found, Project):
-            records[blob] = found
+    records: dict[str, tuple[str, set[tuple[str, str]]]] = {}  # blob → its project's id and ticked items
+    listed_blobs = list(blobs)
+    for first in range(0, len(listed_blobs), PART):  # part by part: a site's whole history is 100,000 blobs
+        part = listed_blobs[first:first + PART]
+        for blob, raw in git.CatFile(root).read(part, limit=yaml.MAX_BYTES).items():
+            found = reading.record_of(PROJECTS, yaml.read(blobs[blob], raw), blobs[blob])
+            if isinstance(found, Project):
+                records[blob] = (found.id, _ticked(found))
     made: list[Tick] = []
     for commit, listed in wanted:
         for olds, new, _ in listed:
@@ -100,10 +103,13 @@ def ticks(root: Path, revision: str | None, start: dt.date, until: dt.date, *, e
             before: set[tuple[str, str]] = set()
             for old in olds:
                 if old in records:
-                    before |= _ticked(records[old])
-            for stage, item in sorted(_ticked(after) - before):
-                made.append(Tick(after.id, stage, item, commit.date, commit.author, commit.email, commit.sha))
+                    before |= records[old][1]
+            for stage, item in sorted(after[1] - before):
+                made.append(Tick(after[0], stage, item, commit.date, commit.author, commit.email, commit.sha))
     return made
+
+
+PART = 2000  # blobs read at a time
 
 
 def visits(root: Path, snap: Snapshot, start: dt.date, until: dt.date) -> dict[str, tuple[Visit, ...]]:
