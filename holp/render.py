@@ -290,10 +290,12 @@ def _answer(pid: int, pipe: int, name: str, seconds: float, count: int = 1) -> d
     ``count`` templates may each take the time limit and give the most output."""
     chunks: list[bytes] = []
     deadline, ended, size = time.monotonic() + seconds * count + GRACE, False, 0
+    ready = select.poll()  # not select(): a long-lived process may hold descriptors past 1024
+    ready.register(pipe, select.POLLIN | select.POLLHUP)
     try:
         while size <= 8 * MAX_OUTPUT * count:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([pipe], [], [], left)[0]:
+            if left <= 0 or not ready.poll(left * 1000):
                 break
             chunk = os.read(pipe, 1 << 16)
             if not chunk:

@@ -92,7 +92,6 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
     try:
         return _load(root, revision, as_of=as_of, use_cache=use_cache, cache=cache)
     finally:
-        gc.freeze()  # what was loaded lives as long as the command: later collections need not look at it again
         if enabled:
             gc.enable()
 
@@ -153,7 +152,6 @@ def holdings(root: Path) -> tuple[list[Entry], list[tuple[str, str, Held]]]:
     try:
         return _holdings(root, Cache(root), None, in_git)
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
