@@ -32,7 +32,7 @@ from holp.errors import HolpError
 from holp.files import refuse_git_dir, write_atomic, write_many
 from holp.labels import Labels
 from holp.labels import load as load_labels
-from holp.render import BATCH, folders, render, render_many
+from holp.render import folders, render, render_many
 from holp.reports import PAGE, REPORTS, Inputs
 from holp.reports import render as report_render
 from holp.reports.common import state
@@ -263,6 +263,10 @@ def pages(root: Path, snap: snapshot.Snapshot, repo: repository.Repository, hist
                    kpis=tables(scores, label, shown, known) if scores else [])
 
 
+PAGES = 128  # pages one forked child renders (each page still within the time limit): a fork of a process holding
+# ten thousand records costs more than the pages it renders, so fewer, larger batches than holp.render's
+
+
 def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = True) -> Built:
     """Write the site of the repository at ``root`` into ``out``: only the pages whose inputs changed."""
     check_output(root, out)
@@ -292,7 +296,7 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
         pending: list[tuple[Page, str, Path]] = []
 
         def flush() -> int:
-            texts = render_many(root, [(page.template, page.variables) for page, _, _ in pending])
+            texts = render_many(root, [(page.template, page.variables) for page, _, _ in pending], batch=PAGES)
             write_many([(target, text.encode("utf-8"), str(target)) for (_, _, target), text in zip(pending, texts,
                                                                                                  strict=True)])
             for page, digest, _ in pending:
@@ -306,7 +310,7 @@ def build(root: Path, out: Path, *, lang: str | None = None, use_cache: bool = T
             target = _safe_target(out, page.path)
             if before.get(page.path) != digest or not target.is_file():
                 pending.append((page, digest, target))
-                written += flush() if len(pending) >= BATCH else 0
+                written += flush() if len(pending) >= PAGES else 0
             else:
                 unchanged += 1
                 after[page.path] = digest
