@@ -16,7 +16,7 @@ import io
 import json
 import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,26 +71,19 @@ class Cache:
 
     def get(self, table: str, shas: Iterable[str]) -> dict[str, Any]:
         """The cached values of those blobs that are cached (a value may be None: known unreadable)."""
-        assert table in TABLES
-        wanted = list(dict.fromkeys(shas))
-        found: dict[str, Any] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            for sha, data in self.db.execute(f"SELECT sha, data FROM {table} WHERE sha IN ({marks})", chunk):
-                found[sha] = json.loads(data)
-        return found
+        return {sha: json.loads(data) for sha, data in self._select(table, "sha, data", shas)}
 
     def has(self, table: str, shas: Iterable[str]) -> set[str]:
         """Those of ``shas`` the table holds a value for."""
+        return {sha for (sha,) in self._select(table, "sha", shas)}
+
+    def _select(self, table: str, columns: str, shas: Iterable[str]) -> Iterator[Any]:
         assert table in TABLES
         wanted = list(dict.fromkeys(shas))
-        found: set[str] = set()
-        for i in range(0, len(wanted), 500):
+        for i in range(0, len(wanted), 500):  # SQLite takes a bounded number of parameters
             chunk = wanted[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(sha for (sha,) in self.db.execute(f"SELECT sha FROM {table} WHERE sha IN ({marks})", chunk))
-        return found
+            yield from self.db.execute(f"SELECT {columns} FROM {table} WHERE sha IN ({','.join('?' * len(chunk))})",
+                                       chunk)
 
     def put(self, table: str, values: dict[str, Any]) -> None:
         assert table in TABLES

@@ -11,6 +11,8 @@ cold one and a fixed file is simply a new blob.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -77,19 +79,38 @@ def blob_rows(root: Path, cache: Cache, folder: str, blobs: Iterable[str],
     read once and cached.
 
     A problem's path is the blob id here; callers name the file (`at`). ``view`` keeps of each row only what
-    the caller needs (history: a summary), so that a walk of every blob never holds every row.
+    the caller needs, so that a caller of many blobs never holds every row.
     """
-    wanted = list(dict.fromkeys(b for b in blobs if b != git.ZERO))
     table = "customer" if folder == CUSTOMERS else "project"
-    found: dict[str, Any] = {}
-    for blob, value in cache.get(table, wanted).items():
-        found[blob] = Problem(blob, *value["problem"]) if "problem" in value else view(value["row"])
-    missing = [b for b in wanted if b not in found]
-    for part in _read_rows(root, folder, missing):
+    return _cached(cache, table, Batches(root, folder, _rows), blobs,
+                   lambda blob, value: Problem(blob, *value["problem"]) if "problem" in value else view(value["row"]))
+
+
+def _cached(cache: Cache, table: str, batches: Batches, blobs: Iterable[str], decode: Callable[[str, Any], Any],
+            *, queued: bool = False) -> dict[str, Any]:
+    """blob → ``decode`` of its value in ``table``: the cache's, the rest made by ``batches`` (given them here,
+    or, ``queued``, by the caller, who asked the cache itself) and cached."""
+    wanted = list(dict.fromkeys(b for b in blobs if b != git.ZERO))
+    found = {blob: decode(blob, value) for blob, value in cache.get(table, wanted).items()}
+    if not queued:
+        batches.add(b for b in wanted if b not in found)
+    for part in batches.results():
         cache.put(table, part)
-        for blob, value in part.items():
-            found[blob] = Problem(blob, *value["problem"]) if "problem" in value else view(value["row"])
+        found.update((blob, decode(blob, value)) for blob, value in part.items())
     return found
+
+
+@contextlib.contextmanager
+def collecting_paused() -> Iterator[None]:
+    """No garbage collection while tens of thousands of small objects are made at once: the collector would walk
+    them over and over (PERFORMANCE.md), and none of them is garbage yet."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 PARALLEL_FROM = 2000  # blobs: below this, starting processes costs more than it saves
@@ -139,13 +160,6 @@ class Batches:
                 self.pool.shutdown(cancel_futures=True)
 
 
-def _read_rows(root: Path, folder: str, blobs: list[str]) -> Iterator[dict[str, dict[str, Any]]]:
-    """The cache values of these blobs, read and parsed, part by part; many blobs (a cold snapshot) on every core."""
-    batches = Batches(root, folder, _rows)
-    batches.add(blobs)
-    yield from batches.results()
-
-
 def _rows(root: Path, folder: str, blobs: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for blob, raw in git.CatFile(root).read(blobs, limit=yaml.MAX_BYTES).items():
@@ -167,18 +181,8 @@ def summaries_of(root: Path, cache: Cache, batches: Batches | None = None, blobs
     that gives ``batches`` (of `summary_values`) has added to them the blobs the cache lacks itself. A
     project's summary is what history compares; reading only it, never the whole record, keeps a cold walk of
     every blob near the cost of listing them."""
-    wanted = list(dict.fromkeys(b for b in blobs if b != git.ZERO))
-    found: dict[str, Summary | Problem] = {}
-    for blob, value in cache.get("summary", wanted).items():
-        found[blob] = _summary(blob, value)
-    if batches is None:
-        batches = Batches(root, PROJECTS, summary_values)
-        batches.add(b for b in wanted if b not in found)
-    for part in batches.results():
-        cache.put("summary", part)
-        for blob, value in part.items():
-            found[blob] = _summary(blob, value)
-    return found
+    return _cached(cache, "summary", batches or Batches(root, PROJECTS, summary_values), blobs, _summary,
+                   queued=batches is not None)
 
 
 def _summary(blob: str, value: Any) -> Summary | Problem:

@@ -8,7 +8,6 @@ loaded here.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -256,10 +255,7 @@ def load(root: Path, *, records: bool = True, recover: bool = True) -> Repositor
 
 
 def _load_records(repo: Repository) -> None:
-    # Many small objects: the collector would walk them over and over (PERFORMANCE.md).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with reading.collecting_paused():
         show = displayer(repo.root)
         leftovers: set[str] = set()
         for entry in fileset.walk(repo.root, show, leftovers):
@@ -267,6 +263,3 @@ def _load_records(repo: Repository) -> None:
         in_git = bool(leftovers) and git.toplevel(repo.root, optional=True) is not None
         for folder in leftovers:  # temp files of killed writes go with the next command (never a live one's)
             sweep(Path(folder), lambda path: in_git and git.is_tracked(repo.root, path))
-    finally:
-        if enabled:
-            gc.enable()

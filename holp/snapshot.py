@@ -11,7 +11,6 @@ what `git status` reports as changed or new is read from disk.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,13 +86,8 @@ def load(root: Path, revision: str | None = None, *, as_of: dt.date | None = Non
          use_cache: bool = True, cache: Cache | None = None) -> Snapshot:
     """The repository at ``revision`` (a commit sha) or, without one, as the work tree has it (once what a killed
     holp command left half-done is settled: `holp.transaction`)."""
-    enabled = gc.isenabled()
-    gc.disable()  # tens of thousands of small objects made at once: collecting while they come only costs time
-    try:
+    with reading.collecting_paused():
         return _load(root, revision, as_of=as_of, use_cache=use_cache, cache=cache)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(root: Path, revision: str | None, *, as_of: dt.date | None, use_cache: bool, cache: Cache | None
@@ -147,13 +141,8 @@ def holdings(root: Path) -> tuple[list[Entry], list[tuple[str, str, Held]]]:
     hidden copies: never read) and, per file, its id and record or the problem reading it. A command that changes
     one record finds its files here instead of reading every file."""
     in_git = git.toplevel(root, optional=True) is not None
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with reading.collecting_paused():
         return _holdings(root, Cache(root), None, in_git)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _holdings(root: Path, cache: Cache, revision: str | None, in_git: bool

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from holp.inert import terminal
+from holp.model import coerce
 from holp.output import cents, display_width, money, money_plain
 
 # What a column holds: money; a share written 0.35 (percent: shown 35.0%); a number; a date; text; or, for
@@ -34,7 +35,6 @@ MOST_TEXT = 32767  # the characters Excel keeps in a cell
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # not in a sheet's name
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _MARKED = re.compile(r"(.*\S) ([!†*])")  # a figure with a report's mark after it
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
 RATIO = '0.00"×"'
@@ -117,14 +117,8 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and _DAY.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    """A day as every record reads one (`coerce.date`); a date with a time of day is no day."""
+    return None if isinstance(value, dt.datetime) else coerce.date(value)
 
 
 def cell(value: Any, kind: str, currency: str) -> tuple[Any, str | None, str]:

@@ -316,7 +316,9 @@ def test_reading_many_blobs_on_every_core_gives_the_same_rows(script: Script, ho
     blobs = [line.split()[2] for line in script.git("ls-tree", "-r", "HEAD", "projects").splitlines()]
     alone = reading._rows(script.root, "projects", blobs)
     monkeypatch.setattr(reading, "PARALLEL_FROM", 4)
-    parts = list(reading._read_rows(script.root, "projects", blobs))
+    batches = reading.Batches(script.root, "projects", reading._rows)
+    batches.add(blobs)
+    parts = list(batches.results())
     assert len(parts) == 3
     assert {blob: value for part in parts for blob, value in part.items()} == alone
     assert sum("problem" in value for value in alone.values()) == 3  # P-3, P-6, P-9
